@@ -1,0 +1,11 @@
+// Test runner configuration: suites under test/, long crash runs excluded unless asked for.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    exclude: ['test/**/*.long.test.ts', 'node_modules/**'],
+    testTimeout: 60_000,
+    pool: 'forks',
+  },
+});
