@@ -1,0 +1,83 @@
+// The job graph: operators with stable uids, edges with their partitioning, and chains of operators fused into tasks.
+import type { TableDef } from '../catalog';
+import type { AggCall, ChangelogMode, JoinType, SinkTarget, WindowSpec } from '../logical/plan';
+import type { Rex } from '../rex';
+import type { Field } from '../types';
+
+/** Plain data: a job graph can be serialized to a worker thread or the playground. */
+export type OperatorSpec =
+  | { readonly kind: 'source'; readonly table: TableDef }
+  | { readonly kind: 'watermarkAssigner'; readonly rowtimeIndex: number; readonly watermark: Rex }
+  | { readonly kind: 'calc'; readonly condition?: Rex; readonly projection?: readonly Rex[] }
+  | { readonly kind: 'groupAggregate'; readonly keys: readonly number[]; readonly aggs: readonly AggCall[] }
+  | { readonly kind: 'windowTableFunction'; readonly window: WindowSpec }
+  | {
+      readonly kind: 'windowAggregate';
+      readonly window: WindowSpec;
+      readonly keys: readonly number[];
+      readonly windowStart: number;
+      readonly windowEnd: number;
+      readonly aggs: readonly AggCall[];
+    }
+  | {
+      readonly kind: 'join';
+      readonly joinType: JoinType;
+      readonly leftKeys: readonly number[];
+      readonly rightKeys: readonly number[];
+      /** The rest of the ON condition, over left columns then right columns. */
+      readonly condition?: Rex;
+      readonly leftWidth: number;
+      readonly rightWidth: number;
+    }
+  | { readonly kind: 'union'; readonly inputs: number }
+  | { readonly kind: 'sink'; readonly target: SinkTarget };
+
+export type OperatorKind = OperatorSpec['kind'];
+
+/**
+ * How records travel an edge: `forward` keeps subtask i → subtask i; `hash` routes by the key group of
+ * the key columns; `global` sends everything to subtask 0.
+ */
+export type Partitioning =
+  | { readonly kind: 'forward' }
+  | { readonly kind: 'hash'; readonly keys: readonly number[] }
+  | { readonly kind: 'global' };
+
+export interface JobEdge {
+  /** The upstream operator's id. */
+  readonly source: number;
+  readonly partitioning: Partitioning;
+}
+
+export interface JobOperator {
+  readonly id: number;
+  /** Stable across harmless query edits: the key under which the operator's state is saved. */
+  readonly uid: string;
+  /** For people: `GroupAggregate(keys=[auction], aggs=[COUNT(*)])`. */
+  readonly name: string;
+  readonly spec: OperatorSpec;
+  readonly parallelism: number;
+  /** Inputs in order (a join: left, then right). */
+  readonly inputs: readonly JobEdge[];
+  readonly schema: readonly Field[];
+  readonly changelog: ChangelogMode;
+  /** Whether the operator keeps keyed state (and so is snapshotted and restored). */
+  readonly stateful: boolean;
+}
+
+/** Operators fused into one task (Flink's operator chain): they call each other synchronously. */
+export interface JobChain {
+  readonly id: number;
+  /** Operator ids, head first. */
+  readonly operators: readonly number[];
+  readonly parallelism: number;
+}
+
+export interface JobGraph {
+  readonly name: string;
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+  /** In topological order: every operator after its inputs. */
+  readonly operators: readonly JobOperator[];
+  readonly chains: readonly JobChain[];
+}
