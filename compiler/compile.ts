@@ -88,7 +88,10 @@ export class Compiler {
     const parsed = parse(text);
     const diagnostics: Diagnostic[] = [...parsed.diagnostics];
     const statements: CompiledStatement[] = [];
+    const broken = [...parsed.brokenDefinitions];
     for (const { statement, text: stmtText, span } of parsed.statements) {
+      // Definitions that did not even parse, before this statement: their uses are not reported again.
+      while (broken.length > 0 && broken[0]!.span.start < span.start) this.failed.add(broken.shift()!.name);
       const problems = new Problems(this.failed);
       try {
         const compiled = this.statement(statement, stmtText, problems);
@@ -120,7 +123,7 @@ export class Compiler {
         if (!spec) {
           p.warn(
             'unknown-config',
-            `unknown configuration key '${key}'${didYouMean(key, configKeyNames())}; it is kept but has no effect`,
+            `unknown configuration key '${key}'; it is kept but has no effect${didYouMean(key, configKeyNames())}`,
             s.key.span,
           );
         } else {
@@ -164,7 +167,12 @@ export class Compiler {
         const exists = s.what === 'TABLE' ? this.catalog.table(s.name.name) : this.catalog.view(s.name.name);
         if (!exists) {
           if (s.ifExists) return undefined;
-          throw p.bail('unknown-table', `unknown ${s.what.toLowerCase()} '${s.name.name}'`, s.name.span);
+          const names = s.what === 'TABLE' ? this.catalog.tableNames() : this.catalog.viewNames();
+          throw p.bail(
+            'unknown-table',
+            `unknown ${s.what.toLowerCase()} '${s.name.name}'${didYouMean(s.name.name, names)}`,
+            s.name.span,
+          );
         }
         this.catalog.drop(s.name.name);
         return { kind: 'drop', name: s.name.name };

@@ -37,7 +37,7 @@ const fail = (error: string) => ({ error });
 
 function arity(name: string, args: readonly SqlType[], min: number, max = min): string | undefined {
   if (args.length < min || args.length > max) {
-    const want = min === max ? `${min}` : `${min} to ${max}`;
+    const want = min === max ? `${min}` : max === min + 1 ? `${min} or ${max}` : `${min} to ${max}`;
     return `${name} takes ${want} argument${max === 1 ? '' : 's'}, got ${args.length}`;
   }
   return undefined;
@@ -181,7 +181,8 @@ export const SCALAR_FUNCTIONS: ReadonlyMap<string, ScalarFunction> = new Map(
         arity('DATE_FORMAT', a, 2) ??
         expect('DATE_FORMAT', 0, a[0]!, (t) => isTimestamp(t) || isString(t), 'a timestamp') ??
         expect('DATE_FORMAT', 1, a[1]!, isString, 'a format string'),
-      (a) => T.string(anyNullable(a)),
+      // A string argument that does not parse as a timestamp gives NULL.
+      (a) => T.string(anyNullable(a) || isString(a[0]!)),
     ),
     fn(
       'REGEXP_EXTRACT',
@@ -209,7 +210,8 @@ export const SCALAR_FUNCTIONS: ReadonlyMap<string, ScalarFunction> = new Map(
       "TO_TIMESTAMP(s [, 'yyyy-MM-dd HH:mm:ss'])",
       'parses a string into a TIMESTAMP(3)',
       (a) => arity('TO_TIMESTAMP', a, 1, 2) ?? expect('TO_TIMESTAMP', 0, a[0]!, isString, 'a string'),
-      (a) => T.timestamp(3, a[0]!.nullable),
+      // NULL when the text does not parse.
+      () => T.timestamp(3, true),
     ),
     fn(
       'TO_TIMESTAMP_LTZ',

@@ -206,8 +206,20 @@ export function parseTimestamp(text: string): number | undefined {
   );
   if (!m) return undefined;
   const ms = Number(((m[7] ?? '') + '000').slice(0, 3));
-  const t = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0), ms);
-  return Number.isNaN(t) ? undefined : t;
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  const t = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  // Date.UTC rolls over (month 13 is next January): a date that does not come back unchanged does not exist.
+  const d = new Date(t);
+  if (Number.isNaN(t) || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day) return undefined;
+  return t;
 }
 
 function expectBoolean(r: Rex, e: Expr, ctx: ExprContext, what: string): Rex {

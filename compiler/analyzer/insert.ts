@@ -1,5 +1,5 @@
 // INSERT analysis: the query's columns matched to the sink table's, casts added, and the sink's changelog checked.
-import type { InsertStatement, QueryStatement } from '../../grammar/ast';
+import type { InsertStatement, Query, QueryStatement, Span } from '../../grammar/ast';
 import { didYouMean } from '../../grammar/similar';
 import type { Catalog } from '../catalog';
 import { CONNECTORS } from '../connectors';
@@ -94,7 +94,7 @@ export function analyzeJob(
       throw p.bail(
         'type-mismatch',
         `column ${q + 1} ('${source.name}') of the query is ${typeToString(source.type)}, but column '${target.name}' of '${table.name}' is ${typeToString(target.type)}`,
-        s.query.span,
+        selectItemSpan(s.query, q),
       );
     }
     const ref = inputRef(q, source.type);
@@ -150,4 +150,10 @@ function describeUpdating(plan: LogicalNode): string {
           : undefined;
   }
   return '';
+}
+
+/** The span of the query's `i`-th output column when a plain select list shows it, else of the whole query. */
+function selectItemSpan(q: Query, i: number): Span {
+  if (q.kind !== 'select' || q.items.some((item) => item.kind === 'star')) return q.span;
+  return q.items[i]?.span ?? q.span;
 }

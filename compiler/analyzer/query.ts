@@ -1,6 +1,6 @@
 // Query analysis: SELECT, FROM (tables, views, subqueries, joins, window table functions) and UNION → logical plan.
 import type * as A from '../../grammar/ast';
-import { closest } from '../../grammar/similar';
+import { closest, didYouMean } from '../../grammar/similar';
 import type { Catalog, TableDef } from '../catalog';
 import { AGGREGATE_FUNCTIONS } from '../functions';
 import {
@@ -23,6 +23,9 @@ export interface Analyzed {
   readonly plan: LogicalNode;
   readonly scope: Scope;
 }
+
+/** The columns a window table function appends to its input's. */
+const WINDOW_COLUMNS = ['window_start', 'window_end', 'window_time'];
 
 const WINDOW_FUNCTIONS: Record<WindowKind, { args: number; names: string }> = {
   TUMBLE: { args: 1, names: 'DESCRIPTOR(col), size' },
@@ -90,12 +93,16 @@ export class QueryAnalyzer {
     const right = this.from(j.right);
     const scope = Scope.join(left.scope, right.scope);
     if (j.joinType !== 'CROSS' && j.joinType !== 'INNER' && !j.on) {
-      throw this.problems.bail('syntax', `${j.joinType} JOIN needs an ON condition`, j.span);
+      throw this.problems.bail(
+        'syntax',
+        `${j.joinType} JOIN needs an ON condition: expected ON <condition> after the joined table`,
+        j.right.span,
+      );
     }
     let condition: Rex | undefined;
     if (j.on) {
       condition = analyzeExpr(j.on, { scope, problems: this.problems, clause: 'ON' });
-      if (condition.type.kind !== 'BOOLEAN') {
+      if (condition.type.kind !== 'BOOLEAN' && condition.type.kind !== 'NULL') {
         throw this.problems.bail(
           'type-mismatch',
           `ON expects a BOOLEAN condition, got ${typeToString(condition.type)}`,
@@ -122,18 +129,26 @@ export class QueryAnalyzer {
     if (!shape) {
       throw p.bail(
         'unknown-function',
-        `unknown window function '${w.fn.name}'${closest(w.fn.name.toUpperCase(), Object.keys(WINDOW_FUNCTIONS)) ? `; did you mean '${closest(w.fn.name.toUpperCase(), Object.keys(WINDOW_FUNCTIONS))}'?` : ''}: expected TUMBLE, HOP, CUMULATE or SESSION`,
+        `unknown window function '${w.fn.name}'${didYouMean(w.fn.name.toUpperCase(), Object.keys(WINDOW_FUNCTIONS))} (expected TUMBLE, HOP, CUMULATE or SESSION)`,
         w.fn.span,
       );
     }
     const input = this.named(w.table, w.table.name);
+    const taken = input.scope.fields.find((f) => WINDOW_COLUMNS.includes(f.name));
+    if (taken) {
+      throw p.bail(
+        'duplicate-column',
+        `${kind} adds the columns window_start, window_end and window_time, but '${w.table.name}' already has a column '${taken.name}': rename it in '${w.table.name}' (e.g. ${taken.name} AS ${taken.name.replace('window', 'w')})`,
+        w.table.span,
+      );
+    }
     const ctx: ExprContext = { scope: input.scope, problems: p, clause: `${kind}(...)` };
     const [descriptor, ...intervals] = w.args;
     if (!descriptor || descriptor.kind !== 'call' || descriptor.name.name.toUpperCase() !== 'DESCRIPTOR') {
       throw p.bail(
         'syntax',
         `${kind} expects (TABLE t, ${shape.names}); the second argument must be DESCRIPTOR(time column)`,
-        descriptor?.span ?? w.span,
+        descriptor?.span ?? w.fn.span,
       );
     }
     const timeArg = descriptor.args[0];
@@ -153,7 +168,7 @@ export class QueryAnalyzer {
       throw p.bail(
         'syntax',
         `${kind} expects (TABLE t, ${shape.names}), got ${intervals.length + 1} arguments after the table${extra}`,
-        w.span,
+        w.fn.span,
       );
     }
     const ms = intervals.map((a, i) => intervalArgument(a, ctx, `${kind} ${shape.names.split(', ')[i + 1]}`));
@@ -178,7 +193,7 @@ export class QueryAnalyzer {
     if ((kind === 'HOP' || kind === 'CUMULATE') && ms[1]! % ms[0]! !== 0) {
       throw p.bail(
         'bad-interval',
-        `${kind} window size must be an integral multiple of its ${kind === 'HOP' ? 'slide' : 'step'}`,
+        `${kind} window size must be an integral multiple of its ${kind === 'HOP' ? 'slide' : 'step'}: ${ms[1]! / 1000} s is not a multiple of ${ms[0]! / 1000} s`,
         intervals[1]!.span,
       );
     }
@@ -212,12 +227,13 @@ export class QueryAnalyzer {
   private select(s: A.SelectQuery): Analyzed {
     const p = this.problems;
     if (!s.from) {
+      // The last select item is marked: a point after it could not be given a line and column without the text.
       const last = s.items[s.items.length - 1]!;
-      throw p.bail('missing-from', 'missing FROM clause: expected FROM <table> after the select list', {
-        ...last.span,
-        start: last.span.end,
-        column: last.span.column + (last.span.end - last.span.start),
-      });
+      throw p.bail(
+        'missing-from',
+        'missing FROM clause: expected FROM <table> after the select list',
+        last.span,
+      );
     }
     let input = this.from(s.from);
     if (s.where) {
@@ -427,7 +443,7 @@ export class QueryAnalyzer {
       names.push(outputName(item, i));
     });
     const having = s.having ? analyzeExpr(s.having, { ...postCtx, clause: 'HAVING' }) : undefined;
-    if (having && having.type.kind !== 'BOOLEAN') {
+    if (having && having.type.kind !== 'BOOLEAN' && having.type.kind !== 'NULL') {
       throw p.bail(
         'type-mismatch',
         `HAVING expects a BOOLEAN condition, got ${typeToString(having.type)}`,

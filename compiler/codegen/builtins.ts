@@ -190,10 +190,16 @@ function parsePattern(pattern: string, supported: string, fn: string): PatternPa
         i += 2;
         continue;
       }
-      const close = pattern.indexOf("'", i + 1);
-      if (close < 0) throw new Error(`${fn}: unterminated quote in pattern '${pattern}'`);
-      text += pattern.slice(i + 1, close);
-      i = close + 1;
+      // Quoted text runs to the next lone quote; a doubled quote inside it is a quote.
+      for (i++; ; i++) {
+        if (i >= pattern.length) throw new Error(`${fn}: unterminated quote in pattern '${pattern}'`);
+        if (pattern[i] !== "'") text += pattern[i];
+        else if (pattern[i + 1] === "'") {
+          text += "'";
+          i++;
+        } else break;
+      }
+      i++;
     } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
       if (!supported.includes(c)) throw new Error(`${fn}: unsupported pattern letter '${c}' in '${pattern}'`);
       let j = i + 1;

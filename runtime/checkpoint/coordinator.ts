@@ -1,0 +1,311 @@
+// The checkpoint coordinator: triggers checkpoints at the sources, collects acks, writes `_metadata` last, notifies, subsumes.
+import type { JobGraph } from '../../compiler/physical/job-graph';
+import type { Clock } from '../clock';
+import type { TaskAck } from '../task/stream-task';
+import type { CheckpointingMode } from '../task/barrier-aligner';
+import {
+  type CheckpointMetadata,
+  METADATA_FORMAT_VERSION,
+  type OperatorStateEntry,
+  type SubtaskState,
+} from './metadata';
+import type { CheckpointStorage } from './storage';
+
+export interface CheckpointStats {
+  readonly id: number;
+  status: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+  readonly triggerTime: number;
+  duration?: number;
+  syncDuration: number;
+  asyncDuration: number;
+  alignmentDuration: number;
+  size: number;
+  location?: string;
+  failure?: string;
+}
+
+export interface CompletedCheckpoint {
+  readonly id: number;
+  readonly location: string;
+  readonly size: number;
+  readonly duration: number;
+  readonly metadata: CheckpointMetadata;
+}
+
+/** What the coordinator needs from the running attempt's tasks. */
+export interface CheckpointParticipants {
+  /** Keys of every task that must acknowledge. */
+  taskKeys(): readonly string[];
+  /** Asks each source task to inject barrier `id`. */
+  triggerSources(id: number, timestamp: number, final: boolean): void;
+  notifyComplete(id: number): Promise<void>;
+  abort(id: number): void;
+}
+
+export interface CoordinatorOptions {
+  readonly jobName: string;
+  readonly graph: JobGraph;
+  readonly storage: CheckpointStorage;
+  readonly clock: Clock;
+  readonly mode: CheckpointingMode;
+  readonly backend: 'hashmap' | 'rocksdb';
+  /** Milliseconds between periodic checkpoints; undefined: only on demand and at the end. */
+  readonly interval?: number;
+  readonly maxConcurrent: number;
+  readonly timeout: number;
+  readonly numRetained: number;
+  /** Called when a checkpoint fails (a task declined or it timed out): the job fails over. */
+  readonly onFailure: (id: number, reason: string) => void;
+  readonly log: (message: string) => void;
+}
+
+interface Pending {
+  readonly id: number;
+  readonly stats: CheckpointStats;
+  readonly waiting: Set<string>;
+  readonly acks: TaskAck[];
+  readonly final: boolean;
+  readonly done: { resolve: (c: CompletedCheckpoint) => void; reject: (e: Error) => void }[];
+  cancelTimeout: () => void;
+}
+
+export class CheckpointCoordinator {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly completed: CompletedCheckpoint[] = [];
+  readonly history: CheckpointStats[] = [];
+  private participants: CheckpointParticipants | undefined;
+  private cancelTimer: (() => void) | undefined;
+  private readonly waitingTriggers: {
+    final: boolean;
+    resolve: (c: CompletedCheckpoint) => void;
+    reject: (e: Error) => void;
+  }[] = [];
+  private stopped = false;
+
+  constructor(private readonly o: CoordinatorOptions) {}
+
+  /** Continues numbering after a restored checkpoint, as Flink does. */
+  restoredFrom(id: number, completed?: CompletedCheckpoint): void {
+    this.nextId = Math.max(this.nextId, id + 1);
+    if (completed && !this.completed.some((c) => c.id === completed.id)) this.completed.push(completed);
+  }
+
+  get latestCompleted(): CompletedCheckpoint | undefined {
+    return this.completed[this.completed.length - 1];
+  }
+
+  /** A (new) attempt's tasks; pending checkpoints of the previous attempt are abandoned. */
+  attach(p: CheckpointParticipants): void {
+    for (const id of [...this.pending.keys()]) this.fail(id, 'the job restarted');
+    this.participants = p;
+    this.schedulePeriodic();
+  }
+
+  detach(): void {
+    this.participants = undefined;
+    this.cancelTimer?.();
+  }
+
+  private schedulePeriodic(): void {
+    this.cancelTimer?.();
+    if (this.o.interval === undefined || this.stopped) return;
+    this.cancelTimer = this.o.clock.schedule(this.o.interval, () => {
+      if (this.participants && this.pending.size < this.o.maxConcurrent) this.trigger(false).catch(() => {});
+      this.schedulePeriodic();
+    });
+  }
+
+  /** Triggers a checkpoint now (or as soon as fewer than the maximum are in flight); resolves on completion. */
+  trigger(final: boolean): Promise<CompletedCheckpoint> {
+    return new Promise((resolve, reject) => {
+      if (!this.participants) {
+        reject(new Error('no running tasks to checkpoint'));
+        return;
+      }
+      if (this.pending.size >= this.o.maxConcurrent) {
+        this.waitingTriggers.push({ final, resolve, reject });
+        return;
+      }
+      this.start(final, { resolve, reject });
+    });
+  }
+
+  private start(final: boolean, done: Pending['done'][number]): void {
+    const id = this.nextId++;
+    const now = this.o.clock.now();
+    const stats: CheckpointStats = {
+      id,
+      status: 'IN_PROGRESS',
+      triggerTime: now,
+      syncDuration: 0,
+      asyncDuration: 0,
+      alignmentDuration: 0,
+      size: 0,
+    };
+    this.history.push(stats);
+    const p: Pending = {
+      id,
+      stats,
+      waiting: new Set(this.participants!.taskKeys()),
+      acks: [],
+      final,
+      done: [done],
+      cancelTimeout: this.o.clock.schedule(this.o.timeout, () =>
+        this.fail(id, `timed out after ${this.o.timeout} ms`),
+      ),
+    };
+    this.pending.set(id, p);
+    this.participants!.triggerSources(id, now, final);
+  }
+
+  acknowledge(ack: TaskAck): void {
+    const p = this.pending.get(ack.checkpointId);
+    if (!p || !p.waiting.delete(ack.taskKey)) return;
+    p.acks.push(ack);
+    p.stats.syncDuration = Math.max(p.stats.syncDuration, ack.syncMs);
+    p.stats.asyncDuration = Math.max(p.stats.asyncDuration, ack.asyncMs);
+    p.stats.alignmentDuration = Math.max(p.stats.alignmentDuration, ack.alignmentMs);
+    p.stats.size += ack.bytes;
+    if (p.waiting.size === 0) void this.complete(p);
+  }
+
+  decline(taskKey: string, id: number, error: unknown): void {
+    if (!this.pending.has(id)) return;
+    const reason = `task ${taskKey} declined: ${error instanceof Error ? error.message : String(error)}`;
+    this.fail(id, reason);
+    this.o.onFailure(id, reason);
+  }
+
+  private fail(id: number, reason: string): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    p.cancelTimeout();
+    p.stats.status = 'FAILED';
+    p.stats.failure = reason;
+    this.participants?.abort(id);
+    for (const d of p.done) d.reject(new Error(`checkpoint ${id} failed: ${reason}`));
+    this.o.log(`checkpoint ${id} failed: ${reason}`);
+    void this.o.storage.discard(this.o.jobName, id).catch(() => {});
+    this.startWaiting();
+  }
+
+  private async complete(p: Pending): Promise<void> {
+    p.cancelTimeout();
+    const metadata = this.metadataOf(p);
+    let location: string;
+    try {
+      location = await this.o.storage.commit(this.o.jobName, metadata);
+    } catch (e) {
+      const reason = `writing _metadata failed: ${e instanceof Error ? e.message : String(e)}`;
+      this.fail(p.id, reason);
+      this.o.onFailure(p.id, reason);
+      return;
+    }
+    if (!this.pending.delete(p.id)) return;
+    const now = this.o.clock.now();
+    p.stats.status = 'COMPLETED';
+    p.stats.duration = now - p.stats.triggerTime;
+    p.stats.location = location;
+    const completed: CompletedCheckpoint = {
+      id: p.id,
+      location,
+      size: p.stats.size,
+      duration: p.stats.duration,
+      metadata,
+    };
+    this.completed.push(completed);
+    // Older pending checkpoints are subsumed by this one (their barriers are behind).
+    for (const id of [...this.pending.keys()]) if (id < p.id) this.fail(id, `subsumed by checkpoint ${p.id}`);
+    try {
+      await this.participants?.notifyComplete(p.id);
+    } catch (e) {
+      this.o.onFailure(
+        p.id,
+        `committing checkpoint ${p.id} failed: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+    await this.subsume();
+    for (const d of p.done) d.resolve(completed);
+    this.startWaiting();
+  }
+
+  private startWaiting(): void {
+    while (this.waitingTriggers.length > 0 && this.pending.size < this.o.maxConcurrent && this.participants) {
+      const w = this.waitingTriggers.shift()!;
+      this.start(w.final, w);
+    }
+  }
+
+  /** Keeps the newest `numRetained` completed checkpoints; deletes the others' files. */
+  private async subsume(): Promise<void> {
+    while (this.completed.length > this.o.numRetained) {
+      const old = this.completed.shift()!;
+      await this.o.storage
+        .discard(this.o.jobName, old.id)
+        .catch((e) => this.o.log(`could not delete checkpoint ${old.id}: ${String(e)}`));
+    }
+  }
+
+  private metadataOf(p: Pending): CheckpointMetadata {
+    const byUid = new Map<string, SubtaskState[]>();
+    for (const ack of p.acks) {
+      for (const op of ack.operators) {
+        const list = byUid.get(op.uid) ?? [];
+        list.push({
+          subtask: op.subtask,
+          keyGroupRange: op.keyGroupRange,
+          ...(op.keyed ? { keyed: op.keyed } : {}),
+          ...(op.operatorState !== undefined ? { operatorState: op.operatorState } : {}),
+        });
+        byUid.set(op.uid, list);
+      }
+    }
+    const operators: OperatorStateEntry[] = this.o.graph.operators.map((op) => ({
+      uid: op.uid,
+      name: op.name,
+      kind: op.spec.kind,
+      parallelism: op.parallelism,
+      subtasks: (byUid.get(op.uid) ?? []).sort((a, b) => a.subtask - b.subtask),
+    }));
+    const sourceOffsets: Record<string, unknown[]> = {};
+    for (const op of operators)
+      if (op.kind === 'source') sourceOffsets[op.uid] = op.subtasks.map((s) => s.operatorState);
+    const now = this.o.clock.now();
+    return {
+      formatVersion: METADATA_FORMAT_VERSION,
+      jobName: this.o.jobName,
+      checkpointId: p.id,
+      kind: 'checkpoint',
+      snapshotType: 'full',
+      mode: this.o.mode,
+      backend: this.o.backend,
+      maxParallelism: this.o.graph.maxParallelism,
+      triggerTime: p.stats.triggerTime,
+      completionTime: now,
+      durationMs: now - p.stats.triggerTime,
+      sourceOffsets,
+      operators,
+      stateSize: p.stats.size,
+    };
+  }
+
+  /** Stops periodic triggering; in-flight checkpoints may still complete. */
+  stop(): void {
+    this.stopped = true;
+    this.cancelTimer?.();
+  }
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** Discards checkpoints on job end unless they are to be retained. */
+  async shutdown(retain: boolean): Promise<void> {
+    this.stop();
+    for (const id of [...this.pending.keys()]) this.fail(id, 'the job ended');
+    for (const w of this.waitingTriggers.splice(0)) w.reject(new Error('the job ended'));
+    if (!retain) await this.o.storage.discardAll(this.o.jobName).catch(() => {});
+  }
+}

@@ -1,0 +1,62 @@
+// The checkpoint `_metadata` document: JSON a person can read with `cat`, listing every file with size and checksum.
+import type { KeyGroupRange } from '../key-groups';
+
+export const METADATA_FORMAT_VERSION = 1;
+
+/** A state file written by a task, relative to the checkpoint's folder. */
+export interface StateFileHandle {
+  readonly path: string;
+  readonly size: number;
+  /** CRC-32, hex. */
+  readonly checksum: string;
+}
+
+export interface SubtaskState {
+  readonly subtask: number;
+  readonly keyGroupRange: KeyGroupRange;
+  readonly keyed?: StateFileHandle;
+  /** Non-keyed operator state (source offsets, a sink's pending commits), JSON. */
+  readonly operatorState?: unknown;
+}
+
+export interface OperatorStateEntry {
+  readonly uid: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly parallelism: number;
+  readonly subtasks: readonly SubtaskState[];
+}
+
+export interface CheckpointMetadata {
+  readonly formatVersion: number;
+  readonly jobName: string;
+  readonly checkpointId: number;
+  readonly kind: 'checkpoint' | 'savepoint';
+  readonly snapshotType: 'full' | 'incremental';
+  readonly mode: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE';
+  readonly backend: 'hashmap' | 'rocksdb';
+  readonly maxParallelism: number;
+  readonly triggerTime: number;
+  readonly completionTime: number;
+  readonly durationMs: number;
+  /** Per source operator uid, per subtask: where reading resumes. */
+  readonly sourceOffsets: Readonly<Record<string, readonly unknown[]>>;
+  readonly operators: readonly OperatorStateEntry[];
+  /** Total bytes of the state files. */
+  readonly stateSize: number;
+}
+
+/** Validates the shape of a parsed `_metadata` document, naming what is wrong. */
+export function checkMetadata(value: unknown, where: string): CheckpointMetadata {
+  const m = value as Partial<CheckpointMetadata> | null;
+  if (!m || typeof m !== 'object') throw new Error(`${where}: not a checkpoint metadata document`);
+  if (m.formatVersion !== METADATA_FORMAT_VERSION) {
+    throw new Error(
+      `${where}: unsupported metadata format version ${String(m.formatVersion)} (expected ${METADATA_FORMAT_VERSION})`,
+    );
+  }
+  for (const key of ['jobName', 'checkpointId', 'operators', 'maxParallelism'] as const) {
+    if (m[key] === undefined) throw new Error(`${where}: metadata lacks '${key}'`);
+  }
+  return m as CheckpointMetadata;
+}

@@ -1,0 +1,28 @@
+// Checkpoint storage (Flink's CheckpointStorage): where state files and `_metadata` live; file system or memory.
+import type { CheckpointMetadata, StateFileHandle } from './metadata';
+
+/** A completed checkpoint as storage knows it. */
+export interface StoredCheckpoint {
+  readonly id: number;
+  /** Where it lives: a folder path, or `memory://job/chk-n`. */
+  readonly location: string;
+}
+
+export interface CheckpointStorage {
+  /** `filesystem` or `jobmanager`. */
+  readonly kind: string;
+  /** Writes one state file of checkpoint `id` (durably, before resolving), with its checksum. */
+  writeState(job: string, id: number, name: string, data: Uint8Array): Promise<StateFileHandle>;
+  /** Reads a state file of a checkpoint and verifies size and checksum; throws naming the file when wrong. */
+  readState(location: string, handle: StateFileHandle): Promise<Uint8Array>;
+  /** Writes `_metadata` last and atomically: the checkpoint exists once this resolves. Returns its location. */
+  commit(job: string, metadata: CheckpointMetadata): Promise<string>;
+  /** Completed checkpoints of a job, newest first. */
+  list(job: string): Promise<StoredCheckpoint[]>;
+  /** Reads and checks `_metadata` at a location (a checkpoint folder or its `_metadata` file). */
+  readMetadata(location: string): Promise<CheckpointMetadata>;
+  /** Deletes a checkpoint's files (subsumed, or the job ended without retention). */
+  discard(job: string, id: number): Promise<void>;
+  /** Deletes what is left of a job's checkpoints (abandoned folders of failed checkpoints included). */
+  discardAll(job: string): Promise<void>;
+}

@@ -1,0 +1,74 @@
+// The connector contract: a replayable source reader per split, a (transactional) sink writer per subtask.
+import type { TableDef } from '../../compiler/catalog';
+import type { Field } from '../../compiler/types';
+import type { Clock } from '../clock';
+import type { RecordBatch, Row } from '../messages';
+import type { OperatorMetrics } from '../operator';
+
+export interface ConnectorContext {
+  readonly jobName: string;
+  readonly subtaskIndex: number;
+  readonly parallelism: number;
+  readonly attempt: number;
+  readonly clock: Clock;
+  readonly metrics: OperatorMetrics;
+  /** Rows per poll. */
+  readonly batchSize: number;
+  /** Where print-like sinks write a line. */
+  readonly print: (line: string, stderr: boolean) => void;
+  readonly log: (message: string) => void;
+}
+
+/**
+ * Reads one split (subtask `subtaskIndex` of `parallelism`). MUST be deterministic from its offset: after a
+ * restore at `offset()`, it produces exactly the rows it produced after that point before.
+ */
+export interface SourceReader {
+  open(ctx: ConnectorContext, restoredOffset: unknown): void | Promise<void>;
+  /** Up to `max` rows; `idle` when nothing is available now, `end` when the split is exhausted. */
+  poll(max: number): Row[] | 'idle' | 'end';
+  /** The position after the last row returned (JSON-able). */
+  offset(): unknown;
+  close?(): void | Promise<void>;
+}
+
+/**
+ * Writes one subtask's rows. A transactional writer pre-commits in `snapshot` (its result is stored in the
+ * checkpoint) and makes the rows visible in `commit` once that checkpoint completed.
+ */
+export interface SinkWriter {
+  /** `restored`: every subtask's snapshot results of the restored checkpoint (to commit what was pre-committed). */
+  open(
+    ctx: ConnectorContext,
+    restored: { checkpointId: number; all: readonly unknown[]; own: unknown } | undefined,
+  ): void | Promise<void>;
+  write(batch: RecordBatch): void;
+  snapshot?(checkpointId: number): unknown;
+  commit?(checkpointId: number): void | Promise<void>;
+  finish?(): void | Promise<void>;
+  close?(): void | Promise<void>;
+}
+
+export interface ConnectorFactory {
+  createReader?(table: TableDef, schema: readonly Field[]): SourceReader;
+  createWriter?(table: TableDef | undefined, schema: readonly Field[]): SinkWriter;
+}
+
+/** Connector name → factory; the core registers the platform-neutral ones, runtime/node adds `filesystem`. */
+export class ConnectorRegistry {
+  private readonly factories = new Map<string, ConnectorFactory>();
+
+  register(name: string, f: ConnectorFactory): this {
+    this.factories.set(name, f);
+    return this;
+  }
+
+  get(name: string): ConnectorFactory {
+    const f = this.factories.get(name);
+    if (!f)
+      throw new Error(
+        `connector '${name}' is not available in this runtime (available: ${[...this.factories.keys()].join(', ')})`,
+      );
+    return f;
+  }
+}

@@ -1,0 +1,34 @@
+// A running job as the session sees it: status, checkpoints, metrics, cancel.
+import type { CheckpointStats, CompletedCheckpoint } from './checkpoint/coordinator';
+
+export type JobStatus = 'RUNNING' | 'RESTARTING' | 'FINISHED' | 'FAILED' | 'CANCELED';
+
+export interface JobResult {
+  readonly status: 'FINISHED' | 'FAILED' | 'CANCELED';
+  readonly error?: string;
+}
+
+export interface JobMetrics {
+  /** Rows the sources produced. */
+  recordsIn: number;
+  /** Rows the sinks received. */
+  recordsOut: number;
+  lateRecords: number;
+  badRecords: number;
+  restarts: number;
+  /** "chk-7 (2.1 KB, 12 ms)" or undefined. */
+  lastCheckpoint: string | undefined;
+  /** Live keyed-state entries over all stateful operators. */
+  stateEntries: number;
+}
+
+export interface JobHandle {
+  readonly id: string;
+  readonly name: string;
+  status(): JobStatus;
+  readonly done: Promise<JobResult>;
+  triggerCheckpoint(): Promise<CompletedCheckpoint>;
+  cancel(): Promise<void>;
+  checkpoints(): readonly CheckpointStats[];
+  metrics(): JobMetrics;
+}

@@ -1,0 +1,163 @@
+// The `weir` command: run, sql, explain, playground — argument parsing and exit codes.
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { compileScript, explainJob, explainJobJson } from '../../compiler/index';
+import { formatDiagnostic } from '../../grammar/diagnostics';
+import { Session, type SessionOptions } from './session';
+
+const USAGE = `usage: weir <command> [options]
+
+commands:
+  run FILE.sql [FILE.sql ...]   run a script: statements in order; INSERT starts a job, the script waits for its jobs
+      --from-checkpoint latest|PATH   resume each job from its latest (or the given) retained checkpoint
+      --from-savepoint PATH           restore each job from a savepoint
+      -D key=value                    set a configuration key before the script (repeatable)
+      --parallelism N                 shorthand for -D parallelism.default=N
+  sql [FILE.sql]                an interactive shell (statements end with ';'); a file is run first
+  explain FILE.sql [--json]     print the logical plan, the optimized plan and the job graph of each job
+  playground [--port N]         serve the Monaco playground on 127.0.0.1
+  help                          this text
+
+Errors print as file:line:col with the offending line; the exit status is 1 for errors in a script, 2 for usage.`;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'run':
+      return run(rest);
+    case 'explain':
+      return explain(rest);
+    case 'sql':
+      return (await import('./shell')).shell(rest);
+    case 'playground':
+      return (await import('./playground-server')).servePlayground(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
+    case '--version':
+    case 'version':
+      console.log('weir 0.1.0');
+      return 0;
+    default:
+      console.error(`weir: unknown command '${command}'\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+interface ParsedArgs {
+  files: string[];
+  flags: Map<string, string | true>;
+  config: Record<string, string>;
+}
+
+/** Parses `--flag value`, `--flag=value`, `--switch` and `-D key=value`; `boolean` names take no value. */
+export function parseArgs(args: readonly string[], boolean: readonly string[] = []): ParsedArgs | string {
+  const files: string[] = [];
+  const flags = new Map<string, string | true>();
+  const config: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '-D') {
+      const kv = args[++i];
+      const eq = kv?.indexOf('=') ?? -1;
+      if (!kv || eq <= 0) return `-D expects key=value, got '${kv ?? ''}'`;
+      config[kv.slice(0, eq)] = kv.slice(eq + 1);
+    } else if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+      if (eq > 0) flags.set(name, a.slice(eq + 1));
+      else if (boolean.includes(name)) flags.set(name, true);
+      else {
+        const v = args[++i];
+        if (v === undefined) return `--${name} expects a value`;
+        flags.set(name, v);
+      }
+    } else {
+      files.push(a);
+    }
+  }
+  return { files, flags, config };
+}
+
+function readScript(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    console.error(
+      `weir: cannot read '${file}': ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : String(e)}`,
+    );
+    return undefined;
+  }
+}
+
+/** The script's name for job names: the file name without `.sql`. */
+export function scriptName(file: string): string {
+  return basename(file).replace(/\.sql$/i, '');
+}
+
+async function explain(args: readonly string[]): Promise<number> {
+  const parsed = parseArgs(args, ['json', 'verbose']);
+  if (typeof parsed === 'string' || parsed.files.length !== 1) {
+    console.error(
+      `weir explain: ${typeof parsed === 'string' ? parsed : 'expected one FILE.sql'}\n\n${USAGE}`,
+    );
+    return 2;
+  }
+  const file = parsed.files[0]!;
+  const text = readScript(file);
+  if (text === undefined) return 1;
+  const result = compileScript(text, { scriptName: scriptName(file), config: parsed.config });
+  for (const d of result.diagnostics) console.error(formatDiagnostic(file, text, d));
+  if (result.diagnostics.some((d) => d.severity === 'error')) return 1;
+  const jobs = result.statements.flatMap((s) => (s.kind === 'job' || s.kind === 'explain' ? [s.job] : []));
+  if (parsed.flags.get('json')) {
+    console.log(JSON.stringify(jobs.map(explainJobJson), null, 2));
+  } else {
+    if (jobs.length === 0) console.log(`${file}: no INSERT or SELECT to explain`);
+    console.log(jobs.map((j) => explainJob(j, parsed.flags.get('verbose') === true)).join('\n\n'));
+  }
+  return 0;
+}
+
+async function run(args: readonly string[]): Promise<number> {
+  const parsed = parseArgs(args);
+  if (typeof parsed === 'string' || parsed.files.length === 0) {
+    console.error(`weir run: ${typeof parsed === 'string' ? parsed : 'expected FILE.sql'}\n\n${USAGE}`);
+    return 2;
+  }
+  const config = { ...parsed.config };
+  const parallelism = parsed.flags.get('parallelism');
+  if (typeof parallelism === 'string') config['parallelism.default'] = parallelism;
+  const options: SessionOptions = {
+    config,
+    fromCheckpoint: strFlag(parsed.flags.get('from-checkpoint')),
+    fromSavepoint: strFlag(parsed.flags.get('from-savepoint')),
+    interactive: false,
+  };
+  // Several files run as one script, in order (e.g. shared DDL, then a query).
+  const texts: string[] = [];
+  for (const f of parsed.files) {
+    const t = readScript(f);
+    if (t === undefined) return 1;
+    texts.push(t);
+  }
+  const session = new Session({ ...options, scriptName: scriptName(parsed.files[parsed.files.length - 1]!) });
+  for (let i = 0; i < texts.length; i++) {
+    const ok = await session.runScript(parsed.files[i]!, texts[i]!);
+    if (!ok) {
+      await session.close();
+      return 1;
+    }
+  }
+  const failed = await session.awaitJobs();
+  await session.close();
+  return failed ? 1 : 0;
+}
+
+function strFlag(v: string | true | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}

@@ -1,0 +1,152 @@
+// Starting a job under Node: storage and connectors from the configuration, recovery resolved, progress shown.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CompiledJob } from '../../compiler/index';
+import { MemoryCheckpointStorage } from '../checkpoint/memory-storage';
+import type { CheckpointMetadata } from '../checkpoint/metadata';
+import type { CheckpointStorage } from '../checkpoint/storage';
+import { builtinConnectors } from '../connectors/builtin';
+import { type EngineEnvironment, runJob, setting } from '../engine';
+import type { JobHandle } from '../job';
+import { registerNodeConnectors } from './connectors/index';
+import { formatRate } from './format';
+import { FsCheckpointStorage, checkpointFolder, storagePath } from './fs-storage';
+import { parseMemory } from '../../compiler/options';
+
+export interface StartJobOptions {
+  readonly recovery?: { readonly kind: 'checkpoint' | 'savepoint'; readonly path: string };
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  readonly interactive: boolean;
+  /** Extra engine settings (tests inject clocks, schedules and failures). */
+  readonly engine?: Partial<EngineEnvironment>;
+}
+
+const memoryStorages = new Map<string, MemoryCheckpointStorage>();
+
+export function storageFor(config: Readonly<Record<string, string>>): CheckpointStorage {
+  if (setting(config, 'execution.checkpointing.storage') === 'jobmanager') {
+    const cap = parseMemory(setting(config, 'state.checkpoint-storage.jobmanager.max-size')!)!;
+    const key = String(cap);
+    if (!memoryStorages.has(key)) memoryStorages.set(key, new MemoryCheckpointStorage(cap));
+    return memoryStorages.get(key)!;
+  }
+  return new FsCheckpointStorage(setting(config, 'execution.checkpointing.dir')!);
+}
+
+/**
+ * The newest checkpoint of a job whose files all pass their checksums; a corrupt one is reported and the
+ * previous one is tried. Undefined when the job has none.
+ */
+export async function latestValidCheckpoint(
+  storage: CheckpointStorage,
+  jobName: string,
+  warn: (message: string) => void,
+): Promise<{ metadata: CheckpointMetadata; location: string } | undefined> {
+  const problems: string[] = [];
+  for (const c of await storage.list(jobName)) {
+    try {
+      const metadata = await storage.readMetadata(c.location);
+      for (const op of metadata.operators)
+        for (const s of op.subtasks) if (s.keyed) await storage.readState(c.location, s.keyed);
+      if (problems.length) warn(`falling back to checkpoint ${c.id} of job '${jobName}'`);
+      return { metadata, location: c.location };
+    } catch (e) {
+      const message = `checkpoint ${c.id} of job '${jobName}' is unusable: ${e instanceof Error ? e.message : String(e)}`;
+      problems.push(message);
+      warn(message);
+    }
+  }
+  if (problems.length) throw new Error(`no usable checkpoint of job '${jobName}': ${problems.join('; ')}`);
+  return undefined;
+}
+
+async function resolveRecovery(job: CompiledJob, storage: CheckpointStorage, o: StartJobOptions) {
+  const r = o.recovery;
+  if (!r) return undefined;
+  const warn = (m: string) => o.err(`[weir] ${m}`);
+  if (r.kind === 'checkpoint' && r.path === 'latest') {
+    const found = await latestValidCheckpoint(storage, job.name, warn);
+    if (!found)
+      warn(
+        `no retained checkpoint of job '${job.name}' under ${setting(job.config, 'execution.checkpointing.dir')}: starting from the beginning`,
+      );
+    else warn(`job '${job.name}' resumes from checkpoint ${found.metadata.checkpointId} (${found.location})`);
+    return found;
+  }
+  // A folder holding one folder per job (several jobs), or the checkpoint folder itself.
+  const base = storagePath(r.path);
+  const perJob = join(base, job.name);
+  const location = existsSync(join(perJob, '_metadata')) ? perJob : checkpointFolder(r.path);
+  const fs = new FsCheckpointStorage('/');
+  const metadata = await fs.readMetadata(location);
+  for (const op of metadata.operators)
+    for (const s of op.subtasks) if (s.keyed) await fs.readState(location, s.keyed);
+  warn(`job '${job.name}' restores from ${r.kind} ${location}`);
+  return { metadata, location, storage: fs };
+}
+
+export async function startJob(job: CompiledJob, o: StartJobOptions): Promise<JobHandle> {
+  const storage = storageFor(job.config);
+  const recovery = await resolveRecovery(job, storage, o);
+  const env: EngineEnvironment = {
+    connectors: registerNodeConnectors(builtinConnectors()),
+    storage,
+    print: (line, stderr) => (stderr ? o.err(line) : o.out(line)),
+    log: (m) => o.err(`[weir] ${m}`),
+    ...o.engine,
+  };
+  // A restore from another location reads its files through the storage that found them.
+  const restoreEnv =
+    recovery && 'storage' in recovery && recovery.storage
+      ? { ...env, storage: readThrough(storage, recovery.storage) }
+      : env;
+  const runner = await runJob(
+    job,
+    restoreEnv,
+    recovery ? { restore: { metadata: recovery.metadata, location: recovery.location } } : {},
+  );
+  if (process.stderr.isTTY && !o.engine) showProgress(runner);
+  return runner;
+}
+
+/** Writes go to the job's storage; reads of a restored location come from where it was found. */
+function readThrough(write: CheckpointStorage, read: CheckpointStorage): CheckpointStorage {
+  return {
+    kind: write.kind,
+    writeState: (...a) => write.writeState(...a),
+    readState: async (location, handle) => {
+      try {
+        return await write.readState(location, handle);
+      } catch {
+        return read.readState(location, handle);
+      }
+    },
+    commit: (...a) => write.commit(...a),
+    list: (...a) => write.list(...a),
+    readMetadata: (...a) => write.readMetadata(...a),
+    discard: (...a) => write.discard(...a),
+    discardAll: (...a) => write.discardAll(...a),
+  };
+}
+
+/** A live line on the terminal: records/s, records in and out, last completed checkpoint. */
+function showProgress(job: JobHandle): void {
+  let last = job.metrics().recordsIn;
+  let lastTime = Date.now();
+  const timer = setInterval(() => {
+    const m = job.metrics();
+    const now = Date.now();
+    const rate = ((m.recordsIn - last) * 1000) / Math.max(1, now - lastTime);
+    last = m.recordsIn;
+    lastTime = now;
+    process.stderr.write(
+      `\r\x1b[K[${job.name}] ${formatRate(rate)} records/s · in ${m.recordsIn} · out ${m.recordsOut} · checkpoint ${m.lastCheckpoint ?? '-'}${m.restarts ? ` · restarts ${m.restarts}` : ''}`,
+    );
+  }, 1000);
+  timer.unref();
+  void job.done.then(() => {
+    clearInterval(timer);
+    process.stderr.write('\r\x1b[K');
+  });
+}

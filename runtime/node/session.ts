@@ -1,0 +1,224 @@
+// The SQL session: compiles statements and carries them out — SET, DDL, jobs, CHECKPOINT, SHOW, STOP JOB.
+import { Compiler, explainJob, typeToString, type CompiledStatement } from '../../compiler/index';
+import { formatDiagnostic } from '../../grammar/diagnostics';
+import type { JobHandle } from '../job';
+import { startJob } from './environment';
+import { formatBytes, formatDuration, renderTable } from './format';
+
+export interface SessionOptions {
+  readonly config?: Readonly<Record<string, string>>;
+  readonly fromCheckpoint?: string;
+  readonly fromSavepoint?: string;
+  /** An interactive shell prints confirmations; a script run stays quiet but for results. */
+  readonly interactive: boolean;
+  readonly scriptName?: string;
+  /** Where results and messages go (default: the process's stdout/stderr). */
+  readonly out?: (line: string) => void;
+  readonly err?: (line: string) => void;
+}
+
+export class Session {
+  readonly compiler: Compiler;
+  readonly jobs: JobHandle[] = [];
+  private readonly out: (line: string) => void;
+  private readonly err: (line: string) => void;
+
+  constructor(private readonly options: SessionOptions) {
+    this.compiler = new Compiler({ scriptName: options.scriptName, config: options.config });
+    this.out = options.out ?? ((l) => process.stdout.write(`${l}\n`));
+    this.err = options.err ?? ((l) => process.stderr.write(`${l}\n`));
+  }
+
+  /**
+   * Compiles the whole text first: if any statement has an error, nothing runs and every error is printed.
+   * Returns false on errors (of the script, or of a statement that failed while running).
+   */
+  async runScript(file: string, text: string): Promise<boolean> {
+    const result = this.compiler.compile(text);
+    for (const d of result.diagnostics) this.err(formatDiagnostic(file, text, d));
+    if (result.diagnostics.some((d) => d.severity === 'error')) return false;
+    for (const s of result.statements) {
+      try {
+        await this.execute(s);
+      } catch (e) {
+        this.err(
+          `${file}:${s.span.line}:${s.span.column}: error: ${e instanceof Error ? e.message : String(e)}`,
+        );
+        return false;
+      }
+    }
+    return true;
+  }
+
+  async execute(s: CompiledStatement): Promise<void> {
+    const info = (msg: string) => {
+      if (this.options.interactive) this.out(`[INFO] ${msg}`);
+    };
+    switch (s.kind) {
+      case 'set':
+        info(`'${s.key}' = '${s.value}'`);
+        return;
+      case 'reset':
+        info(s.key ? `'${s.key}' reset` : 'all configuration reset');
+        return;
+      case 'createTable':
+      case 'createView':
+      case 'drop':
+        info('Execute statement succeeded.');
+        return;
+      case 'explain':
+        this.out(explainJob(s.job, s.verbose));
+        return;
+      case 'job': {
+        const recovery = this.recoveryFor(s.job.name, s.job.config);
+        const handle = await startJob(s.job, {
+          recovery,
+          out: this.out,
+          err: this.err,
+          interactive: this.options.interactive,
+        });
+        this.jobs.push(handle);
+        if (
+          this.options.interactive ||
+          s.job.graph.operators.some((o) => o.spec.kind === 'sink' && o.spec.target.kind === 'collect')
+        ) {
+          this.err(`[INFO] Job '${handle.name}' started (id ${handle.id}).`);
+        }
+        return;
+      }
+      case 'checkpoint': {
+        const running = this.running();
+        if (running.length === 0) throw new Error('CHECKPOINT: no job is running');
+        for (const job of running) {
+          const c = await job.triggerCheckpoint();
+          this.out(
+            `Checkpoint ${c.id} of job '${job.name}' completed: ${c.location} (${formatBytes(c.size)}, ${formatDuration(c.duration)})`,
+          );
+        }
+        return;
+      }
+      case 'savepoint':
+        throw new Error('SAVEPOINT is not available yet: savepoints come with the savepoints issue (#6)');
+      case 'show':
+        this.show(s.what);
+        return;
+      case 'stopJob': {
+        const job = this.jobs.find((j) => j.name === s.job || j.id === s.job);
+        if (!job)
+          throw new Error(
+            `STOP JOB: no job named '${s.job}' (jobs: ${this.jobs.map((j) => j.name).join(', ') || 'none'})`,
+          );
+        if (s.withSavepoint)
+          throw new Error('STOP JOB ... WITH SAVEPOINT is not available yet (the savepoints issue, #6)');
+        await job.cancel();
+        this.out(`Job '${job.name}' stopped.`);
+        return;
+      }
+    }
+  }
+
+  private running(): JobHandle[] {
+    return this.jobs.filter((j) => j.status() === 'RUNNING' || j.status() === 'RESTARTING');
+  }
+
+  private show(what: 'CHECKPOINTS' | 'JOBS' | 'TABLES' | 'VIEWS'): void {
+    const c = this.compiler.catalog;
+    switch (what) {
+      case 'TABLES':
+        this.out(
+          renderTable(
+            ['table name', 'connector', 'columns'],
+            c.tableNames().map((n) => {
+              const t = c.table(n)!;
+              return [n, t.connector, t.columns.map((f) => `${f.name} ${typeToString(f.type)}`).join(', ')];
+            }),
+          ),
+        );
+        return;
+      case 'VIEWS':
+        this.out(
+          renderTable(
+            ['view name', 'columns'],
+            c.viewNames().map((n) => [
+              n,
+              c
+                .view(n)!
+                .schema.map((f) => f.name)
+                .join(', '),
+            ]),
+          ),
+        );
+        return;
+      case 'JOBS':
+        this.out(
+          renderTable(
+            ['job id', 'job name', 'status', 'records in', 'records out', 'late', 'last checkpoint'],
+            this.jobs.map((j) => {
+              const m = j.metrics();
+              return [
+                j.id,
+                j.name,
+                j.status(),
+                String(m.recordsIn),
+                String(m.recordsOut),
+                String(m.lateRecords),
+                m.lastCheckpoint ?? '-',
+              ];
+            }),
+          ),
+        );
+        return;
+      case 'CHECKPOINTS':
+        this.out(
+          renderTable(
+            ['job', 'id', 'status', 'trigger time', 'duration', 'sync', 'async', 'alignment', 'size'],
+            this.jobs.flatMap((j) =>
+              j
+                .checkpoints()
+                .map((c) => [
+                  j.name,
+                  String(c.id),
+                  c.status,
+                  new Date(c.triggerTime).toISOString(),
+                  c.duration === undefined ? '-' : formatDuration(c.duration),
+                  formatDuration(c.syncDuration),
+                  formatDuration(c.asyncDuration),
+                  formatDuration(c.alignmentDuration),
+                  formatBytes(c.size),
+                ]),
+            ),
+          ),
+        );
+        return;
+    }
+  }
+
+  /** What a new job restores from: the command line's choice, or `execution.state-recovery.path`. */
+  private recoveryFor(
+    jobName: string,
+    config: Readonly<Record<string, string>>,
+  ): { kind: 'checkpoint' | 'savepoint'; path: string } | undefined {
+    if (this.options.fromSavepoint) return { kind: 'savepoint', path: this.options.fromSavepoint };
+    if (this.options.fromCheckpoint) return { kind: 'checkpoint', path: this.options.fromCheckpoint };
+    const path = config['execution.state-recovery.path'];
+    return path ? { kind: 'checkpoint', path } : undefined;
+    void jobName;
+  }
+
+  /** Waits for every job started by the session; true when one failed. */
+  async awaitJobs(): Promise<boolean> {
+    let failed = false;
+    for (const j of this.jobs) {
+      const r = await j.done;
+      if (r.status === 'FAILED') {
+        failed = true;
+        this.err(`Job '${j.name}' failed: ${r.error}`);
+      }
+    }
+    return failed;
+  }
+
+  async close(): Promise<void> {
+    for (const j of this.jobs) if (j.status() === 'RUNNING') await j.cancel();
+  }
+}

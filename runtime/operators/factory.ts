@@ -1,0 +1,60 @@
+// Creates the runtime operator for a job-graph operator spec.
+import type { JobOperator } from '../../compiler/physical/job-graph';
+import type { ConnectorContext, ConnectorRegistry } from '../connectors/connector';
+import type { OperatorContext, StreamOperator } from '../operator';
+import { CalcOperator } from './calc';
+import { GroupAggregateOperator } from './group-aggregate';
+import { JoinOperator } from './join';
+import { SinkOperator } from './sink';
+import { SourceOperatorImpl } from './source';
+import { UnionOperator } from './union';
+import { WatermarkAssignerOperator } from './watermark-assigner';
+import { WindowTableFunctionOperator } from './window-table-function';
+
+export function createOperator(
+  op: JobOperator,
+  inputs: readonly JobOperator[],
+  connectors: ConnectorRegistry,
+  connectorContext: (ctx: OperatorContext) => ConnectorContext,
+): StreamOperator {
+  const spec = op.spec;
+  switch (spec.kind) {
+    case 'source': {
+      const f = connectors.get(spec.table.connector);
+      if (!f.createReader) throw new Error(`connector '${spec.table.connector}' cannot be read`);
+      return new SourceOperatorImpl(f.createReader(spec.table, op.schema), connectorContext);
+    }
+    case 'sink': {
+      const name = spec.target.kind === 'table' ? spec.target.table.connector : 'collect';
+      const f = connectors.get(name);
+      if (!f.createWriter) throw new Error(`connector '${name}' cannot be written`);
+      return new SinkOperator(
+        f.createWriter(spec.target.kind === 'table' ? spec.target.table : undefined, op.schema),
+        connectorContext,
+      );
+    }
+    case 'calc':
+      return new CalcOperator(spec.condition, spec.projection);
+    case 'watermarkAssigner':
+      return new WatermarkAssignerOperator(spec.watermark);
+    case 'groupAggregate':
+      return new GroupAggregateOperator(spec.keys, spec.aggs, inputs[0]!.schema);
+    case 'join':
+      return new JoinOperator(
+        spec.joinType,
+        spec.leftKeys,
+        spec.rightKeys,
+        spec.condition,
+        spec.leftWidth,
+        spec.rightWidth,
+      );
+    case 'union':
+      return new UnionOperator();
+    case 'windowTableFunction':
+      return new WindowTableFunctionOperator(spec.window);
+    case 'windowAggregate':
+      throw new Error(
+        'not supported yet by the runtime: window aggregation (GROUP BY window_start, window_end) comes with the event-time issue',
+      );
+  }
+}

@@ -1,0 +1,140 @@
+// Regular (unbounded) join: INNER, LEFT, RIGHT, FULL, with retractions; both sides kept in keyed state.
+import { compilePredicate } from '../../compiler/codegen/compile-rex';
+import type { JoinType } from '../../compiler/logical/plan';
+import type { Rex } from '../../compiler/rex';
+import { type StateKey, keyGroupOf, keySelector } from '../key-groups';
+import { BatchBuilder, type RecordBatch, type Row, RowKind, isAccumulate } from '../messages';
+import type { OperatorContext, Output, StreamOperator } from '../operator';
+import type { KeyedTable } from '../state/backend';
+
+/** The rows of one side under one join key: a multiset (rows with counts), identities for retraction. */
+interface SideRows {
+  ids: string[];
+  rows: Row[];
+  counts: number[];
+}
+
+const cloneSide = (s: SideRows): SideRows => ({
+  ids: s.ids.slice(),
+  rows: s.rows.slice(),
+  counts: s.counts.slice(),
+});
+
+export class JoinOperator implements StreamOperator {
+  private tables!: [KeyedTable<SideRows>, KeyedTable<SideRows>];
+  private readonly selectors: [(r: Row) => StateKey, (r: Row) => StateKey];
+  private readonly condition: ((row: Row) => boolean) | undefined;
+  /** Whether unmatched rows of side 0 (left) / side 1 (right) are emitted padded with NULLs. */
+  private readonly preserve: [boolean, boolean];
+  private maxParallelism = 128;
+
+  constructor(
+    joinType: JoinType,
+    leftKeys: readonly number[],
+    rightKeys: readonly number[],
+    condition: Rex | undefined,
+    private readonly leftWidth: number,
+    private readonly rightWidth: number,
+  ) {
+    this.selectors = [keySelector(leftKeys), keySelector(rightKeys)];
+    this.condition = condition ? compilePredicate(condition) : undefined;
+    this.preserve = [joinType === 'LEFT' || joinType === 'FULL', joinType === 'RIGHT' || joinType === 'FULL'];
+  }
+
+  open(ctx: OperatorContext): void {
+    this.tables = [ctx.state!.table<SideRows>('left'), ctx.state!.table<SideRows>('right')];
+    this.maxParallelism = ctx.maxParallelism;
+  }
+
+  private joined(side: number, row: Row, other: Row | null): Row {
+    const l = side === 0 ? row : other;
+    const r = side === 0 ? other : row;
+    const out: Row = l ? l.slice() : new Array(this.leftWidth).fill(null);
+    if (r) for (const v of r) out.push(v);
+    else for (let i = 0; i < this.rightWidth; i++) out.push(null);
+    return out;
+  }
+
+  /** Whether `row` (on `side`) and `other` satisfy the non-equi part of the condition. */
+  private matches(side: number, row: Row, other: Row): boolean {
+    return this.condition === undefined || this.condition(this.joined(side, row, other));
+  }
+
+  /** Rows of `rows` matching `row`, with multiplicities. */
+  private matchCount(side: number, row: Row, others: SideRows | undefined, skip?: number): number {
+    if (!others) return 0;
+    let n = 0;
+    for (let i = 0; i < others.rows.length; i++)
+      if (i !== skip && this.matches(side, row, others.rows[i]!)) n += others.counts[i]!;
+    return n;
+  }
+
+  processBatch(input: number, batch: RecordBatch, out: Output): void {
+    const side = input;
+    const other = 1 - side;
+    const b = new BatchBuilder();
+    const mine = this.tables[side];
+    const theirs = this.tables[other];
+    for (let i = 0; i < batch.rows.length; i++) {
+      const row = batch.rows[i]!;
+      const add = batch.kinds === undefined || isAccumulate(batch.kinds[i]!);
+      const key = this.selectors[side](row);
+      const kg = keyGroupOf(key, this.maxParallelism);
+      const others = theirs.get(kg, key);
+      // 1. This side's state.
+      const id = JSON.stringify(row);
+      let rows = mine.getMutable(kg, key, cloneSide);
+      if (add) {
+        if (!rows) {
+          rows = { ids: [], rows: [], counts: [] };
+          mine.put(kg, key, rows);
+        }
+        const at = rows.ids.indexOf(id);
+        if (at >= 0) rows.counts[at]!++;
+        else {
+          rows.ids.push(id);
+          rows.rows.push(row);
+          rows.counts.push(1);
+        }
+      } else {
+        const at = rows ? rows.ids.indexOf(id) : -1;
+        if (!rows || at < 0) continue; // retracting what was never added: nothing joined it
+        if (--rows.counts[at]! === 0) {
+          rows.ids.splice(at, 1);
+          rows.rows.splice(at, 1);
+          rows.counts.splice(at, 1);
+          if (rows.ids.length === 0) mine.delete(kg, key);
+        }
+      }
+      // 2. Joined output for this row.
+      let matched = 0;
+      if (others) {
+        for (let j = 0; j < others.rows.length; j++) {
+          const o = others.rows[j]!;
+          if (!this.matches(side, row, o)) continue;
+          const c = others.counts[j]!;
+          matched += c;
+          // 3. The other side's rows that were unmatched (padded) or become unmatched.
+          if (this.preserve[other]) {
+            const otherMatches = this.matchCount(other, o, rows && rows.ids.length ? rows : undefined);
+            const wasUnmatched = add ? otherMatches === 1 : false;
+            const becomesUnmatched = !add && otherMatches === 0;
+            if (wasUnmatched) for (let k = 0; k < c; k++) b.add(this.joined(other, o, null), RowKind.Delete);
+            for (let k = 0; k < c; k++)
+              b.add(this.joined(side, row, o), add ? RowKind.Insert : RowKind.Delete);
+            if (becomesUnmatched)
+              for (let k = 0; k < c; k++) b.add(this.joined(other, o, null), RowKind.Insert);
+          } else {
+            for (let k = 0; k < c; k++)
+              b.add(this.joined(side, row, o), add ? RowKind.Insert : RowKind.Delete);
+          }
+        }
+      }
+      if (matched === 0 && this.preserve[side])
+        b.add(this.joined(side, row, null), add ? RowKind.Insert : RowKind.Delete);
+    }
+    out.emit(b.take());
+  }
+
+  processWatermark(): void {}
+}

@@ -1,0 +1,211 @@
+// The `hashmap` state backend: JS Maps per key group with entry-level copy-on-write for asynchronous snapshots.
+import type { KeyGroupRange, StateKey } from '../key-groups';
+import type { KeyGroupData, KeyedStateBackend, KeyedTable, SnapshotRunner } from './backend';
+
+/** A deleted entry kept while a snapshot still needs its old value. */
+const TOMBSTONE: unique symbol = Symbol('tombstone');
+
+/**
+ * An entry holds its value and the version it was written at. When a write would overwrite a value that a
+ * running snapshot (version ≥ entry version) must still see, the old value moves into `old` first — so
+ * the snapshot's synchronous part only bumps a counter, as Flink's CopyOnWriteStateMap does.
+ */
+interface Entry {
+  v: unknown;
+  ver: number;
+  old: Entry | undefined;
+}
+
+class Versions {
+  /** Writes are stamped with this; a snapshot sees entries with ver ≤ its own version. */
+  current = 1;
+  /** Versions of snapshots whose asynchronous part is still running. */
+  readonly active: number[] = [];
+  maxActive = 0;
+
+  /** Whether an entry written at `ver` must be preserved before it is overwritten. */
+  needsPreserve(ver: number): boolean {
+    return this.active.length > 0 && ver <= this.maxActive;
+  }
+}
+
+class HeapTable<V> implements KeyedTable<V> {
+  /** Index: key group − range start. */
+  readonly maps: Map<StateKey, Entry>[];
+  private live = 0;
+  /** Keys deleted while a snapshot needed them: removed for real once no snapshot runs. */
+  readonly tombstones: [number, StateKey][] = [];
+
+  constructor(
+    readonly name: string,
+    private readonly range: KeyGroupRange,
+    private readonly versions: Versions,
+  ) {
+    this.maps = Array.from({ length: range.end - range.start + 1 }, () => new Map());
+  }
+
+  private map(keyGroup: number): Map<StateKey, Entry> {
+    const m = this.maps[keyGroup - this.range.start];
+    if (!m)
+      throw new Error(
+        `key group ${keyGroup} is outside this subtask's range ${this.range.start}-${this.range.end}`,
+      );
+    return m;
+  }
+
+  get(keyGroup: number, key: StateKey): V | undefined {
+    const e = this.map(keyGroup).get(key);
+    return e === undefined || e.v === TOMBSTONE ? undefined : (e.v as V);
+  }
+
+  put(keyGroup: number, key: StateKey, value: V): void {
+    const m = this.map(keyGroup);
+    const e = m.get(key);
+    const vs = this.versions;
+    if (e === undefined) {
+      m.set(key, { v: value, ver: vs.current, old: undefined });
+      this.live++;
+      return;
+    }
+    if (e.v === TOMBSTONE) this.live++;
+    if (vs.needsPreserve(e.ver)) e.old = { v: e.v, ver: e.ver, old: e.old };
+    else if (vs.active.length === 0) e.old = undefined;
+    e.v = value;
+    e.ver = vs.current;
+  }
+
+  getMutable(keyGroup: number, key: StateKey, clone: (v: V) => V): V | undefined {
+    const e = this.map(keyGroup).get(key);
+    if (e === undefined || e.v === TOMBSTONE) return undefined;
+    const vs = this.versions;
+    if (vs.needsPreserve(e.ver)) {
+      e.old = { v: e.v, ver: e.ver, old: e.old };
+      e.v = clone(e.v as V);
+      e.ver = vs.current;
+    }
+    return e.v as V;
+  }
+
+  delete(keyGroup: number, key: StateKey): void {
+    const m = this.map(keyGroup);
+    const e = m.get(key);
+    if (e === undefined || e.v === TOMBSTONE) return;
+    this.live--;
+    if (this.versions.needsPreserve(e.ver)) {
+      e.old = { v: e.v, ver: e.ver, old: e.old };
+      e.v = TOMBSTONE;
+      e.ver = this.versions.current;
+      this.tombstones.push([keyGroup, key]);
+    } else {
+      m.delete(key);
+    }
+  }
+
+  *entries(keyGroup: number): IterableIterator<[StateKey, V]> {
+    for (const [k, e] of this.map(keyGroup)) if (e.v !== TOMBSTONE) yield [k, e.v as V];
+  }
+
+  /** Keys and values of one key group as of snapshot version `version`. */
+  readAt(keyGroup: number, version: number): [StateKey[], unknown[]] {
+    const keys: StateKey[] = [];
+    const values: unknown[] = [];
+    for (const [k, e] of this.map(keyGroup)) {
+      let x: Entry | undefined = e;
+      while (x !== undefined && x.ver > version) x = x.old;
+      if (x !== undefined && x.v !== TOMBSTONE) {
+        keys.push(k);
+        values.push(x.v);
+      }
+    }
+    return [keys, values];
+  }
+
+  purgeTombstones(): void {
+    for (const [kg, key] of this.tombstones.splice(0)) {
+      const m = this.map(kg);
+      const e = m.get(key);
+      if (e !== undefined && e.v === TOMBSTONE) m.delete(key);
+    }
+  }
+
+  load(keyGroup: number, keys: StateKey[], values: unknown[]): void {
+    const m = this.map(keyGroup);
+    for (let i = 0; i < keys.length; i++) {
+      if (!m.has(keys[i]!)) this.live++;
+      m.set(keys[i]!, { v: values[i], ver: this.versions.current, old: undefined });
+    }
+  }
+
+  get size(): number {
+    return this.live;
+  }
+}
+
+export class HeapKeyedStateBackend implements KeyedStateBackend {
+  readonly kind = 'hashmap' as const;
+  private readonly tables = new Map<string, HeapTable<unknown>>();
+  private readonly versions = new Versions();
+
+  constructor(readonly keyGroupRange: KeyGroupRange) {}
+
+  table<V>(name: string): KeyedTable<V> {
+    let t = this.tables.get(name);
+    if (!t) {
+      t = new HeapTable(name, this.keyGroupRange, this.versions);
+      this.tables.set(name, t);
+    }
+    return t as HeapTable<V>;
+  }
+
+  snapshot(_checkpointId: number): SnapshotRunner {
+    const vs = this.versions;
+    const version = vs.current++;
+    vs.active.push(version);
+    vs.maxActive = Math.max(...vs.active);
+    const tables = [...this.tables.values()];
+    const range = this.keyGroupRange;
+    let released = false;
+    return {
+      *keyGroups() {
+        for (let kg = range.start; kg <= range.end; kg++) {
+          const out: Record<string, [StateKey[], unknown[]]> = {};
+          let any = false;
+          for (const t of tables) {
+            const data = t.readAt(kg, version);
+            if (data[0].length > 0) {
+              out[t.name] = data;
+              any = true;
+            }
+          }
+          if (any) yield { keyGroup: kg, tables: out };
+        }
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        vs.active.splice(vs.active.indexOf(version), 1);
+        vs.maxActive = vs.active.length ? Math.max(...vs.active) : 0;
+        if (vs.active.length === 0) for (const t of this.tables.values()) t.purgeTombstones();
+      },
+    };
+  }
+
+  restore(groups: Iterable<KeyGroupData>): void {
+    for (const g of groups) {
+      if (g.keyGroup < this.keyGroupRange.start || g.keyGroup > this.keyGroupRange.end) continue;
+      for (const [name, [keys, values]] of Object.entries(g.tables)) {
+        (this.table(name) as HeapTable<unknown>).load(g.keyGroup, keys, values);
+      }
+    }
+  }
+
+  numEntries(): number {
+    let n = 0;
+    for (const t of this.tables.values()) n += t.size;
+    return n;
+  }
+
+  dispose(): void {
+    this.tables.clear();
+  }
+}

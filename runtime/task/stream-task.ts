@@ -1,0 +1,365 @@
+// A subtask: a chain of operators, its input channels, barrier alignment, watermarks and snapshots — the task loop.
+import type { Clock } from '../clock';
+import type { RecordBatch, StreamElement } from '../messages';
+import type { KeyGroupRange } from '../key-groups';
+import {
+  type OperatorContext,
+  type Output,
+  type RestoredOperatorState,
+  type SourceOperator,
+  type StreamOperator,
+  isSource,
+} from '../operator';
+import type { StateFileHandle } from '../checkpoint/metadata';
+import type { CheckpointStorage } from '../checkpoint/storage';
+import { encodeKeyGroups } from '../state/snapshot-format';
+import { BarrierAligner, type CheckpointingMode } from './barrier-aligner';
+import type { Channel } from './channel';
+import type { RecordWriter } from './record-writer';
+
+/** The largest watermark: sent when a bounded input ends, so every pending window fires. */
+export const MAX_WATERMARK = Number.MAX_SAFE_INTEGER;
+
+export interface ChainMember {
+  readonly op: StreamOperator;
+  readonly ctx: OperatorContext;
+  readonly restored: RestoredOperatorState | undefined;
+}
+
+export interface InputChannel {
+  readonly channel: Channel;
+  /** Which logical input (a join: 0 left, 1 right). */
+  readonly input: number;
+}
+
+/** What a task reports for one checkpoint, per operator of its chain. */
+export interface TaskAck {
+  readonly taskKey: string;
+  readonly checkpointId: number;
+  readonly operators: readonly {
+    readonly uid: string;
+    readonly subtask: number;
+    readonly keyGroupRange: KeyGroupRange;
+    readonly keyed?: StateFileHandle;
+    readonly operatorState?: unknown;
+  }[];
+  readonly syncMs: number;
+  readonly asyncMs: number;
+  readonly alignmentMs: number;
+  readonly bytes: number;
+}
+
+export interface TaskListener {
+  acknowledge(ack: TaskAck): void;
+  decline(taskKey: string, checkpointId: number, error: unknown): void;
+  /** A source task ran out of input and waits for the final checkpoint. */
+  sourceEnded(taskKey: string): void;
+  /** The task failed outside the record path (an asynchronous snapshot part). */
+  failed(taskKey: string, error: unknown): void;
+}
+
+export interface StreamTaskOptions {
+  readonly key: string;
+  readonly chain: readonly ChainMember[];
+  readonly inputs: readonly InputChannel[];
+  readonly writer: RecordWriter;
+  readonly mode: CheckpointingMode;
+  readonly storage: CheckpointStorage;
+  readonly jobName: string;
+  readonly listener: TaskListener;
+  readonly clock: Clock;
+}
+
+export type TaskStatus = 'RUNNING' | 'SOURCE_ENDED' | 'ENDED' | 'CANCELED';
+
+/** Passes a batch to the next operator of the chain, counting records in and out. */
+class ChainOutput implements Output {
+  constructor(
+    private readonly next: ChainMember,
+    private readonly nextOut: Output,
+  ) {}
+
+  emit(batch: RecordBatch): void {
+    if (batch.rows.length === 0) return;
+    this.next.ctx.metrics.recordsIn += batch.rows.length;
+    this.next.op.processBatch(0, batch, this.nextOut);
+  }
+
+  emitWatermark(timestamp: number): void {
+    this.next.ctx.metrics.watermark = timestamp;
+    if (this.next.op.processWatermark) this.next.op.processWatermark(timestamp, this.nextOut);
+    else this.nextOut.emitWatermark(timestamp);
+  }
+}
+
+export class StreamTask {
+  readonly key: string;
+  status: TaskStatus = 'RUNNING';
+  private readonly chain: readonly ChainMember[];
+  /** outputs[i]: where operator i emits. */
+  private readonly outputs: Output[];
+  private readonly source: SourceOperator | undefined;
+  private readonly aligner: BarrierAligner;
+  private readonly watermarks: number[];
+  private readonly ended: boolean[];
+  private currentWatermark = -Infinity;
+  private nextChannel = 0;
+  private readonly triggers: { id: number; final: boolean; timestamp: number }[] = [];
+  /** Asynchronous snapshot parts in flight. */
+  private readonly asyncParts = new Set<Promise<void>>();
+
+  constructor(private readonly o: StreamTaskOptions) {
+    this.key = o.key;
+    this.chain = o.chain;
+    this.outputs = new Array<Output>(o.chain.length);
+    this.outputs[o.chain.length - 1] = o.writer;
+    for (let i = o.chain.length - 2; i >= 0; i--)
+      this.outputs[i] = new ChainOutput(o.chain[i + 1]!, this.outputs[i + 1]!);
+    const head = o.chain[0]!.op;
+    this.source = isSource(head) ? head : undefined;
+    this.aligner = new BarrierAligner(o.inputs.length, o.mode);
+    this.watermarks = o.inputs.map(() => -Infinity);
+    this.ended = o.inputs.map(() => false);
+  }
+
+  get isSourceTask(): boolean {
+    return this.source !== undefined;
+  }
+
+  get head(): ChainMember {
+    return this.chain[0]!;
+  }
+
+  get members(): readonly ChainMember[] {
+    return this.chain;
+  }
+
+  async open(): Promise<void> {
+    for (const m of this.chain) await m.op.open(m.ctx, m.restored);
+  }
+
+  /** The coordinator asks this source task to take checkpoint `id` (and, if final, to end afterwards). */
+  triggerCheckpoint(id: number, timestamp: number, final: boolean): void {
+    this.triggers.push({ id, final, timestamp });
+  }
+
+  /**
+   * Does a bounded amount of work synchronously. Returns whether anything happened, so the scheduler can
+   * wait when every task is idle. Exceptions propagate: the job fails over.
+   */
+  step(budget: number): boolean {
+    if (this.status === 'ENDED' || this.status === 'CANCELED') return false;
+    if (this.source) return this.stepSource();
+    let worked = 0;
+    while (worked < budget) {
+      const next = this.pollInput();
+      if (!next) break;
+      this.handle(next.channel, next.element);
+      worked++;
+      if ((this.status as TaskStatus) === 'ENDED') break;
+    }
+    return worked > 0;
+  }
+
+  private stepSource(): boolean {
+    const t = this.triggers.shift();
+    if (t) {
+      this.checkpoint(t.id, t.timestamp, 0);
+      if (t.final && this.status === 'SOURCE_ENDED') {
+        this.o.writer.broadcast({ kind: 'end' });
+        this.status = 'ENDED';
+      }
+      return true;
+    }
+    if (this.status !== 'RUNNING' || !this.o.writer.hasCapacity()) return false;
+    const r = this.source!.poll(this.outputs[0]!);
+    if (r === 'end') {
+      // Bounded input: fire everything event time still holds, then wait for the final checkpoint.
+      this.outputs[0]!.emitWatermark(MAX_WATERMARK);
+      this.status = 'SOURCE_ENDED';
+      this.o.listener.sourceEnded(this.key);
+      return true;
+    }
+    return r === 'more';
+  }
+
+  /** Round-robin over channels that have data and are not blocked by alignment. */
+  private pollInput(): { channel: number; element: StreamElement } | undefined {
+    const n = this.o.inputs.length;
+    for (let i = 0; i < n; i++) {
+      const c = (this.nextChannel + i) % n;
+      if (this.ended[c] || this.aligner.isBlocked(c)) continue;
+      const element = this.o.inputs[c]!.channel.poll();
+      if (element) {
+        this.nextChannel = (c + 1) % n;
+        return { channel: c, element };
+      }
+    }
+    return undefined;
+  }
+
+  private handle(c: number, e: StreamElement): void {
+    const head = this.chain[0]!;
+    switch (e.kind) {
+      case 'batch':
+        head.ctx.metrics.recordsIn += e.batch.rows.length;
+        head.op.processBatch(this.o.inputs[c]!.input, e.batch, this.outputs[0]!);
+        return;
+      case 'watermark':
+        this.watermarks[c] = Math.max(this.watermarks[c]!, e.timestamp);
+        this.advanceWatermark();
+        return;
+      case 'barrier': {
+        const d = this.aligner.onBarrier(c, e.checkpointId, this.o.clock.now());
+        for (const id of d.aborted ?? [])
+          this.o.listener.decline(this.key, id, new Error('subsumed by a newer barrier'));
+        if (d.trigger !== undefined) this.alignedCheckpoint(d.trigger, e.timestamp);
+        return;
+      }
+      case 'end': {
+        this.ended[c] = true;
+        const d = this.aligner.onEnd(c);
+        if (d.trigger !== undefined) this.alignedCheckpoint(d.trigger, this.o.clock.now());
+        this.advanceWatermark();
+        if (this.ended.every(Boolean)) this.finishInput();
+        return;
+      }
+    }
+  }
+
+  private alignedCheckpoint(id: number, timestamp: number): void {
+    const start = this.aligner.alignmentStart;
+    this.checkpoint(id, timestamp, start === undefined ? 0 : this.o.clock.now() - start);
+  }
+
+  private advanceWatermark(): void {
+    let min = Infinity;
+    for (let c = 0; c < this.watermarks.length; c++)
+      if (!this.ended[c]) min = Math.min(min, this.watermarks[c]!);
+    if (min === Infinity) min = Math.max(...this.watermarks);
+    if (min > this.currentWatermark) {
+      this.currentWatermark = min;
+      const head = this.chain[0]!;
+      head.ctx.metrics.watermark = min;
+      if (head.op.processWatermark) head.op.processWatermark(min, this.outputs[0]!);
+      else this.outputs[0]!.emitWatermark(min);
+    }
+  }
+
+  private finishInput(): void {
+    // Finishing operator i may emit into operator i+1, so finish in chain order.
+    const finishes: Promise<void>[] = [];
+    for (let i = 0; i < this.chain.length; i++) {
+      const r = this.chain[i]!.op.finish?.(this.outputs[i]!);
+      if (r) finishes.push(r);
+    }
+    this.o.writer.broadcast({ kind: 'end' });
+    this.status = 'ENDED';
+    if (finishes.length) this.track(Promise.all(finishes).then(() => undefined));
+  }
+
+  /**
+   * The synchronous part: every operator of the chain snapshots at this point of the stream, keyed state
+   * only marks a version; then the barrier goes downstream. Serializing and writing happen asynchronously.
+   */
+  private checkpoint(id: number, timestamp: number, alignmentMs: number): void {
+    const syncStart = this.o.clock.now();
+    const parts = this.chain.map((m, i) => ({
+      m,
+      operatorState: m.op.snapshotState?.(id, this.outputs[i]!),
+      keyed: m.ctx.state ? m.ctx.state.snapshot(id) : undefined,
+    }));
+    this.o.writer.broadcast({ kind: 'barrier', checkpointId: id, timestamp, isSavepoint: false });
+    const syncMs = this.o.clock.now() - syncStart;
+    const asyncStart = this.o.clock.now();
+    const run = async () => {
+      let bytes = 0;
+      try {
+        const operators = [];
+        for (const p of parts) {
+          const ctx = p.m.ctx;
+          let keyed: StateFileHandle | undefined;
+          if (p.keyed) {
+            const data = await encodeKeyGroups(p.keyed.keyGroups());
+            p.keyed.release();
+            keyed = await this.o.storage.writeState(
+              this.o.jobName,
+              id,
+              `${ctx.operator.uid}-${ctx.subtaskIndex}.state`,
+              data,
+            );
+            bytes += data.length;
+          }
+          const operatorState = await p.operatorState;
+          operators.push({
+            uid: ctx.operator.uid,
+            subtask: ctx.subtaskIndex,
+            keyGroupRange: ctx.keyGroupRange,
+            ...(keyed ? { keyed } : {}),
+            ...(operatorState !== undefined ? { operatorState } : {}),
+          });
+        }
+        this.o.listener.acknowledge({
+          taskKey: this.key,
+          checkpointId: id,
+          operators,
+          syncMs,
+          asyncMs: this.o.clock.now() - asyncStart,
+          alignmentMs,
+          bytes,
+        });
+      } catch (e) {
+        for (const p of parts) p.keyed?.release();
+        this.o.listener.decline(this.key, id, e);
+      }
+    };
+    this.track(run());
+  }
+
+  private track(p: Promise<void>): void {
+    const tracked = p
+      .catch((e) => this.o.listener.failed(this.key, e))
+      .finally(() => this.asyncParts.delete(tracked));
+    this.asyncParts.add(tracked);
+  }
+
+  abortCheckpoint(id: number): void {
+    this.aligner.abort(id);
+    for (const m of this.chain) m.op.notifyCheckpointAborted?.(id);
+  }
+
+  async notifyCheckpointComplete(id: number): Promise<void> {
+    for (const m of this.chain) await m.op.notifyCheckpointComplete?.(id);
+  }
+
+  /** Waits for asynchronous snapshot parts and finishing work still running. */
+  async drain(): Promise<void> {
+    while (this.asyncParts.size > 0) await Promise.all([...this.asyncParts]);
+  }
+
+  async close(): Promise<void> {
+    for (const m of this.chain) {
+      try {
+        await m.op.close?.();
+      } finally {
+        m.ctx.state?.dispose();
+      }
+    }
+  }
+
+  cancel(): void {
+    this.status = 'CANCELED';
+  }
+
+  /** Whether a checkpoint trigger or input is waiting (the scheduler's test for idleness). */
+  hasPendingWork(): boolean {
+    if (this.status === 'ENDED' || this.status === 'CANCELED') return false;
+    if (this.source)
+      return this.triggers.length > 0 || (this.status === 'RUNNING' && this.o.writer.hasCapacity());
+    return this.o.inputs.some((x, c) => !this.ended[c] && !this.aligner.isBlocked(c) && x.channel.size > 0);
+  }
+
+  get inFlightSnapshots(): number {
+    return this.asyncParts.size;
+  }
+}
