@@ -1,4 +1,4 @@
-// Test runner configuration: suites under test/, long crash runs excluded unless asked for.
+// Test runner configuration: suites under test/, long crash runs excluded unless asked for (npm run test:crash).
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({

@@ -75,7 +75,7 @@ export class Compiler {
   readonly catalog = new Catalog();
   readonly config = new Map<string, string>();
   private jobCount = 0;
-  /** Names whose definition failed: later references to them are not reported again. */
+  /** Names whose definition failed in the current `compile` call: later references to them are not reported again. */
   private readonly failed = new Set<string>();
   private readonly scriptName: string;
 
@@ -85,6 +85,8 @@ export class Compiler {
   }
 
   compile(text: string): CompileResult {
+    // Only errors shown by this call explain later ones: in the shell, an earlier input's error is out of sight.
+    this.failed.clear();
     const parsed = parse(text);
     const diagnostics: Diagnostic[] = [...parsed.diagnostics];
     const statements: CompiledStatement[] = [];

@@ -4,6 +4,7 @@ import type * as A from './ast';
 import type * as C from './cst';
 import { type Diagnostic, error, joinSpans } from './diagnostics';
 import { parser } from './parser';
+import { closest } from './similar';
 
 const BaseVisitor = parser.getBaseCstVisitorConstructor();
 
@@ -68,6 +69,8 @@ class AstBuilder extends BaseVisitor {
   }
 
   statement(ctx: C.StatementCstChildren): A.Statement {
+    // A bare query is a statement of its own kind; its node is the query (as under EXPLAIN).
+    if (ctx.query) return { kind: 'query', query: this.visit(ctx.query), span: nodeSpan(ctx.query[0]!) };
     const child = Object.values(ctx)[0]![0] as CstNode;
     return this.visit(child);
   }
@@ -560,13 +563,13 @@ class AstBuilder extends BaseVisitor {
     const token = ctx.typeName![0];
     const name = TYPE_NAMES[token.image.toUpperCase()];
     if (!name) {
-      this.diagnostics.push(
-        error(
-          'unknown-type',
-          `unknown type '${token.image}'; expected one of ${Object.keys(TYPE_NAMES).join(', ')}, ROW<...>`,
-          tokenSpan(token),
-        ),
-      );
+      const names = Object.keys(TYPE_NAMES);
+      const known = `${names.join(', ')}, ROW<...>`;
+      const hint = closest(token.image, names);
+      const message = hint
+        ? `unknown type '${token.image}'; did you mean '${hint}'? (types: ${known})`
+        : `unknown type '${token.image}'; expected one of ${known}`;
+      this.diagnostics.push(error('unknown-type', message, tokenSpan(token)));
       return { kind: 'dataType', name: 'STRING', args: [], fields: [], notNull, span };
     }
     return { kind: 'dataType', name, args, fields: [], notNull, span };

@@ -1,10 +1,10 @@
 // The grammar's API: parse(text) → statements with spans, plus every syntax diagnostic found.
-import type { IRecognitionException, IToken } from 'chevrotain';
+import { type IRecognitionException, type IToken, type TokenType, tokenMatcher } from 'chevrotain';
 import type { Span, Statement } from './ast';
 import { astBuilder, tokenSpan } from './build-ast';
 import { type Diagnostic, error, spanAt } from './diagnostics';
 import { parser } from './parser';
-import { didYouMean } from './similar';
+import { closest, didYouMean } from './similar';
 import * as T from './tokens';
 import { KEYWORDS } from './tokens';
 
@@ -25,6 +25,11 @@ export interface ParseResult {
   readonly diagnostics: readonly Diagnostic[];
   /** Comments, for tools (the playground keeps them when formatting). */
   readonly comments: readonly Span[];
+  /**
+   * Names that statements with errors tried to define (`CREATE TABLE t (...` that did not parse), in script
+   * order: the compiler does not report later uses of them again, since the first error explains those.
+   */
+  readonly brokenDefinitions: readonly { readonly name: string; readonly span: Span }[];
 }
 
 /**
@@ -60,18 +65,54 @@ export function parse(text: string): ParseResult {
   const comments: Span[] = (lexed.groups.comments ?? []).map(tokenSpan);
 
   const statements: ParsedStatement[] = [];
+  const brokenDefinitions: { name: string; span: Span }[] = [];
   let start = 0;
   for (let i = 0; i <= tokens.length; i++) {
     if (i < tokens.length && tokens[i]!.tokenType !== T.Semicolon) continue;
     if (i > start) {
-      // The last statement of a truncated script is incomplete by construction: its parse errors would only echo the lexer's.
-      const sink = truncated && i === tokens.length ? [] : diagnostics;
-      const parsed = parseStatement(text, tokens.slice(start, i), tokens[i], sink);
-      if (parsed) statements.push(parsed);
+      // The last statement of a truncated script is incomplete by construction, and one with a character the
+      // lexer dropped is missing a piece: their parse errors would only echo the lexer's.
+      const from = start > 0 ? tokens[start - 1]!.startOffset + 1 : 0;
+      const to = i < tokens.length ? tokens[i]!.startOffset : text.length;
+      const dropped = lexed.errors.some((e) => e.offset >= from && e.offset < to);
+      const sink = dropped || (truncated && i === tokens.length) ? [] : diagnostics;
+      const slice = tokens.slice(start, i);
+      const parsed = parseStatement(text, slice, tokens[i], sink);
+      if (parsed && !dropped) statements.push(parsed);
+      else {
+        const name = definedName(slice);
+        if (name) brokenDefinitions.push({ name, span: tokenSpan(slice[0]!) });
+      }
     }
     start = i + 1;
   }
-  return { statements, diagnostics: diagnostics.sort((a, b) => a.span.start - b.span.start), comments };
+  return {
+    statements,
+    diagnostics: diagnostics.sort((a, b) => a.span.start - b.span.start),
+    comments,
+    brokenDefinitions,
+  };
+}
+
+/** The name a `CREATE [TEMPORARY] TABLE|VIEW|FUNCTION [IF NOT EXISTS] name ...` statement defines, if it says. */
+function definedName(tokens: readonly IToken[]): string | undefined {
+  let i = 0;
+  const is = (t: TokenType): boolean => {
+    if (tokens[i]?.tokenType !== t) return false;
+    i++;
+    return true;
+  };
+  if (!is(T.Create)) return undefined;
+  is(T.Temporary);
+  if (!is(T.Table) && !is(T.View) && !is(T.Function)) return undefined;
+  if (is(T.If)) {
+    is(T.Not);
+    is(T.Exists);
+  }
+  const name = tokens[i];
+  if (!name) return undefined;
+  if (name.tokenType === T.QuotedIdentifier) return name.image.slice(1, -1).replace(/``/g, '`');
+  return name.tokenType === T.Identifier || tokenMatcher(name, T.NonReserved) ? name.image : undefined;
 }
 
 const UNTERMINATED = new Map([
@@ -91,7 +132,9 @@ function parseStatement(
   const last = tokens[tokens.length - 1]!;
   const span: Span = { ...tokenSpan(tokens[0]!), end: (last.endOffset ?? last.startOffset) + 1 };
   if (parser.errors.length > 0) {
-    for (const e of parser.errors) diagnostics.push(syntaxError(text, e, terminator, last));
+    // After a recovered error, "expected ';'" on the leftover input only echoes it.
+    const errors = parser.errors.filter((e, i) => i === 0 || e.name !== 'NotAllInputParsedException');
+    for (const e of errors) diagnostics.push(syntaxError(text, e, tokens, terminator, last));
     return undefined;
   }
   const before = astBuilder.diagnostics.length;
@@ -106,6 +149,7 @@ function parseStatement(
 function syntaxError(
   text: string,
   e: IRecognitionException,
+  tokens: readonly IToken[],
   terminator: IToken | undefined,
   last: IToken,
 ): Diagnostic {
@@ -116,22 +160,75 @@ function syntaxError(
       ? tokenSpan(terminator)
       : spanAt(text, (last.endOffset ?? last.startOffset) + 1)
     : tokenSpan(t);
-  const found = atEnd ? (terminator ? "';'" : 'the end of the script') : `'${t.image}'`;
+  const found = atEnd
+    ? terminator
+      ? "';'"
+      : 'end of the script'
+    : t.tokenType === T.StringLiteral
+      ? `string ${t.image}`
+      : `'${t.image}'`;
   // A misspelled keyword reads as a name: suggest the keyword the parser could have taken there.
-  const hint = !atEnd && t.tokenType === T.Identifier ? didYouMean(t.image, expectedKeywords(e.message)) : '';
+  // After a complete statement, the parser lists no keywords: a clause keyword may still have been meant.
+  const candidates = e.name === 'NotAllInputParsedException' ? CLAUSE_KEYWORDS : expectedKeywords(e.message);
+  const hint = !atEnd && t.tokenType === T.Identifier ? didYouMean(t.image, candidates) : '';
+  // `SELECT a FORM t`: the misspelled clause keyword was taken as an alias, and the error only comes after it.
+  const before = atEnd ? last : tokens[tokens.indexOf(t) - 1];
+  const clause =
+    !hint && before?.tokenType === T.Identifier ? closest(before.image, CLAUSE_KEYWORDS) : undefined;
+  if (clause) {
+    return error(
+      'syntax',
+      `unexpected ${found} after '${before!.image}': expected ${expectedFrom(e)}; did you mean '${clause}' instead of '${before!.image}'?`,
+      tokenSpan(before!),
+    );
+  }
   return error('syntax', `unexpected ${found}: expected ${expectedFrom(e)}${hint}`, span);
 }
+
+/** Keywords that start a clause after a name, where a misspelling reads as an alias (`FORM`, `WHER`). */
+const CLAUSE_KEYWORDS = [
+  'FROM',
+  'WHERE',
+  'GROUP',
+  'HAVING',
+  'ORDER',
+  'LIMIT',
+  'UNION',
+  'JOIN',
+  'LEFT',
+  'INNER',
+];
+
+/** Rules whose closing ')' ends a comma-separated list: a ',' would have been accepted there as well. */
+const LIST_RULES = new Set([
+  'createTable',
+  'identifierList',
+  'optionList',
+  'functionCall',
+  'comparison',
+  'windowTvf',
+  'dataType',
+]);
 
 function expectedFrom(e: IRecognitionException): string {
   const m = e.message;
   if (e.name === 'NotAllInputParsedException') return "';' to end the statement";
   // "Expecting token of type --> RParen <-- but found --> 'x' <--"
   const single = /Expecting token of type --> (\w+) <--/.exec(m);
+  if (single?.[1] === 'RParen' && LIST_RULES.has(e.context.ruleStack[e.context.ruleStack.length - 1]!))
+    return "',' or ')'";
   if (single) return describeToken(single[1]!);
   // "Expecting: one of these possible Token sequences:\n  1. [SELECT]\n  2. [LParen] ..."
   const seqs = [...m.matchAll(/\[([^\]]+)\]/g)].map((x) => x[1]!.split(',')[0]!.trim());
   const unique = [...new Set(seqs.map(describeToken))];
   if (unique.length === 0) return 'something else';
+  // Every way to start an operand is listed: that is an expression.
+  if (['a number', 'a string literal', 'a name'].every((w) => unique.includes(w)))
+    return unique.includes("'*'") ? "an expression or '*'" : 'an expression';
+  const rule = e.context.ruleStack[e.context.ruleStack.length - 1];
+  if (rule === 'dataType') return 'a type such as BIGINT, STRING, TIMESTAMP(3) or ROW<...>';
+  if (rule === 'fromPrimary') return "a table name, TABLE(<window function>) or '(' <query> ')'";
+  if (rule === 'columnDefinition') return 'a type such as BIGINT or STRING, or AS <expression>';
   if (unique.length > 8) return `${unique.slice(0, 8).join(', ')}, ...`;
   return unique.length === 1
     ? unique[0]!

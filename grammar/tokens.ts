@@ -216,4 +216,10 @@ export const KEYWORDS: readonly string[] = keywordWords;
 /** Keywords that may be used as identifiers without quoting. */
 export const NON_RESERVED_KEYWORDS: readonly string[] = nonReservedWords;
 
-export const lexer = new Lexer(allTokens, { ensureOptimizations: false, positionTracking: 'full' });
+/** Lines end at '\n' (so '\r\n' ends one line and a lone '\r' none), as `spanAt` and `formatDiagnostic` count them. */
+export const lexer = new Lexer(allTokens, {
+  ensureOptimizations: false,
+  positionTracking: 'full',
+  lineTerminatorsPattern: /\n/g,
+  lineTerminatorCharacters: ['\n'],
+});

@@ -381,13 +381,21 @@ export class JobRunner implements JobHandle {
       }
       const order = this.env.schedule ? this.env.schedule(this.tasks, round++) : this.tasks;
       let worked = false;
+      let current: StreamTask | undefined;
       try {
         for (const t of order) {
+          current = t;
           this.env.beforeStep?.(t, this.attempt);
           if (t.step(64)) worked = true;
         }
       } catch (e) {
-        this.fail(e);
+        // Name the task: "in Join(...) -> Sink(...) subtask 1: <cause>".
+        const where = current
+          ? `${current.members.map((m) => m.ctx.operator.name.replace(/\(.*/, '')).join(' -> ')} (subtask ${current.members[0]!.ctx.subtaskIndex})`
+          : 'a task';
+        const err = e instanceof Error ? e : new Error(String(e));
+        err.message = `in ${where}: ${err.message}`;
+        this.fail(err);
         continue;
       }
       if (this.finalDone && this.tasks.every((t) => t.status === 'ENDED')) {

@@ -10,7 +10,6 @@ import {
   castable,
   commonType,
   comparable,
-  isInteger,
   isNumeric,
   isString,
   isTimestamp,

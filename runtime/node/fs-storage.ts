@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { crc32Hex } from '../checkpoint/crc32';
 import { type CheckpointMetadata, type StateFileHandle, checkMetadata } from '../checkpoint/metadata';
 import type { CheckpointStorage, StoredCheckpoint } from '../checkpoint/storage';
+import { faultPoint } from './faults';
 
 /** `file:///a/b`, `file://rel` or a plain path → a path. */
 export function storagePath(uri: string): string {
@@ -52,6 +53,7 @@ export class FsCheckpointStorage implements CheckpointStorage {
     const dir = this.checkpointDir(job, id);
     await mkdir(dir, { recursive: true });
     await writeDurably(join(dir, name), data);
+    faultPoint('state-written');
     return { path: name, size: data.length, checksum: crc32Hex(data) };
   }
 
@@ -85,6 +87,7 @@ export class FsCheckpointStorage implements CheckpointStorage {
     syncDir(dir);
     await writeDurably(join(dir, '_metadata'), `${JSON.stringify(metadata, null, 2)}\n`);
     syncDir(dir);
+    faultPoint('metadata-written');
     return dir;
   }
 

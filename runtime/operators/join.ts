@@ -7,18 +7,13 @@ import { BatchBuilder, type RecordBatch, type Row, RowKind, isAccumulate } from 
 import type { OperatorContext, Output, StreamOperator } from '../operator';
 import type { KeyedTable } from '../state/backend';
 
-/** The rows of one side under one join key: a multiset (rows with counts), identities for retraction. */
-interface SideRows {
-  ids: string[];
-  rows: Row[];
-  counts: number[];
-}
+/**
+ * The rows of one side under one join key: a multiset (rows with counts) and row identities for retraction.
+ * A tuple, not an object: snapshots round-trip it through msgpack unchanged.
+ */
+type SideRows = [ids: string[], rows: Row[], counts: number[]];
 
-const cloneSide = (s: SideRows): SideRows => ({
-  ids: s.ids.slice(),
-  rows: s.rows.slice(),
-  counts: s.counts.slice(),
-});
+const cloneSide = (s: SideRows): SideRows => [s[0].slice(), s[1].slice(), s[2].slice()];
 
 export class JoinOperator implements StreamOperator {
   private tables!: [KeyedTable<SideRows>, KeyedTable<SideRows>];
@@ -64,8 +59,8 @@ export class JoinOperator implements StreamOperator {
   private matchCount(side: number, row: Row, others: SideRows | undefined, skip?: number): number {
     if (!others) return 0;
     let n = 0;
-    for (let i = 0; i < others.rows.length; i++)
-      if (i !== skip && this.matches(side, row, others.rows[i]!)) n += others.counts[i]!;
+    for (let i = 0; i < others[1].length; i++)
+      if (i !== skip && this.matches(side, row, others[1][i]!)) n += others[2][i]!;
     return n;
   }
 
@@ -86,37 +81,37 @@ export class JoinOperator implements StreamOperator {
       let rows = mine.getMutable(kg, key, cloneSide);
       if (add) {
         if (!rows) {
-          rows = { ids: [], rows: [], counts: [] };
+          rows = [[], [], []];
           mine.put(kg, key, rows);
         }
-        const at = rows.ids.indexOf(id);
-        if (at >= 0) rows.counts[at]!++;
+        const at = rows[0].indexOf(id);
+        if (at >= 0) rows[2][at]!++;
         else {
-          rows.ids.push(id);
-          rows.rows.push(row);
-          rows.counts.push(1);
+          rows[0].push(id);
+          rows[1].push(row);
+          rows[2].push(1);
         }
       } else {
-        const at = rows ? rows.ids.indexOf(id) : -1;
+        const at = rows ? rows[0].indexOf(id) : -1;
         if (!rows || at < 0) continue; // retracting what was never added: nothing joined it
-        if (--rows.counts[at]! === 0) {
-          rows.ids.splice(at, 1);
-          rows.rows.splice(at, 1);
-          rows.counts.splice(at, 1);
-          if (rows.ids.length === 0) mine.delete(kg, key);
+        if (--rows[2][at]! === 0) {
+          rows[0].splice(at, 1);
+          rows[1].splice(at, 1);
+          rows[2].splice(at, 1);
+          if (rows[0].length === 0) mine.delete(kg, key);
         }
       }
       // 2. Joined output for this row.
       let matched = 0;
       if (others) {
-        for (let j = 0; j < others.rows.length; j++) {
-          const o = others.rows[j]!;
+        for (let j = 0; j < others[1].length; j++) {
+          const o = others[1][j]!;
           if (!this.matches(side, row, o)) continue;
-          const c = others.counts[j]!;
+          const c = others[2][j]!;
           matched += c;
           // 3. The other side's rows that were unmatched (padded) or become unmatched.
           if (this.preserve[other]) {
-            const otherMatches = this.matchCount(other, o, rows && rows.ids.length ? rows : undefined);
+            const otherMatches = this.matchCount(other, o, rows && rows[0].length ? rows : undefined);
             const wasUnmatched = add ? otherMatches === 1 : false;
             const becomesUnmatched = !add && otherMatches === 0;
             if (wasUnmatched) for (let k = 0; k < c; k++) b.add(this.joined(other, o, null), RowKind.Delete);

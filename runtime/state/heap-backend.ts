@@ -91,10 +91,13 @@ class HeapTable<V> implements KeyedTable<V> {
     const e = m.get(key);
     if (e === undefined || e.v === TOMBSTONE) return;
     this.live--;
-    if (this.versions.needsPreserve(e.ver)) {
-      e.old = { v: e.v, ver: e.ver, old: e.old };
+    const vs = this.versions;
+    // Older values kept in `old` (written before a running snapshot, overwritten since) MUST survive too.
+    const keepsOld = e.old !== undefined && vs.active.length > 0;
+    if (vs.needsPreserve(e.ver) || keepsOld) {
+      if (vs.needsPreserve(e.ver)) e.old = { v: e.v, ver: e.ver, old: e.old };
       e.v = TOMBSTONE;
-      e.ver = this.versions.current;
+      e.ver = vs.current;
       this.tombstones.push([keyGroup, key]);
     } else {
       m.delete(key);

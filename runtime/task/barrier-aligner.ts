@@ -22,6 +22,8 @@ export class BarrierAligner {
   /** AT_LEAST_ONCE: per checkpoint, the channels that delivered its barrier. */
   private readonly counts = new Map<number, Set<number>>();
   private lastTriggered = 0;
+  /** Checkpoints the coordinator gave up: their barriers still in flight MUST neither block nor count. */
+  private readonly abortedIds = new Set<number>();
   /** When the current alignment started (first barrier), for the alignment-time metric. */
   alignmentStart: number | undefined;
 
@@ -35,7 +37,7 @@ export class BarrierAligner {
   }
 
   onBarrier(channel: number, checkpointId: number, now: number): AlignerDecision {
-    if (checkpointId <= this.lastTriggered) return {};
+    if (checkpointId <= this.lastTriggered || this.abortedIds.has(checkpointId)) return {};
     if (this.mode === 'AT_LEAST_ONCE') {
       let set = this.counts.get(checkpointId);
       if (!set) {
@@ -46,6 +48,8 @@ export class BarrierAligner {
       set.add(channel);
       return this.checkCounts();
     }
+    // A late barrier of a checkpoint that a newer one already aborted: this channel has not reached the newer one.
+    if (this.current !== undefined && checkpointId < this.current) return {};
     const aborted: number[] = [];
     if (this.current !== undefined && checkpointId > this.current) {
       aborted.push(this.current);
@@ -68,6 +72,7 @@ export class BarrierAligner {
 
   /** The coordinator gave up checkpoint `id`: unblock its channels. */
   abort(checkpointId: number): void {
+    if (checkpointId > this.lastTriggered) this.abortedIds.add(checkpointId);
     if (this.current === checkpointId) {
       this.current = undefined;
       this.arrived.clear();
@@ -81,7 +86,7 @@ export class BarrierAligner {
     const trigger = this.current;
     this.current = undefined;
     this.arrived.clear();
-    this.lastTriggered = trigger;
+    this.triggered(trigger);
     return { trigger };
   }
 
@@ -91,9 +96,14 @@ export class BarrierAligner {
       for (let c = 0; c < this.channels; c++) if (!set.has(c) && !this.ended.has(c)) all = false;
       if (!all) return {};
       this.counts.delete(id);
-      this.lastTriggered = id;
+      this.triggered(id);
       return { trigger: id };
     }
     return {};
+  }
+
+  private triggered(id: number): void {
+    this.lastTriggered = id;
+    for (const a of this.abortedIds) if (a <= id) this.abortedIds.delete(a);
   }
 }

@@ -1,0 +1,93 @@
+// Keyed count: 10M Nexmark bids, GROUP BY auction COUNT(*), MAX(price) into blackhole, beside a hand-written Map loop.
+import { compileScript } from '../compiler/index';
+import { MemoryCheckpointStorage } from '../runtime/checkpoint/memory-storage';
+import { builtinConnectors } from '../runtime/connectors/builtin';
+import { NexmarkGenerator, nexmarkConfigFromOptions } from '../runtime/connectors/nexmark/generator';
+import { runJob } from '../runtime/engine';
+
+const BIDS = Number(process.env.WEIR_BENCH_BIDS ?? 10_000_000);
+/** Events such that BIDS of them are bids (46 of every 50 by default). */
+const EVENTS = Math.ceil((BIDS * 50) / 46);
+
+function script(checkpointMs: number | undefined): string {
+  return `
+${checkpointMs ? `SET 'execution.checkpointing.interval' = '${checkpointMs}ms';` : ''}
+SET 'execution.checkpointing.storage' = 'jobmanager';
+SET 'state.checkpoint-storage.jobmanager.max-size' = '2gb';
+CREATE TABLE nexmark (
+  event_type INT,
+  person ROW<id BIGINT, name VARCHAR, emailAddress VARCHAR, creditCard VARCHAR, city VARCHAR, state VARCHAR, \`dateTime\` TIMESTAMP(3), extra VARCHAR>,
+  auction ROW<id BIGINT, itemName VARCHAR, description VARCHAR, initialBid BIGINT, reserve BIGINT, \`dateTime\` TIMESTAMP(3), expires TIMESTAMP(3), seller BIGINT, category BIGINT, extra VARCHAR>,
+  bid ROW<auction BIGINT, bidder BIGINT, price BIGINT, channel VARCHAR, url VARCHAR, \`dateTime\` TIMESTAMP(3), extra VARCHAR>
+) WITH ('connector' = 'nexmark', 'events.num' = '${EVENTS}');
+CREATE TABLE sink (auction BIGINT, bids BIGINT, max_price BIGINT) WITH ('connector' = 'blackhole');
+INSERT INTO sink SELECT bid.auction, COUNT(*), MAX(bid.price) FROM nexmark WHERE event_type = 2 GROUP BY bid.auction;
+`;
+}
+
+/** The hardware limit: the same generated events through one Map, no engine. */
+function handWritten(): { ms: number; keys: number } {
+  const gen = new NexmarkGenerator(nexmarkConfigFromOptions({}));
+  const counts = new Map<number, number[]>();
+  const batch: unknown[][] = new Array(1024);
+  const start = performance.now();
+  for (let n = 0; n < EVENTS; n += 1024) {
+    const k = Math.min(1024, EVENTS - n);
+    gen.fill(n, 1, k, batch);
+    for (let i = 0; i < k; i++) {
+      const e = batch[i]!;
+      if (e[0] !== 2) continue;
+      const b = e[3] as number[];
+      const acc = counts.get(b[0]!);
+      if (acc === undefined) counts.set(b[0]!, [1, b[2]!]);
+      else {
+        acc[0]!++;
+        if (b[2]! > acc[1]!) acc[1] = b[2]!;
+      }
+    }
+  }
+  return { ms: performance.now() - start, keys: counts.size };
+}
+
+async function weir(checkpointMs: number | undefined): Promise<{ ms: number; checkpoints: number }> {
+  const r = compileScript(script(checkpointMs), { scriptName: 'keyed-count' });
+  if (r.diagnostics.some((d) => d.severity === 'error'))
+    throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
+  const job = r.statements.find((s) => s.kind === 'job')!;
+  if (job.kind !== 'job') throw new Error('no job');
+  const start = performance.now();
+  const runner = await runJob(job.job, {
+    connectors: builtinConnectors(),
+    storage: new MemoryCheckpointStorage(2 * 1024 ** 3),
+    print: () => {},
+    log: (m) => console.error(m),
+  });
+  const result = await runner.done;
+  if (result.status !== 'FINISHED') throw new Error(`job ${result.status}: ${result.error}`);
+  return {
+    ms: performance.now() - start,
+    checkpoints: runner.checkpoints().filter((c) => c.status === 'COMPLETED').length,
+  };
+}
+
+const rate = (ms: number) => Math.round((EVENTS * 1000) / ms);
+const fmt = (n: number) => n.toLocaleString('en-US').padStart(12);
+
+export async function keyedCountBench(): Promise<void> {
+  console.log(
+    `${EVENTS.toLocaleString('en-US')} events (${BIDS.toLocaleString('en-US')} bids), heap backend, same process, median of 3`,
+  );
+  const median = <T extends { ms: number }>(xs: T[]) => xs.sort((a, b) => a.ms - b.ms)[1]!;
+  const loop = median([handWritten(), handWritten(), handWritten()]);
+  const none = median([await weir(undefined), await weir(undefined), await weir(undefined)]);
+  const every = median([await weir(1000), await weir(1000), await weir(1000)]);
+  console.log(
+    `hand-written Map loop      ${fmt(rate(loop.ms))} events/s  (${loop.keys.toLocaleString('en-US')} keys)`,
+  );
+  console.log(
+    `weir, no checkpoints       ${fmt(rate(none.ms))} events/s  ratio to loop ${(loop.ms / none.ms).toFixed(3)}  (target >= 0.20)`,
+  );
+  console.log(
+    `weir, checkpoint every 1 s ${fmt(rate(every.ms))} events/s  ${every.checkpoints} checkpoints  overhead ${(((every.ms - none.ms) / none.ms) * 100).toFixed(1)}%  (target <= 5%)`,
+  );
+}

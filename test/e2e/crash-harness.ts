@@ -1,0 +1,168 @@
+// The crash harness: runs a script in a real `weir` process, SIGKILLs it at random moments, resumes it with
+// --from-checkpoint latest until it finishes, and compares the committed sink output with a failure-free run.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const WEIR_BIN = join(ROOT, 'bin/weir.js');
+
+/** A small deterministic PRNG (mulberry32) so a failing run can be repeated from its seed. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Writes the inputs: orders (id, customer, amount, ts) and customers (id, name, tier), interleaved ids. */
+export function writeInputs(dir: string, orders: number, customers: number, seed: number): void {
+  mkdirSync(join(dir, 'data/orders'), { recursive: true });
+  mkdirSync(join(dir, 'data/customers'), { recursive: true });
+  const rnd = prng(seed);
+  const lines: string[] = [];
+  for (let i = 0; i < orders; i++) {
+    const customer = Math.floor(rnd() * customers * 1.2); // some orders have no customer (LEFT JOIN nulls)
+    lines.push(
+      JSON.stringify({
+        id: i,
+        customer_id: customer,
+        amount: Math.floor(rnd() * 1000),
+        ts: 1_700_000_000_000 + i,
+      }),
+    );
+  }
+  // Two files per table: a folder source reads them in name order.
+  const half = Math.floor(lines.length / 2);
+  writeFileSync(join(dir, 'data/orders/part-1.jsonl'), lines.slice(0, half).join('\n') + '\n');
+  writeFileSync(join(dir, 'data/orders/part-2.jsonl'), lines.slice(half).join('\n') + '\n');
+  const cs: string[] = [];
+  for (let i = 0; i < customers; i++) cs.push(JSON.stringify({ id: i, name: `customer-${i}`, tier: i % 3 }));
+  writeFileSync(join(dir, 'data/customers/customers.jsonl'), cs.join('\n') + '\n');
+}
+
+/** The script under test: a GROUP BY and a two-stream LEFT JOIN, file sources, changelog-json sinks. */
+export function crashScript(checkpointInterval: string, extra = ''): string {
+  return `
+SET 'execution.checkpointing.interval' = '${checkpointInterval}';
+SET 'execution.checkpointing.dir' = '.weir/checkpoints';
+SET 'restart-strategy.type' = 'none';
+${extra}
+CREATE TABLE orders (id BIGINT, customer_id BIGINT, amount BIGINT, ts BIGINT)
+  WITH ('connector' = 'filesystem', 'path' = 'data/orders', 'format' = 'json');
+CREATE TABLE customers (id BIGINT, name STRING, tier INT)
+  WITH ('connector' = 'filesystem', 'path' = 'data/customers', 'format' = 'json');
+CREATE TABLE totals (customer_id BIGINT, orders BIGINT, total BIGINT, biggest BIGINT)
+  WITH ('connector' = 'filesystem', 'path' = 'out/totals', 'format' = 'changelog-json');
+CREATE TABLE enriched (order_id BIGINT, amount BIGINT, name STRING, tier INT)
+  WITH ('connector' = 'filesystem', 'path' = 'out/enriched', 'format' = 'changelog-json');
+INSERT INTO totals SELECT customer_id, COUNT(*), SUM(amount), MAX(amount) FROM orders GROUP BY customer_id;
+INSERT INTO enriched SELECT o.id, o.amount, c.name, c.tier FROM orders o LEFT JOIN customers c ON o.customer_id = c.id;
+`;
+}
+
+/**
+ * The committed output of a changelog-json sink folder: visible part files in name order, changelog
+ * applied as a multiset of rows. Throws when a retraction removes a row that is not there.
+ */
+export function committedRows(folder: string): Map<string, number> {
+  const rows = new Map<string, number>();
+  if (!existsSync(folder)) return rows;
+  const files = readdirSync(folder)
+    .filter((f) => f.startsWith('part-'))
+    .sort();
+  for (const f of files) {
+    for (const line of readFileSync(join(folder, f), 'utf8').split('\n')) {
+      if (!line) continue;
+      const { op, data } = JSON.parse(line) as { op: string; data: unknown };
+      const key = JSON.stringify(data);
+      const n = rows.get(key) ?? 0;
+      if (op === '+I' || op === '+U') rows.set(key, n + 1);
+      else {
+        if (n === 0) throw new Error(`${folder}/${f}: ${op} of a row that is not in the result: ${line}`);
+        if (n === 1) rows.delete(key);
+        else rows.set(key, n - 1);
+      }
+    }
+  }
+  return rows;
+}
+
+export interface RunResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stderr: string;
+}
+
+/** Runs `weir run` in `cwd`; kills it with SIGKILL after `killAfterMs` when given. */
+export function runWeir(
+  cwd: string,
+  args: readonly string[],
+  killAfterMs?: number,
+  env: Record<string, string> = {},
+): Promise<RunResult> {
+  return new Promise((resolvePromise) => {
+    const child: ChildProcess = spawn(process.execPath, [WEIR_BIN, ...args], {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += String(d)));
+    const timer =
+      killAfterMs !== undefined ? setTimeout(() => child.kill('SIGKILL'), killAfterMs) : undefined;
+    child.on('exit', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolvePromise({ code, signal, stderr });
+    });
+  });
+}
+
+export interface CrashRunSummary {
+  readonly kills: number;
+  readonly runs: number;
+  readonly stderrTail: string;
+}
+
+/**
+ * Runs the script to completion under random SIGKILLs: at most `kills` kills, each after a random delay in
+ * [minMs, maxMs]; `selfKill` runs ask weir to SIGKILL itself at a fault point (inside checkpoint writing).
+ */
+export async function runWithKills(
+  cwd: string,
+  script: string,
+  o: { kills: number; minMs: number; maxMs: number; seed: number; faultPoints?: readonly string[] },
+): Promise<CrashRunSummary> {
+  const rnd = prng(o.seed);
+  let kills = 0;
+  let runs = 0;
+  let tail = '';
+  for (;;) {
+    runs++;
+    if (runs > o.kills * 3 + 20) throw new Error(`no completion after ${runs} runs; last stderr:\n${tail}`);
+    const killing = kills < o.kills;
+    const fault =
+      killing && o.faultPoints?.length && rnd() < 0.3
+        ? o.faultPoints[Math.floor(rnd() * o.faultPoints.length)]
+        : undefined;
+    const delay = killing && !fault ? Math.floor(o.minMs + rnd() * (o.maxMs - o.minMs)) : undefined;
+    const args = ['run', script, ...(runs > 1 ? ['--from-checkpoint', 'latest'] : [])];
+    const r = await runWeir(
+      cwd,
+      args,
+      delay,
+      fault ? { WEIR_FAULT: `${fault}:${1 + Math.floor(rnd() * 3)}` } : {},
+    );
+    tail = r.stderr.slice(-2000);
+    if (r.signal === 'SIGKILL') {
+      kills++;
+      continue;
+    }
+    if (r.code === 0) return { kills, runs, stderrTail: tail };
+    throw new Error(`weir exited with ${r.code} (run ${runs}, seed ${o.seed}):\n${tail}`);
+  }
+}
