@@ -92,10 +92,10 @@ class HeapTable<V> implements KeyedTable<V> {
     if (e === undefined || e.v === TOMBSTONE) return;
     this.live--;
     const vs = this.versions;
+    const preserve = vs.needsPreserve(e.ver);
     // Older values kept in `old` (written before a running snapshot, overwritten since) MUST survive too.
-    const keepsOld = e.old !== undefined && vs.active.length > 0;
-    if (vs.needsPreserve(e.ver) || keepsOld) {
-      if (vs.needsPreserve(e.ver)) e.old = { v: e.v, ver: e.ver, old: e.old };
+    if (preserve || (e.old !== undefined && vs.active.length > 0)) {
+      if (preserve) e.old = { v: e.v, ver: e.ver, old: e.old };
       e.v = TOMBSTONE;
       e.ver = vs.current;
       this.tombstones.push([keyGroup, key]);

@@ -48,7 +48,7 @@ export class BarrierAligner {
       set.add(channel);
       return this.checkCounts();
     }
-    // A late barrier of a checkpoint that a newer one already aborted: this channel has not reached the newer one.
+    // A late barrier of a checkpoint a newer one aborted: this channel has not reached the newer barrier yet.
     if (this.current !== undefined && checkpointId < this.current) return {};
     const aborted: number[] = [];
     if (this.current !== undefined && checkpointId > this.current) {

@@ -1,0 +1,14 @@
+-- fail: 13:28: unknown column 'link' in table 'sink'
+CREATE TABLE clicks (
+  user_id BIGINT,
+  url STRING,
+  ts TIMESTAMP(3),
+  WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
+) WITH ('connector' = 'datagen', 'number-of-rows' = '1000');
+CREATE TABLE sink (
+  user_id BIGINT,
+  url STRING
+) WITH ('connector' = 'blackhole');
+
+INSERT INTO sink (user_id, link)
+SELECT user_id, url FROM clicks;

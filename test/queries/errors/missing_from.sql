@@ -1,0 +1,15 @@
+-- fail: 14:17: missing FROM clause: expected FROM <table> after the select list
+CREATE TABLE clicks (
+  user_id BIGINT,
+  url STRING,
+  ts TIMESTAMP(3),
+  WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
+) WITH ('connector' = 'datagen', 'number-of-rows' = '1000');
+CREATE TABLE sink (
+  user_id BIGINT,
+  url STRING
+) WITH ('connector' = 'blackhole');
+
+INSERT INTO sink
+SELECT user_id, url
+WHERE user_id > 10;

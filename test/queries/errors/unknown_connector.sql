@@ -1,0 +1,5 @@
+-- fail: 5:23: unknown connector 'kafka'; expected one of nexmark, datagen, filesystem, print, blackhole
+CREATE TABLE clicks (
+  user_id BIGINT,
+  url STRING
+) WITH ('connector' = 'kafka', 'topic' = 'clicks');

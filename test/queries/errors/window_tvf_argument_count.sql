@@ -1,0 +1,11 @@
+-- fail: 10:12: HOP expects (TABLE t, DESCRIPTOR(col), slide, size), got 2 arguments after the table
+CREATE TABLE clicks (
+  user_id BIGINT,
+  url STRING,
+  ts TIMESTAMP(3),
+  WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
+) WITH ('connector' = 'datagen', 'number-of-rows' = '1000');
+
+SELECT window_start, window_end, COUNT(*) AS n
+FROM TABLE(HOP(TABLE clicks, DESCRIPTOR(ts), INTERVAL '10' SECOND))
+GROUP BY window_start, window_end;
