@@ -343,7 +343,7 @@ export class JobRunner implements JobHandle {
   private listener(): TaskListener {
     return {
       acknowledge: (ack) => this.coordinator.acknowledge(ack),
-      decline: (key, id, error) => this.coordinator.decline(key, id, error),
+      decline: (key, id, error, fatal) => this.coordinator.decline(key, id, error, fatal),
       sourceEnded: (key) => {
         this.sourcesEnded.add(key);
         if (this.tasks.filter((t) => t.isSourceTask).every((t) => this.sourcesEnded.has(t.key))) {

@@ -16,18 +16,16 @@ export function keyOf(row: Row, keys: readonly number[]): StateKey {
         ? JSON.stringify(v)
         : (v as StateKey);
   }
+  // Strings are length-prefixed so that no separator inside a value can make two keys collide.
   let s = '';
   for (let i = 0; i < keys.length; i++) {
     const v = row[keys[i]!];
-    s += i === 0 ? '' : '\u0001';
-    s +=
-      v === null || v === undefined
-        ? '\u0000'
-        : typeof v === 'string'
-          ? `s${v}`
-          : typeof v === 'object'
-            ? `o${JSON.stringify(v)}`
-            : `${typeof v === 'number' ? 'n' : 'b'}${v}`;
+    if (v === null || v === undefined) s += 'z;';
+    else if (typeof v === 'string') s += `s${v.length}:${v};`;
+    else if (typeof v === 'object') {
+      const j = JSON.stringify(v);
+      s += `o${j.length}:${j};`;
+    } else s += `${typeof v === 'number' ? 'n' : 'b'}${v};`;
   }
   return s;
 }

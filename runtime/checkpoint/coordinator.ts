@@ -170,11 +170,11 @@ export class CheckpointCoordinator {
     if (p.waiting.size === 0) void this.complete(p);
   }
 
-  decline(taskKey: string, id: number, error: unknown): void {
+  decline(taskKey: string, id: number, error: unknown, fatal = true): void {
     if (!this.pending.has(id)) return;
     const reason = `task ${taskKey} declined: ${error instanceof Error ? error.message : String(error)}`;
     this.fail(id, reason);
-    this.o.onFailure(id, reason);
+    if (fatal) this.o.onFailure(id, reason);
   }
 
   private fail(id: number, reason: string): void {

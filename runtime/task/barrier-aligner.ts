@@ -90,6 +90,11 @@ export class BarrierAligner {
     return { trigger };
   }
 
+  /** Another checkpoint that became ready at the same event (an ended channel can complete several at once). */
+  next(): AlignerDecision {
+    return this.mode === 'AT_LEAST_ONCE' ? this.checkCounts() : this.checkAligned();
+  }
+
   private checkCounts(): AlignerDecision {
     for (const [id, set] of [...this.counts].sort((a, b) => a[0] - b[0])) {
       let all = true;

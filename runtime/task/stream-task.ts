@@ -51,7 +51,8 @@ export interface TaskAck {
 
 export interface TaskListener {
   acknowledge(ack: TaskAck): void;
-  decline(taskKey: string, checkpointId: number, error: unknown): void;
+  /** `fatal` (default): the job fails over; otherwise only this checkpoint is abandoned (a newer one subsumed it). */
+  decline(taskKey: string, checkpointId: number, error: unknown, fatal?: boolean): void;
   /** A source task ran out of input and waits for the final checkpoint. */
   sourceEnded(taskKey: string): void;
   /** The task failed outside the record path (an asynchronous snapshot part). */
@@ -212,14 +213,15 @@ export class StreamTask {
       case 'barrier': {
         const d = this.aligner.onBarrier(c, e.checkpointId, this.o.clock.now());
         for (const id of d.aborted ?? [])
-          this.o.listener.decline(this.key, id, new Error('subsumed by a newer barrier'));
+          this.o.listener.decline(this.key, id, new Error('subsumed by a newer barrier'), false);
         if (d.trigger !== undefined) this.alignedCheckpoint(d.trigger, e.timestamp);
         return;
       }
       case 'end': {
         this.ended[c] = true;
-        const d = this.aligner.onEnd(c);
-        if (d.trigger !== undefined) this.alignedCheckpoint(d.trigger, this.o.clock.now());
+        for (let d = this.aligner.onEnd(c); d.trigger !== undefined; d = this.aligner.next()) {
+          this.alignedCheckpoint(d.trigger, this.o.clock.now());
+        }
         this.advanceWatermark();
         if (this.ended.every(Boolean)) this.finishInput();
         return;

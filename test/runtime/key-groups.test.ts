@@ -240,3 +240,12 @@ describe('RecordWriter hash partitioning', () => {
     expect(drain(channels[2]!).map((e) => e.kind)).toEqual(['barrier']);
   });
 });
+
+describe('composite keys with separator characters', () => {
+  it('never collide when string values contain control characters', async () => {
+    const { keyOf } = await import('../../runtime/key-groups');
+    expect(keyOf(['a\u0001sb', 'c'], [0, 1])).not.toBe(keyOf(['a', 'b\u0001sc'], [0, 1]));
+    expect(keyOf(['a;', 'b'], [0, 1])).not.toBe(keyOf(['a', ';b'], [0, 1]));
+    expect(keyOf([null, 'x'], [0, 1])).not.toBe(keyOf(['', 'x'], [0, 1]));
+  });
+});
