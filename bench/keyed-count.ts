@@ -9,9 +9,10 @@ const BIDS = Number(process.env.WEIR_BENCH_BIDS ?? 10_000_000);
 /** Events such that BIDS of them are bids (46 of every 50 by default). */
 const EVENTS = Math.ceil((BIDS * 50) / 46);
 
-function script(checkpointMs: number | undefined): string {
+function script(checkpointMs: number | undefined, incremental = false): string {
   return `
 ${checkpointMs ? `SET 'execution.checkpointing.interval' = '${checkpointMs}ms';` : ''}
+${incremental ? "SET 'execution.checkpointing.incremental' = 'true';" : ''}
 SET 'execution.checkpointing.storage' = 'jobmanager';
 SET 'state.checkpoint-storage.jobmanager.max-size' = '2gb';
 CREATE TABLE nexmark (
@@ -49,8 +50,11 @@ function handWritten(): { ms: number; keys: number } {
   return { ms: performance.now() - start, keys: counts.size };
 }
 
-async function weir(checkpointMs: number | undefined): Promise<{ ms: number; checkpoints: number }> {
-  const r = compileScript(script(checkpointMs), { scriptName: 'keyed-count' });
+async function weir(
+  checkpointMs: number | undefined,
+  incremental = false,
+): Promise<{ ms: number; checkpoints: number; bytes: number }> {
+  const r = compileScript(script(checkpointMs, incremental), { scriptName: 'keyed-count' });
   if (r.diagnostics.some((d) => d.severity === 'error'))
     throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
   const job = r.statements.find((s) => s.kind === 'job')!;
@@ -64,9 +68,11 @@ async function weir(checkpointMs: number | undefined): Promise<{ ms: number; che
   });
   const result = await runner.done;
   if (result.status !== 'FINISHED') throw new Error(`job ${result.status}: ${result.error}`);
+  const done = runner.checkpoints().filter((c) => c.status === 'COMPLETED');
   return {
     ms: performance.now() - start,
-    checkpoints: runner.checkpoints().filter((c) => c.status === 'COMPLETED').length,
+    bytes: done.reduce((n, c) => n + c.size, 0),
+    checkpoints: done.length,
   };
 }
 
@@ -81,6 +87,7 @@ export async function keyedCountBench(): Promise<void> {
   const loop = median([handWritten(), handWritten(), handWritten()]);
   const none = median([await weir(undefined), await weir(undefined), await weir(undefined)]);
   const every = median([await weir(1000), await weir(1000), await weir(1000)]);
+  const incremental = median([await weir(1000, true), await weir(1000, true), await weir(1000, true)]);
   console.log(
     `hand-written Map loop      ${fmt(rate(loop.ms))} events/s  (${loop.keys.toLocaleString('en-US')} keys)`,
   );

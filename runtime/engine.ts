@@ -9,7 +9,7 @@ import {
   CheckpointCoordinator,
   type CompletedCheckpoint,
 } from './checkpoint/coordinator';
-import type { CheckpointMetadata } from './checkpoint/metadata';
+import { type CheckpointMetadata, keyedFiles } from './checkpoint/metadata';
 import type { CheckpointStorage } from './checkpoint/storage';
 import type { ConnectorContext, ConnectorRegistry } from './connectors/connector';
 import type { JobHandle, JobMetrics, JobResult, JobStatus } from './job';
@@ -64,6 +64,8 @@ export class JobRunner implements JobHandle {
   private readonly clock: Clock;
   private readonly mode: CheckpointingMode;
   private readonly backendKind: 'hashmap' | 'rocksdb';
+  /** `execution.checkpointing.incremental`: off by default for the heap backend, as in Flink. */
+  private readonly incremental: boolean;
   private tasks: StreamTask[] = [];
   private attempt = 0;
   private restarts = 0;
@@ -88,6 +90,7 @@ export class JobRunner implements JobHandle {
     const c = job.config;
     this.mode = setting(c, 'execution.checkpointing.mode')!.toUpperCase() as CheckpointingMode;
     this.backendKind = setting(c, 'state.backend.type')!.toLowerCase() as 'hashmap' | 'rocksdb';
+    this.incremental = (c['execution.checkpointing.incremental'] ?? 'false').toLowerCase() === 'true';
     const interval = c['execution.checkpointing.interval'];
     this.coordinator = new CheckpointCoordinator({
       jobName: job.name,
@@ -205,7 +208,8 @@ export class JobRunner implements JobHandle {
           for (let u = 0; u < up.parallelism; u++) {
             if (edge.partitioning.kind === 'forward' && u !== d) continue;
             const ch = new Channel(`${up.name}[${u}] -> ${op.name}[${d}]`);
-            perProducer[u]![d] = ch;
+            // Dense: indexed by consumer subtask on a partitioned edge; a forward edge has its one channel.
+            perProducer[u]!.push(ch);
             const key = `${op.id}/${d}`;
             const list = inputChannels.get(key) ?? [];
             list.push({ channel: ch, input: inputIndex });
@@ -317,7 +321,7 @@ export class JobRunner implements JobHandle {
   ): KeyedStateBackend {
     const b = this.env.stateBackend
       ? this.env.stateBackend(this.backendKind, { jobName: this.name, uid: op.uid, subtask, range })
-      : new HeapKeyedStateBackend(range);
+      : new HeapKeyedStateBackend(range, this.incremental);
     this.backends.push(b);
     return b;
   }
@@ -330,9 +334,10 @@ export class JobRunner implements JobHandle {
       const operatorStates: unknown[] = [];
       for (const s of op.subtasks) {
         operatorStates[s.subtask] = s.operatorState;
-        if (s.keyed) {
-          const data = await this.env.storage.readState(restore.location, s.keyed);
-          keyed.push(...decodeKeyGroups(data, `${restore.location}/${s.keyed.path}`));
+        // A full base, then incremental changes: decoded in order, applied in order.
+        for (const f of keyedFiles(s)) {
+          const data = await this.env.storage.readState(restore.location, f);
+          keyed.push(...decodeKeyGroups(data, `${restore.location}/${f.path}`));
         }
       }
       out.set(op.uid, { keyed, operatorStates });

@@ -257,6 +257,7 @@ export class CheckpointCoordinator {
           subtask: op.subtask,
           keyGroupRange: op.keyGroupRange,
           ...(op.keyed ? { keyed: op.keyed } : {}),
+          ...(op.keyedChain ? { keyedChain: op.keyedChain } : {}),
           ...(op.operatorState !== undefined ? { operatorState: op.operatorState } : {}),
         });
         byUid.set(op.uid, list);
@@ -278,7 +279,9 @@ export class CheckpointCoordinator {
       jobName: this.o.jobName,
       checkpointId: p.id,
       kind: 'checkpoint',
-      snapshotType: 'full',
+      snapshotType: p.acks.some((a) => a.operators.some((o) => (o.keyedChain?.length ?? 0) > 1))
+        ? 'incremental'
+        : 'full',
       mode: this.o.mode,
       backend: this.o.backend,
       maxParallelism: this.o.graph.maxParallelism,

@@ -3,6 +3,17 @@ import { crc32Hex } from './crc32';
 import { type CheckpointMetadata, type StateFileHandle, checkMetadata } from './metadata';
 import type { CheckpointStorage, StoredCheckpoint } from './storage';
 
+/** Resolves `.` and `..` segments, so `memory://j/chk-3/../shared/x` and `memory://j/shared/x` are one file. */
+function normalize(path: string): string {
+  const [scheme, rest] = path.startsWith('memory://') ? ['memory://', path.slice(9)] : ['', path];
+  const out: string[] = [];
+  for (const part of rest.split('/')) {
+    if (part === '..') out.pop();
+    else if (part !== '.' && part !== '') out.push(part);
+  }
+  return scheme + out.join('/');
+}
+
 export class MemoryCheckpointStorage implements CheckpointStorage {
   readonly kind = 'jobmanager';
   private readonly files = new Map<string, Uint8Array>();
@@ -20,18 +31,25 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
     return n;
   }
 
-  async writeState(job: string, id: number, name: string, data: Uint8Array): Promise<StateFileHandle> {
+  async writeState(
+    job: string,
+    id: number,
+    name: string,
+    data: Uint8Array,
+    shared = false,
+  ): Promise<StateFileHandle> {
     if (this.usedBytes() + data.length > this.maxBytes) {
       throw new Error(
         `in-memory checkpoint storage is full (${this.maxBytes} bytes, 'state.checkpoint-storage.jobmanager.max-size'); use 'execution.checkpointing.storage' = 'filesystem'`,
       );
     }
-    this.files.set(`${this.location(job, id)}/${name}`, data.slice());
-    return { path: name, size: data.length, checksum: crc32Hex(data) };
+    const path = shared ? `../shared/${name}` : name;
+    this.files.set(normalize(`${this.location(job, id)}/${path}`), data.slice());
+    return { path, size: data.length, checksum: crc32Hex(data) };
   }
 
   async readState(location: string, handle: StateFileHandle): Promise<Uint8Array> {
-    const data = this.files.get(`${location}/${handle.path}`);
+    const data = this.files.get(normalize(`${location}/${handle.path}`));
     if (!data) throw new Error(`${location}/${handle.path}: missing`);
     if (data.length !== handle.size || crc32Hex(data) !== handle.checksum) {
       throw new Error(`${location}/${handle.path}: checksum mismatch (the file is corrupt or truncated)`);
@@ -60,8 +78,9 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
     return checkMetadata(JSON.parse(text), loc);
   }
 
-  async discard(job: string, id: number): Promise<void> {
+  async discard(job: string, id: number, unreferencedShared: readonly string[] = []): Promise<void> {
     const loc = this.location(job, id);
+    for (const p of unreferencedShared) this.files.delete(normalize(`${loc}/${p}`));
     this.metadata.delete(loc);
     for (const k of [...this.files.keys()]) if (k.startsWith(`${loc}/`)) this.files.delete(k);
   }

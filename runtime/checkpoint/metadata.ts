@@ -15,6 +15,11 @@ export interface SubtaskState {
   readonly subtask: number;
   readonly keyGroupRange: KeyGroupRange;
   readonly keyed?: StateFileHandle;
+  /**
+   * Incremental snapshots: a full base and the changes after it, applied in order (paths relative to the
+   * checkpoint folder, e.g. `../shared/<uid>-0-7.state`); `keyed` is the last of them.
+   */
+  readonly keyedChain?: readonly StateFileHandle[];
   /** Non-keyed operator state (source offsets, a sink's pending commits), JSON. */
   readonly operatorState?: unknown;
 }
@@ -44,6 +49,16 @@ export interface CheckpointMetadata {
   readonly operators: readonly OperatorStateEntry[];
   /** Total bytes of the state files. */
   readonly stateSize: number;
+}
+
+/** The keyed-state files a subtask's state is restored from, in order. */
+export function keyedFiles(s: SubtaskState): readonly StateFileHandle[] {
+  return s.keyedChain ?? (s.keyed ? [s.keyed] : []);
+}
+
+/** Every state file a checkpoint references (its own and shared ones). */
+export function referencedFiles(m: CheckpointMetadata): string[] {
+  return m.operators.flatMap((o) => o.subtasks.flatMap((s) => keyedFiles(s).map((f) => f.path)));
 }
 
 /** Validates the shape of a parsed `_metadata` document, naming what is wrong. */

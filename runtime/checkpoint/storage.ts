@@ -11,8 +11,17 @@ export interface StoredCheckpoint {
 export interface CheckpointStorage {
   /** `filesystem` or `jobmanager`. */
   readonly kind: string;
-  /** Writes one state file of checkpoint `id` (durably, before resolving), with its checksum. */
-  writeState(job: string, id: number, name: string, data: Uint8Array): Promise<StateFileHandle>;
+  /**
+   * Writes one state file of checkpoint `id` (durably, before resolving), with its checksum. `shared`
+   * files (incremental snapshots, which later checkpoints reference) go to the job's `shared/` folder.
+   */
+  writeState(
+    job: string,
+    id: number,
+    name: string,
+    data: Uint8Array,
+    shared?: boolean,
+  ): Promise<StateFileHandle>;
   /** Reads a state file of a checkpoint and verifies size and checksum; throws naming the file when wrong. */
   readState(location: string, handle: StateFileHandle): Promise<Uint8Array>;
   /** Writes `_metadata` last and atomically: the checkpoint exists once this resolves. Returns its location. */
@@ -21,8 +30,11 @@ export interface CheckpointStorage {
   list(job: string): Promise<StoredCheckpoint[]>;
   /** Reads and checks `_metadata` at a location (a checkpoint folder or its `_metadata` file). */
   readMetadata(location: string): Promise<CheckpointMetadata>;
-  /** Deletes a checkpoint's files (subsumed, or the job ended without retention). */
-  discard(job: string, id: number): Promise<void>;
+  /**
+   * Deletes a checkpoint's folder, and the shared files (paths as in its `_metadata`) that no retained
+   * checkpoint references any more.
+   */
+  discard(job: string, id: number, unreferencedShared?: readonly string[]): Promise<void>;
   /** Deletes what is left of a job's checkpoints (abandoned folders of failed checkpoints included). */
   discardAll(job: string): Promise<void>;
 }

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CompiledJob } from '../../compiler/index';
 import { MemoryCheckpointStorage } from '../checkpoint/memory-storage';
-import type { CheckpointMetadata } from '../checkpoint/metadata';
+import { type CheckpointMetadata, keyedFiles } from '../checkpoint/metadata';
 import type { CheckpointStorage } from '../checkpoint/storage';
 import { builtinConnectors } from '../connectors/builtin';
 import { type EngineEnvironment, runJob, setting } from '../engine';
@@ -48,7 +48,7 @@ export async function latestValidCheckpoint(
     try {
       const metadata = await storage.readMetadata(c.location);
       for (const op of metadata.operators)
-        for (const s of op.subtasks) if (s.keyed) await storage.readState(c.location, s.keyed);
+        for (const s of op.subtasks) for (const f of keyedFiles(s)) await storage.readState(c.location, f);
       if (problems.length) warn(`falling back to checkpoint ${c.id} of job '${jobName}'`);
       return { metadata, location: c.location };
     } catch (e) {
@@ -81,7 +81,7 @@ async function resolveRecovery(job: CompiledJob, storage: CheckpointStorage, o: 
   const fs = new FsCheckpointStorage('/');
   const metadata = await fs.readMetadata(location);
   for (const op of metadata.operators)
-    for (const s of op.subtasks) if (s.keyed) await fs.readState(location, s.keyed);
+    for (const s of op.subtasks) for (const f of keyedFiles(s)) await fs.readState(location, f);
   warn(`job '${job.name}' restores from ${r.kind} ${location}`);
   return { metadata, location, storage: fs };
 }
@@ -106,7 +106,8 @@ export async function startJob(job: CompiledJob, o: StartJobOptions): Promise<Jo
     restoreEnv,
     recovery ? { restore: { metadata: recovery.metadata, location: recovery.location } } : {},
   );
-  if (process.stderr.isTTY && !o.engine) showProgress(runner);
+  // In the shell the prompt owns the terminal: SHOW JOBS tells the same.
+  if (process.stderr.isTTY && !o.interactive && !o.engine) showProgress(runner);
   return runner;
 }
 

@@ -49,12 +49,18 @@ export class FsCheckpointStorage implements CheckpointStorage {
     return join(this.root, job, `chk-${id}`);
   }
 
-  async writeState(job: string, id: number, name: string, data: Uint8Array): Promise<StateFileHandle> {
-    const dir = this.checkpointDir(job, id);
+  async writeState(
+    job: string,
+    id: number,
+    name: string,
+    data: Uint8Array,
+    shared = false,
+  ): Promise<StateFileHandle> {
+    const dir = shared ? join(this.root, job, 'shared') : this.checkpointDir(job, id);
     await mkdir(dir, { recursive: true });
     await writeDurably(join(dir, name), data);
     faultPoint('state-written');
-    return { path: name, size: data.length, checksum: crc32Hex(data) };
+    return { path: shared ? `../shared/${name}` : name, size: data.length, checksum: crc32Hex(data) };
   }
 
   async readState(location: string, handle: StateFileHandle): Promise<Uint8Array> {
@@ -141,11 +147,13 @@ export class FsCheckpointStorage implements CheckpointStorage {
     return checkMetadata(parsed, file);
   }
 
-  async discard(job: string, id: number): Promise<void> {
+  async discard(job: string, id: number, unreferencedShared: readonly string[] = []): Promise<void> {
     const dir = this.checkpointDir(job, id);
     // _metadata first: a half-deleted folder must never look like a complete checkpoint.
     await rm(join(dir, '_metadata'), { force: true });
     await rm(dir, { recursive: true, force: true });
+    for (const p of unreferencedShared)
+      if (p.startsWith('../shared/')) await rm(join(dir, p), { force: true });
   }
 
   async discardAll(job: string): Promise<void> {

@@ -18,6 +18,8 @@ const cloneSide = (s: SideRows): SideRows => [s[0].slice(), s[1].slice(), s[2].s
 export class JoinOperator implements StreamOperator {
   private tables!: [KeyedTable<SideRows>, KeyedTable<SideRows>];
   private readonly selectors: [(r: Row) => StateKey, (r: Row) => StateKey];
+  /** Whether a row has a NULL join key: it matches nothing (NULL = NULL is not true), though it is kept. */
+  private readonly nullKey: [(r: Row) => boolean, (r: Row) => boolean];
   private readonly condition: ((row: Row) => boolean) | undefined;
   /** Whether unmatched rows of side 0 (left) / side 1 (right) are emitted padded with NULLs. */
   private readonly preserve: [boolean, boolean];
@@ -32,6 +34,9 @@ export class JoinOperator implements StreamOperator {
     private readonly rightWidth: number,
   ) {
     this.selectors = [keySelector(leftKeys), keySelector(rightKeys)];
+    const hasNull = (keys: readonly number[]) => (r: Row) =>
+      keys.some((k) => r[k] === null || r[k] === undefined);
+    this.nullKey = [hasNull(leftKeys), hasNull(rightKeys)];
     this.condition = condition ? compilePredicate(condition) : undefined;
     this.preserve = [joinType === 'LEFT' || joinType === 'FULL', joinType === 'RIGHT' || joinType === 'FULL'];
   }
@@ -75,7 +80,7 @@ export class JoinOperator implements StreamOperator {
       const add = batch.kinds === undefined || isAccumulate(batch.kinds[i]!);
       const key = this.selectors[side](row);
       const kg = keyGroupOf(key, this.maxParallelism);
-      const others = theirs.get(kg, key);
+      const others = this.nullKey[side](row) ? undefined : theirs.get(kg, key);
       // 1. This side's state.
       const id = JSON.stringify(row);
       let rows = mine.getMutable(kg, key, cloneSide);

@@ -16,14 +16,19 @@ export interface KeyedTable<V> {
   readonly size: number;
 }
 
-/** Key group → table name → [keys, values]: the backend-independent content of a snapshot. */
+/**
+ * Key group → table name → [keys, values] (and, in an incremental snapshot, the keys deleted since its
+ * base): the backend-independent content of a snapshot. Restoring applies deletions, then values.
+ */
 export interface KeyGroupData {
   readonly keyGroup: number;
-  readonly tables: Record<string, [StateKey[], unknown[]]>;
+  readonly tables: Record<string, [StateKey[], unknown[]] | [StateKey[], unknown[], StateKey[]]>;
 }
 
 /** What the synchronous part of a snapshot returns: the asynchronous part, run while records keep flowing. */
 export interface SnapshotRunner {
+  /** False for an incremental snapshot: only the changes since the last completed checkpoint. */
+  readonly full: boolean;
   /** Yields key groups one by one, reading the state as of the synchronous part. */
   keyGroups(): IterableIterator<KeyGroupData>;
   /** MUST be called when the snapshot is written or abandoned, so that retained old values are released. */
@@ -34,8 +39,15 @@ export interface KeyedStateBackend {
   readonly kind: 'hashmap' | 'rocksdb';
   readonly keyGroupRange: KeyGroupRange;
   table<V>(name: string): KeyedTable<V>;
-  /** The synchronous part: marks a version; MUST be cheap (no copying of state). */
-  snapshot(checkpointId: number): SnapshotRunner;
+  /** Whether snapshots may be incremental (`execution.checkpointing.incremental`). */
+  readonly incremental: boolean;
+  /**
+   * The synchronous part: marks a version; MUST be cheap (no copying of state). `full` forces a full
+   * snapshot; otherwise an incremental backend writes the changes since the last completed checkpoint.
+   */
+  snapshot(checkpointId: number, full?: boolean): SnapshotRunner;
+  /** Checkpoint `checkpointId` completed: it becomes the base of the next incremental snapshot. */
+  notifyCheckpointComplete?(checkpointId: number): void;
   /** Loads key groups (only those inside this backend's range are kept). */
   restore(groups: Iterable<KeyGroupData>): void;
   /** Live entries across tables (for metrics and bounded-state tests). */

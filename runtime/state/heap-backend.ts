@@ -19,6 +19,8 @@ interface Entry {
 class Versions {
   /** Writes are stamped with this; a snapshot sees entries with ver ≤ its own version. */
   current = 1;
+  /** Incremental mode: deletions are remembered until a completed checkpoint covers them. */
+  trackDeletes = false;
   /** Versions of snapshots whose asynchronous part is still running. */
   readonly active: number[] = [];
   maxActive = 0;
@@ -35,6 +37,8 @@ class HeapTable<V> implements KeyedTable<V> {
   private live = 0;
   /** Keys deleted while a snapshot needed them: removed for real once no snapshot runs. */
   readonly tombstones: [number, StateKey][] = [];
+  /** Incremental mode, per key group: keys deleted and the version they were deleted at. */
+  private readonly deletions: Map<StateKey, number>[];
 
   constructor(
     readonly name: string,
@@ -42,6 +46,7 @@ class HeapTable<V> implements KeyedTable<V> {
     private readonly versions: Versions,
   ) {
     this.maps = Array.from({ length: range.end - range.start + 1 }, () => new Map());
+    this.deletions = Array.from({ length: range.end - range.start + 1 }, () => new Map());
   }
 
   private map(keyGroup: number): Map<StateKey, Entry> {
@@ -92,6 +97,7 @@ class HeapTable<V> implements KeyedTable<V> {
     if (e === undefined || e.v === TOMBSTONE) return;
     this.live--;
     const vs = this.versions;
+    if (vs.trackDeletes) this.deletions[keyGroup - this.range.start]!.set(key, vs.current);
     const preserve = vs.needsPreserve(e.ver);
     // Older values kept in `old` (written before a running snapshot, overwritten since) MUST survive too.
     if (preserve || (e.old !== undefined && vs.active.length > 0)) {
@@ -108,19 +114,34 @@ class HeapTable<V> implements KeyedTable<V> {
     for (const [k, e] of this.map(keyGroup)) if (e.v !== TOMBSTONE) yield [k, e.v as V];
   }
 
-  /** Keys and values of one key group as of snapshot version `version`. */
-  readAt(keyGroup: number, version: number): [StateKey[], unknown[]] {
+  /**
+   * Keys and values of one key group as of snapshot version `version`; with `base`, only those written
+   * after it, plus the keys deleted after it (an incremental snapshot).
+   */
+  readAt(keyGroup: number, version: number, base?: number): [StateKey[], unknown[], StateKey[]] {
     const keys: StateKey[] = [];
     const values: unknown[] = [];
-    for (const [k, e] of this.map(keyGroup)) {
+    const since = base ?? 0;
+    this.map(keyGroup).forEach((e, k) => {
       let x: Entry | undefined = e;
       while (x !== undefined && x.ver > version) x = x.old;
-      if (x !== undefined && x.v !== TOMBSTONE) {
+      if (x !== undefined && x.v !== TOMBSTONE && x.ver > since) {
         keys.push(k);
         values.push(x.v);
       }
+    });
+    const deleted: StateKey[] = [];
+    if (base !== undefined) {
+      this.deletions[keyGroup - this.range.start]!.forEach((w, k) => {
+        if (w > base && w <= version) deleted.push(k);
+      });
     }
-    return [keys, values];
+    return [keys, values, deleted];
+  }
+
+  /** Forgets deletions a completed checkpoint (version `base`) already covers. */
+  pruneDeletions(base: number): void {
+    for (const d of this.deletions) for (const [k, w] of d) if (w <= base) d.delete(k);
   }
 
   purgeTombstones(): void {
@@ -131,8 +152,13 @@ class HeapTable<V> implements KeyedTable<V> {
     }
   }
 
-  load(keyGroup: number, keys: StateKey[], values: unknown[]): void {
+  load(keyGroup: number, keys: StateKey[], values: unknown[], deleted?: StateKey[]): void {
     const m = this.map(keyGroup);
+    for (const k of deleted ?? []) {
+      const e = m.get(k);
+      if (e !== undefined && e.v !== TOMBSTONE) this.live--;
+      m.delete(k);
+    }
     for (let i = 0; i < keys.length; i++) {
       if (!m.has(keys[i]!)) this.live++;
       m.set(keys[i]!, { v: values[i], ver: this.versions.current, old: undefined });
@@ -148,8 +174,18 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
   readonly kind = 'hashmap' as const;
   private readonly tables = new Map<string, HeapTable<unknown>>();
   private readonly versions = new Versions();
+  /** Version of the last completed checkpoint's snapshot: the base of the next incremental one. */
+  private baseVersion: number | undefined;
+  /** Snapshot versions of checkpoints not yet completed. */
+  private readonly pending = new Map<number, number>();
 
-  constructor(readonly keyGroupRange: KeyGroupRange) {}
+  /** @param incremental snapshots after the first completed one hold only the changes since the last. */
+  constructor(
+    readonly keyGroupRange: KeyGroupRange,
+    readonly incremental = false,
+  ) {
+    this.versions.trackDeletes = incremental;
+  }
 
   table<V>(name: string): KeyedTable<V> {
     let t = this.tables.get(name);
@@ -160,23 +196,26 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     return t as HeapTable<V>;
   }
 
-  snapshot(_checkpointId: number): SnapshotRunner {
+  snapshot(checkpointId: number, full = false): SnapshotRunner {
     const vs = this.versions;
     const version = vs.current++;
     vs.active.push(version);
     vs.maxActive = Math.max(...vs.active);
+    this.pending.set(checkpointId, version);
+    const base = this.incremental && !full ? this.baseVersion : undefined;
     const tables = [...this.tables.values()];
     const range = this.keyGroupRange;
     let released = false;
     return {
+      full: base === undefined,
       *keyGroups() {
         for (let kg = range.start; kg <= range.end; kg++) {
-          const out: Record<string, [StateKey[], unknown[]]> = {};
+          const out: KeyGroupData['tables'] = {};
           let any = false;
           for (const t of tables) {
-            const data = t.readAt(kg, version);
-            if (data[0].length > 0) {
-              out[t.name] = data;
+            const [keys, values, deleted] = t.readAt(kg, version, base);
+            if (keys.length > 0 || deleted.length > 0) {
+              out[t.name] = deleted.length > 0 ? [keys, values, deleted] : [keys, values];
               any = true;
             }
           }
@@ -188,16 +227,29 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
         released = true;
         vs.active.splice(vs.active.indexOf(version), 1);
         vs.maxActive = vs.active.length ? Math.max(...vs.active) : 0;
-        if (vs.active.length === 0) for (const t of this.tables.values()) t.purgeTombstones();
+        if (vs.active.length === 0) {
+          for (const t of this.tables.values()) {
+            t.purgeTombstones();
+            if (this.baseVersion !== undefined) t.pruneDeletions(this.baseVersion);
+          }
+        }
       },
     };
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void {
+    const version = this.pending.get(checkpointId);
+    if (version === undefined) return;
+    for (const id of [...this.pending.keys()]) if (id <= checkpointId) this.pending.delete(id);
+    this.baseVersion = version;
+    if (this.versions.active.length === 0) for (const t of this.tables.values()) t.pruneDeletions(version);
   }
 
   restore(groups: Iterable<KeyGroupData>): void {
     for (const g of groups) {
       if (g.keyGroup < this.keyGroupRange.start || g.keyGroup > this.keyGroupRange.end) continue;
-      for (const [name, [keys, values]] of Object.entries(g.tables)) {
-        (this.table(name) as HeapTable<unknown>).load(g.keyGroup, keys, values);
+      for (const [name, [keys, values, deleted]] of Object.entries(g.tables)) {
+        (this.table(name) as HeapTable<unknown>).load(g.keyGroup, keys, values, deleted);
       }
     }
   }

@@ -17,6 +17,9 @@ import { BarrierAligner, type CheckpointingMode } from './barrier-aligner';
 import type { Channel } from './channel';
 import type { RecordWriter } from './record-writer';
 
+/** Incremental snapshots chained on one full base at most this long; then a new full base is written. */
+const MAX_CHAIN = 10;
+
 /** The largest watermark: sent when a bounded input ends, so every pending window fires. */
 export const MAX_WATERMARK = Number.MAX_SAFE_INTEGER;
 
@@ -41,6 +44,7 @@ export interface TaskAck {
     readonly subtask: number;
     readonly keyGroupRange: KeyGroupRange;
     readonly keyed?: StateFileHandle;
+    readonly keyedChain?: readonly StateFileHandle[];
     readonly operatorState?: unknown;
   }[];
   readonly syncMs: number;
@@ -106,6 +110,10 @@ export class StreamTask {
   private currentWatermark = -Infinity;
   private nextChannel = 0;
   private readonly triggers: { id: number; final: boolean; timestamp: number }[] = [];
+  /** Per chain member: the state files of the last completed checkpoint (incremental snapshots extend them). */
+  private readonly completedChains: (StateFileHandle[] | undefined)[] = [];
+  /** `<checkpoint id>/<chain index>` → the chain a checkpoint in flight wrote. */
+  private readonly pendingChains = new Map<string, StateFileHandle[]>();
   /** Asynchronous snapshot parts in flight. */
   private readonly asyncParts = new Set<Promise<void>>();
 
@@ -266,11 +274,19 @@ export class StreamTask {
    */
   private checkpoint(id: number, timestamp: number, alignmentMs: number): void {
     const syncStart = this.o.clock.now();
-    const parts = this.chain.map((m, i) => ({
-      m,
-      operatorState: m.op.snapshotState?.(id, this.outputs[i]!),
-      keyed: m.ctx.state ? m.ctx.state.snapshot(id) : undefined,
-    }));
+    const parts = this.chain.map((m, i) => {
+      // Incremental: extend the last completed chain, unless it grew long (then start a new full base).
+      const base = this.completedChains[i];
+      const full = !base || base.length >= MAX_CHAIN;
+      const keyed = m.ctx.state ? m.ctx.state.snapshot(id, full) : undefined;
+      return {
+        m,
+        index: i,
+        operatorState: m.op.snapshotState?.(id, this.outputs[i]!),
+        keyed,
+        base: keyed && !keyed.full ? (base ?? []) : [],
+      };
+    });
     this.o.writer.broadcast({ kind: 'barrier', checkpointId: id, timestamp, isSavepoint: false });
     const syncMs = this.o.clock.now() - syncStart;
     const asyncStart = this.o.clock.now();
@@ -281,16 +297,23 @@ export class StreamTask {
         for (const p of parts) {
           const ctx = p.m.ctx;
           let keyed: StateFileHandle | undefined;
+          let keyedChain: StateFileHandle[] | undefined;
           if (p.keyed) {
             const data = await encodeKeyGroups(p.keyed.keyGroups());
             p.keyed.release();
+            const incremental = ctx.state!.incremental;
             keyed = await this.o.storage.writeState(
               this.o.jobName,
               id,
-              `${ctx.operator.uid}-${ctx.subtaskIndex}.state`,
+              `${ctx.operator.uid}-${ctx.subtaskIndex}${incremental ? `-${id}` : ''}.state`,
               data,
+              incremental,
             );
             bytes += data.length;
+            if (incremental) {
+              keyedChain = [...p.base, keyed];
+              this.pendingChains.set(`${id}/${p.index}`, keyedChain);
+            }
           }
           const operatorState = await p.operatorState;
           operators.push({
@@ -298,6 +321,7 @@ export class StreamTask {
             subtask: ctx.subtaskIndex,
             keyGroupRange: ctx.keyGroupRange,
             ...(keyed ? { keyed } : {}),
+            ...(keyedChain ? { keyedChain } : {}),
             ...(operatorState !== undefined ? { operatorState } : {}),
           });
         }
@@ -331,6 +355,13 @@ export class StreamTask {
   }
 
   async notifyCheckpointComplete(id: number): Promise<void> {
+    this.chain.forEach((m, i) => {
+      const chain = this.pendingChains.get(`${id}/${i}`);
+      if (chain) this.completedChains[i] = chain;
+      m.ctx.state?.notifyCheckpointComplete?.(id);
+    });
+    for (const key of [...this.pendingChains.keys()])
+      if (Number(key.split('/')[0]) <= id) this.pendingChains.delete(key);
     for (const m of this.chain) await m.op.notifyCheckpointComplete?.(id);
   }
 

@@ -271,3 +271,69 @@ describe('HeapKeyedStateBackend snapshot → file → restore', () => {
     );
   });
 });
+
+describe('incremental snapshots', () => {
+  const read = (r: { keyGroups(): Iterable<unknown> }) => [...r.keyGroups()];
+
+  it('write only the changes since the last completed checkpoint, and restore to the same contents', async () => {
+    const { HeapKeyedStateBackend: Backend } = await import('../../runtime/state/heap-backend');
+    const b = new Backend({ start: 0, end: 7 }, true);
+    const t = b.table<number>('t');
+    for (let k = 0; k < 500; k++) t.put(k % 8, k, k);
+    const s1 = b.snapshot(1);
+    expect(s1.full).toBe(true);
+    const g1 = read(s1);
+    s1.release();
+    b.notifyCheckpointComplete(1);
+    t.put(1, 9, 900); // overwrite
+    t.delete(2, 10); // delete
+    t.put(3, 1000, 7); // insert
+    const s2 = b.snapshot(2);
+    t.put(1, 17, 1700); // after the synchronous part: not in snapshot 2
+    expect(s2.full).toBe(false);
+    const g2 = read(s2) as { tables: Record<string, unknown[][]> }[];
+    s2.release();
+    const changed = g2.reduce((n, g) => n + g.tables['t']![0]!.length + (g.tables['t']![2]?.length ?? 0), 0);
+    expect(changed).toBe(3);
+    const r = new Backend({ start: 0, end: 7 }, true);
+    r.restore([...g1, ...g2] as never);
+    const rt = r.table<number>('t');
+    expect(rt.get(1, 9)).toBe(900);
+    expect(rt.get(2, 10)).toBeUndefined();
+    expect(rt.get(3, 1000)).toBe(7);
+    expect(rt.get(1, 17)).toBe(17);
+    expect(rt.size).toBe(500);
+  });
+
+  it('a failed checkpoint leaves the base alone: the next delta still holds its changes', async () => {
+    const { HeapKeyedStateBackend: Backend } = await import('../../runtime/state/heap-backend');
+    const b = new Backend({ start: 0, end: 0 }, true);
+    const t = b.table<number>('t');
+    t.put(0, 'a', 1);
+    const s1 = b.snapshot(1);
+    s1.release();
+    b.notifyCheckpointComplete(1);
+    t.put(0, 'b', 2);
+    const s2 = b.snapshot(2); // never completes
+    s2.release();
+    t.delete(0, 'a');
+    const s3 = b.snapshot(3);
+    const g3 = read(s3) as { tables: Record<string, unknown[][]> }[];
+    s3.release();
+    expect(g3[0]!.tables['t']![0]).toEqual(['b']);
+    expect(g3[0]!.tables['t']![2]).toEqual(['a']);
+  });
+
+  it('a forced full snapshot ignores the base', async () => {
+    const { HeapKeyedStateBackend: Backend } = await import('../../runtime/state/heap-backend');
+    const b = new Backend({ start: 0, end: 0 }, true);
+    b.table<number>('t').put(0, 'a', 1);
+    const s1 = b.snapshot(1);
+    s1.release();
+    b.notifyCheckpointComplete(1);
+    const s2 = b.snapshot(2, true);
+    expect(s2.full).toBe(true);
+    expect(read(s2)).toHaveLength(1);
+    s2.release();
+  });
+});
