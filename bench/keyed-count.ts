@@ -94,7 +94,10 @@ export async function keyedCountBench(): Promise<void> {
   console.log(
     `weir, no checkpoints       ${fmt(rate(none.ms))} events/s  ratio to loop ${(loop.ms / none.ms).toFixed(3)}  (target >= 0.20)`,
   );
-  console.log(
-    `weir, checkpoint every 1 s ${fmt(rate(every.ms))} events/s  ${every.checkpoints} checkpoints  overhead ${(((every.ms - none.ms) / none.ms) * 100).toFixed(1)}%  (target <= 5%)`,
-  );
+  const line = (label: string, r: { ms: number; checkpoints: number; bytes: number }) =>
+    console.log(
+      `${label} ${fmt(rate(r.ms))} events/s  ${r.checkpoints} checkpoints, ${(r.bytes / 1024 / 1024).toFixed(1)} MiB written, overhead ${(((r.ms - none.ms) / none.ms) * 100).toFixed(1)}%  (target <= 5%)`,
+    );
+  line('weir, checkpoint every 1 s, full       ', every);
+  line('weir, checkpoint every 1 s, incremental', incremental);
 }
