@@ -60,6 +60,11 @@ export interface StreamOperator {
   /** Default: forward the watermark. */
   processWatermark?(timestamp: number, out: Output): void;
   /**
+   * Called by the task loop with the clock's time, at least every few milliseconds while the task runs:
+   * processing-time windows fire here. MUST be cheap when there is nothing to do.
+   */
+  processProcessingTime?(now: number, out: Output): void;
+  /**
    * The synchronous part of a checkpoint at the barrier; returns the operator's non-keyed state (JSON-able),
    * or a promise of it when something must become durable first (a sink flushing its pre-committed file).
    */

@@ -252,6 +252,14 @@ export class QueryAnalyzer {
       s.items.some((i) => i.kind === 'expr' && hasAggregate(i.expr)) ||
       (!!s.having && hasAggregate(s.having));
     const result = aggregating ? this.aggregateSelect(s, input) : this.plainSelect(s, input);
+    // A SESSION window only exists once its rows are merged: it must be aggregated right here.
+    const session = sessionWindow(input.plan);
+    if (session && !containsWindowAggregate(result.plan)) {
+      throw this.problems.unsupported(
+        'a SESSION window table function without GROUP BY window_start, window_end (sessions are formed by the window aggregation)',
+        session.span ?? s.span,
+      );
+    }
     if (!s.distinct) return result;
     // SELECT DISTINCT: a GROUP BY on every column.
     const keys = result.plan.schema.map((_, i) => i);
@@ -605,6 +613,19 @@ export function scanPlan(table: TableDef): LogicalNode {
     };
   }
   return plan;
+}
+
+/** The SESSION window table function a FROM plan reads directly (through WHERE filters), if any. */
+function sessionWindow(plan: LogicalNode): LogicalNode | undefined {
+  let n = plan;
+  while (n.kind === 'filter') n = n.input;
+  return n.kind === 'windowTableFunction' && n.window.kind === 'SESSION' ? n : undefined;
+}
+
+function containsWindowAggregate(plan: LogicalNode): boolean {
+  let n: LogicalNode = plan;
+  while (n.kind === 'project' || n.kind === 'filter') n = n.input;
+  return n.kind === 'windowAggregate';
 }
 
 function hasAggregate(e: A.Expr): boolean {

@@ -132,6 +132,8 @@ class GraphBuilder {
         const input = this.translate(n.input);
         const cols = names(n.input);
         const keys = n.groupKeys;
+        // Keyed by the group keys other than window_start/window_end: all windows of a key meet (sessions merge).
+        const windowKeys = keys.filter((_, pos) => pos !== n.windowStart && pos !== n.windowEnd);
         return this.add(
           {
             kind: 'windowAggregate',
@@ -143,7 +145,7 @@ class GraphBuilder {
           },
           `WindowAggregate(groupBy=[${keys.map((k) => cols[k]).join(', ')}], window=[${n.window.kind}], select=[${[...keys.map((k) => cols[k]!), ...n.aggs.map((a) => aggString(a, cols))].join(', ')}])`,
           `windowAggregate|${this.sinkName}|${n.window.kind}|${n.window.size ?? n.window.gap}|${describeFields(n.input.schema, keys)}|${describeAggs(n.aggs, n.input.schema)}`,
-          [{ source: input, partitioning: { kind: 'hash', keys } }],
+          [{ source: input, partitioning: windowKeys.length ? { kind: 'hash', keys: windowKeys } : GLOBAL }],
           n,
           true,
         );

@@ -2,7 +2,7 @@
 import { compileScalar } from '../../compiler/codegen/compile-rex';
 import type { Rex } from '../../compiler/rex';
 import type { RecordBatch, Row } from '../messages';
-import type { OperatorContext, Output, StreamOperator } from '../operator';
+import type { OperatorContext, Output, RestoredOperatorState, StreamOperator } from '../operator';
 
 export class WatermarkAssignerOperator implements StreamOperator {
   private readonly expr: (row: Row) => unknown;
@@ -13,8 +13,14 @@ export class WatermarkAssignerOperator implements StreamOperator {
     this.expr = compileScalar(watermark);
   }
 
-  open(ctx: OperatorContext): void {
+  open(ctx: OperatorContext, restored: RestoredOperatorState | undefined): void {
     this.ctx = ctx;
+    // Watermarks are part of checkpoints: after a restore event time does not go back.
+    if (typeof restored?.own === 'number') this.current = restored.own;
+  }
+
+  snapshotState(): unknown {
+    return this.current === -Infinity ? undefined : this.current;
   }
 
   processBatch(_input: number, batch: RecordBatch, out: Output): void {

@@ -128,6 +128,9 @@ export class StreamTask {
     this.source = isSource(head) ? head : undefined;
     this.aligner = new BarrierAligner(o.inputs.length, o.mode);
     this.watermarks = o.inputs.map(() => -Infinity);
+    o.chain.forEach((m, i) => {
+      if (m.op.processProcessingTime) this.timed.push(i);
+    });
     this.ended = o.inputs.map(() => false);
   }
 
@@ -158,6 +161,7 @@ export class StreamTask {
    */
   step(budget: number): boolean {
     if (this.status === 'ENDED' || this.status === 'CANCELED') return false;
+    if (this.timed.length > 0) this.fireProcessingTime();
     if (this.source) return this.stepSource();
     let worked = 0;
     while (worked < budget) {
@@ -168,6 +172,17 @@ export class StreamTask {
       if ((this.status as TaskStatus) === 'ENDED') break;
     }
     return worked > 0;
+  }
+
+  /** Chain members with processing-time callbacks, and their outputs. */
+  private readonly timed: number[] = [];
+  private lastProcessingTime = -Infinity;
+
+  private fireProcessingTime(): void {
+    const now = this.o.clock.now();
+    if (now - this.lastProcessingTime < 5) return;
+    this.lastProcessingTime = now;
+    for (const i of this.timed) this.chain[i]!.op.processProcessingTime!(now, this.outputs[i]!);
   }
 
   private stepSource(): boolean {
