@@ -10,7 +10,7 @@ import { QueryAnalyzer } from './analyzer/query';
 import { Catalog, type TableDef, type ViewDef } from './catalog';
 import { CONFIG_KEYS, configKey, configKeyNames } from './config';
 import type { LogicalNode } from './logical/plan';
-import { checkOptionValue } from './options';
+import { checkOptionValue, parseDuration } from './options';
 import { optimize } from './optimizer/optimizer';
 import { type JobGraph, buildJobGraph } from './physical/build';
 

@@ -290,6 +290,7 @@ export class JobRunner implements JobHandle {
           jobName: this.name,
           listener,
           clock: this.clock,
+          idleTimeout: parseDuration(setting(this.job.config, 'table.exec.source.idle-timeout') ?? '0') ?? 0,
         });
         tasks.push(task);
       }

@@ -66,4 +66,6 @@ export type StreamElement =
   | { readonly kind: 'batch'; readonly batch: RecordBatch }
   | { readonly kind: 'watermark'; readonly timestamp: number }
   | CheckpointBarrier
+  /** The sender has no data for a while: its watermark stops holding back the minimum (Flink's IDLE status). */
+  | { readonly kind: 'idle' }
   | { readonly kind: 'end' };

@@ -80,7 +80,7 @@ export function explainJobGraph(g: JobGraph): string {
         );
       lines.push(
         `  #${op.id + 1} ${op.name}${inputs.length ? ` <- ${inputs.join(', ')}` : ''}`,
-        `      uid=${op.uid}${op.stateful ? ', stateful' : ''}${op.changelog === 'updating' ? ', updating' : ''}`,
+        `      uid=${op.uid}${op.stateful ? `, stateful (state ${op.stateBound === 'unbounded' ? 'unbounded' : `bounded by ${op.stateBound}`})` : ''}${op.changelog === 'updating' ? ', updating' : ''}`,
       );
     }
   }
@@ -123,6 +123,7 @@ export function explainJobJson(job: CompiledJob): unknown {
     name: o.name,
     parallelism: o.parallelism,
     stateful: o.stateful,
+    ...(o.stateBound ? { stateBound: o.stateBound } : {}),
     changelog: o.changelog,
     inputs: o.inputs.map((e) => ({ source: e.source, partitioning: e.partitioning })),
     fields: o.schema.map((f) => ({ name: f.name, type: typeToString(f.type) })),

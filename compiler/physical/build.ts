@@ -12,6 +12,8 @@ export interface JobGraphOptions {
   readonly name: string;
   readonly parallelism: number;
   readonly maxParallelism: number;
+  /** `table.exec.state.ttl` in ms; 0 or absent: idle keys never expire. */
+  readonly stateTtl?: number;
 }
 
 const FORWARD: Partitioning = { kind: 'forward' };
@@ -39,7 +41,9 @@ class GraphBuilder {
       name: this.options.name,
       parallelism: this.options.parallelism,
       maxParallelism: this.options.maxParallelism,
-      operators: this.operators,
+      operators: this.operators.map((op) =>
+        op.stateful ? { ...op, stateBound: stateBound(op, this.options.stateTtl ?? 0) } : op,
+      ),
       chains: chain(this.operators),
     };
   }
@@ -235,6 +239,14 @@ class GraphBuilder {
     });
     return id;
   }
+}
+
+function stateBound(op: JobOperator, ttl: number): NonNullable<JobOperator['stateBound']> {
+  const spec = op.spec;
+  if (spec.kind === 'windowAggregate')
+    return spec.window.timeAttribute === 'proctime' ? 'processing time' : 'watermark';
+  if (spec.kind === 'groupAggregate' || spec.kind === 'join') return ttl > 0 ? 'ttl' : 'unbounded';
+  return 'watermark';
 }
 
 /** Splits a join condition into equality keys (left column = right column) and the rest. */

@@ -63,6 +63,11 @@ export interface JobOperator {
   readonly changelog: ChangelogMode;
   /** Whether the operator keeps keyed state (and so is snapshotted and restored). */
   readonly stateful: boolean;
+  /**
+   * For stateful operators, what bounds the state: the watermark (windows, interval joins), processing
+   * time, `table.exec.state.ttl`, or nothing (a GROUP BY or regular join grows with its keys).
+   */
+  readonly stateBound?: 'watermark' | 'processing time' | 'ttl' | 'unbounded';
 }
 
 /** Operators fused into one task (Flink's operator chain): they call each other synchronously. */

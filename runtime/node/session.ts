@@ -205,11 +205,21 @@ export class Session {
     void jobName;
   }
 
-  /** Waits for every job started by the session; true when one failed. */
+  /** Waits for every job started by the session, printing each one's summary; true when one failed. */
   async awaitJobs(): Promise<boolean> {
     let failed = false;
     for (const j of this.jobs) {
       const r = await j.done;
+      const m = j.metrics();
+      const done = j.checkpoints().filter((c) => c.status === 'COMPLETED').length;
+      const extra = [
+        m.lateRecords ? `${m.lateRecords} late records dropped` : '',
+        m.badRecords ? `${m.badRecords} bad records skipped` : '',
+        m.restarts ? `${m.restarts} restart${m.restarts === 1 ? '' : 's'}` : '',
+      ].filter(Boolean);
+      this.err(
+        `[weir] job '${j.name}' ${r.status.toLowerCase()}: ${m.recordsIn} records in, ${m.recordsOut} out, ${done} checkpoint${done === 1 ? '' : 's'}${extra.length ? `, ${extra.join(', ')}` : ''}`,
+      );
       if (r.status === 'FAILED') {
         failed = true;
         this.err(`Job '${j.name}' failed: ${r.error}`);

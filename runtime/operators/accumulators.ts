@@ -12,6 +12,8 @@ export interface AccumulatorSpec {
   retract(acc: unknown, value: unknown): unknown;
   result(acc: unknown): unknown;
   clone(acc: unknown): unknown;
+  /** Folds `other` into `acc` (session windows merging) and returns it; `other` is only read. */
+  merge(acc: unknown, other: unknown): unknown;
 }
 
 type Multiset = Map<unknown, number>;
@@ -57,6 +59,13 @@ const sumSpec = (integer: boolean, avg: boolean): AccumulatorSpec => ({
     return integer ? Math.trunc(s! / c!) : s! / c!;
   },
   clone: (a) => (a as number[]).slice(),
+  merge: (a, b) => {
+    const x = a as number[];
+    const y = b as number[];
+    x[0]! += y[0]!;
+    x[1]! += y[1]!;
+    return a;
+  },
 });
 
 const countSpec = (star: boolean): AccumulatorSpec => ({
@@ -65,23 +74,29 @@ const countSpec = (star: boolean): AccumulatorSpec => ({
   retract: (a, v) => (star || v !== null ? (a as number) - 1 : a),
   result: (a) => a,
   clone: (a) => a,
+  merge: (a, b) => (a as number) + (b as number),
 });
 
 /** MIN/MAX over an append-only input: one value. */
-const extremeSpec = (max: boolean): AccumulatorSpec => ({
-  create: () => null,
-  add: (a, v) =>
+const extremeSpec = (max: boolean): AccumulatorSpec => {
+  const add = (a: unknown, v: unknown): unknown =>
     v === null
       ? a
       : a === null || (max ? (v as number) > (a as number) : (v as number) < (a as number))
         ? v
-        : a,
-  retract: () => {
-    throw new Error('MIN/MAX over an append-only input cannot retract');
-  },
-  result: (a) => a,
-  clone: (a) => a,
-});
+        : a;
+  return {
+    create: () => null,
+    add,
+    retract: () => {
+      throw new Error('MIN/MAX over an append-only input cannot retract');
+    },
+    result: (a) => a,
+    clone: (a) => a,
+    // The accumulator is the extreme value itself (or null): merging adds the other one.
+    merge: add,
+  };
+};
 
 /** MIN/MAX under retraction: a multiset of values, so removing the current extreme finds the next one. */
 const retractableExtremeSpec = (max: boolean): AccumulatorSpec => ({
@@ -96,6 +111,11 @@ const retractableExtremeSpec = (max: boolean): AccumulatorSpec => ({
   },
   result: (a) => extreme(a as Multiset, max),
   clone: (a) => new Map(a as Multiset),
+  merge: (a, b) => {
+    const m = a as Multiset;
+    for (const [v, n] of b as Multiset) m.set(v, (m.get(v) ?? 0) + n);
+    return a;
+  },
 });
 
 /** DISTINCT: the inner accumulator sees each value once while it is present at least once. */
@@ -119,6 +139,15 @@ const distinctSpec = (inner: AccumulatorSpec): AccumulatorSpec => ({
   clone: (a) => {
     const x = a as [Multiset, unknown];
     return [new Map(x[0]), inner.clone(x[1])];
+  },
+  merge: (a, b) => {
+    const x = a as [Multiset, unknown];
+    for (const [v, n] of (b as [Multiset, unknown])[0]) {
+      const c = x[0].get(v);
+      if (c === undefined) x[1] = inner.add(x[1], v);
+      x[0].set(v, (c ?? 0) + n);
+    }
+    return a;
   },
 });
 

@@ -73,6 +73,8 @@ export interface StreamTaskOptions {
   readonly jobName: string;
   readonly listener: TaskListener;
   readonly clock: Clock;
+  /** `table.exec.source.idle-timeout` in ms (0: never): a source without data that long declares itself idle. */
+  readonly idleTimeout?: number;
 }
 
 export type TaskStatus = 'RUNNING' | 'SOURCE_ENDED' | 'ENDED' | 'CANCELED';
@@ -107,6 +109,11 @@ export class StreamTask {
   private readonly aligner: BarrierAligner;
   private readonly watermarks: number[];
   private readonly ended: boolean[];
+  /** Inputs that declared themselves idle; a batch or watermark makes them active again. */
+  private readonly idle: boolean[];
+  /** Whether this task told downstream it is idle. */
+  private declaredIdle = false;
+  private lastData: number;
   private currentWatermark = -Infinity;
   private nextChannel = 0;
   private readonly triggers: { id: number; final: boolean; timestamp: number }[] = [];
@@ -132,6 +139,8 @@ export class StreamTask {
       if (m.op.processProcessingTime) this.timed.push(i);
     });
     this.ended = o.inputs.map(() => false);
+    this.idle = o.inputs.map(() => false);
+    this.lastData = o.clock.now();
   }
 
   get isSourceTask(): boolean {
@@ -197,6 +206,16 @@ export class StreamTask {
     }
     if (this.status !== 'RUNNING' || !this.o.writer.hasCapacity()) return false;
     const r = this.source!.poll(this.outputs[0]!);
+    if (r === 'idle') {
+      const timeout = this.o.idleTimeout ?? 0;
+      if (timeout > 0 && !this.declaredIdle && this.o.clock.now() - this.lastData >= timeout) {
+        this.declaredIdle = true;
+        this.o.writer.broadcast({ kind: 'idle' });
+      }
+      return false;
+    }
+    this.lastData = this.o.clock.now();
+    this.declaredIdle = false;
     if (r === 'end') {
       // Bounded input: fire everything event time still holds, then wait for the final checkpoint.
       this.outputs[0]!.emitWatermark(MAX_WATERMARK);
@@ -224,7 +243,22 @@ export class StreamTask {
 
   private handle(c: number, e: StreamElement): void {
     const head = this.chain[0]!;
+    if (e.kind === 'batch' || e.kind === 'watermark') {
+      if (this.idle[c]) {
+        this.idle[c] = false;
+        this.declaredIdle = false;
+      }
+    }
     switch (e.kind) {
+      case 'idle':
+        this.idle[c] = true;
+        this.advanceWatermark();
+        // All live inputs idle: so is this task, for its consumers.
+        if (!this.declaredIdle && this.idle.every((x, i) => x || this.ended[i])) {
+          this.declaredIdle = true;
+          this.o.writer.broadcast({ kind: 'idle' });
+        }
+        return;
       case 'batch':
         head.ctx.metrics.recordsIn += e.batch.rows.length;
         head.op.processBatch(this.o.inputs[c]!.input, e.batch, this.outputs[0]!);
@@ -259,8 +293,11 @@ export class StreamTask {
 
   private advanceWatermark(): void {
     let min = Infinity;
-    for (let c = 0; c < this.watermarks.length; c++)
-      if (!this.ended[c]) min = Math.min(min, this.watermarks[c]!);
+    for (let c = 0; c < this.watermarks.length; c++) {
+      if (!this.ended[c] && !this.idle[c]) min = Math.min(min, this.watermarks[c]!);
+    }
+    // Every live input idle: nothing holds event time back, but nothing advances it either.
+    if (min === Infinity && this.idle.some((x, c) => x && !this.ended[c])) return;
     if (min === Infinity) min = Math.max(...this.watermarks);
     if (min > this.currentWatermark) {
       this.currentWatermark = min;
