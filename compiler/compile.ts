@@ -212,6 +212,7 @@ export class Compiler {
       maxParallelism: Number(
         config['pipeline.max-parallelism'] ?? CONFIG_DEFAULT('pipeline.max-parallelism'),
       ),
+      stateTtl: parseDuration(config['table.exec.state.ttl'] ?? '0') ?? 0,
     });
     return { name, statementText: text, logical, optimized, appliedRules: applied, graph, config };
   }
