@@ -262,6 +262,7 @@ export class JobRunner implements JobHandle {
             attempt: this.attempt,
             inputUpdating: op.inputs.map((e) => ops[e.source]!.changelog === 'updating'),
             batchSize,
+            stateTtl: parseDuration(setting(this.job.config, 'table.exec.state.ttl') ?? '0') ?? 0,
           };
           const opState: RestoredOperatorState | undefined =
             restored && restore

@@ -42,6 +42,8 @@ export interface OperatorContext {
   readonly inputUpdating: readonly boolean[];
   /** Records per batch the sources produce (`weir.batch-size`). */
   readonly batchSize: number;
+  /** `table.exec.state.ttl` in ms: GROUP BY and regular-join keys idle this long expire (0: never). */
+  readonly stateTtl: number;
 }
 
 /** What an operator gets back on restore, besides its keyed state (already loaded into `state`). */

@@ -24,6 +24,10 @@ export class GroupAggregateOperator implements StreamOperator {
   private specs!: AccumulatorSpec[];
   private select!: (row: Row) => StateKey;
   private maxParallelism = 128;
+  /** `table.exec.state.ttl` in ms (0: keys never expire); with a TTL the last element of GroupState is the last write time. */
+  private ttl = 0;
+  private sweep = 0;
+  private ctx!: OperatorContext;
   private readonly clone = (s: GroupState): GroupState => {
     const c = s.slice() as GroupState;
     for (let i = 0; i < this.specs.length; i++) c[i + 1] = this.specs[i]!.clone(s[i + 1]);
@@ -44,11 +48,14 @@ export class GroupAggregateOperator implements StreamOperator {
     );
     this.select = keySelector(this.keys);
     this.maxParallelism = ctx.maxParallelism;
+    this.ttl = ctx.stateTtl;
+    this.ctx = ctx;
   }
 
   processBatch(_input: number, batch: RecordBatch, out: Output): void {
     const { rows, kinds } = batch;
     const touched = new Map<StateKey, Touched>();
+    const now = this.ttl > 0 ? this.ctx.clock.now() : 0;
     const specs = this.specs;
     const aggs = this.aggs;
     for (let i = 0; i < rows.length; i++) {
@@ -58,9 +65,15 @@ export class GroupAggregateOperator implements StreamOperator {
       if (t === undefined) {
         const keyGroup = keyGroupOf(key, this.maxParallelism);
         let acc = this.table.getMutable(keyGroup, key, this.clone);
+        // State TTL: a key idle longer than the TTL starts afresh (as in Flink, its old result is not retracted).
+        if (acc !== undefined && this.ttl > 0 && now - (acc[acc.length - 1] as number) > this.ttl) {
+          this.table.delete(keyGroup, key);
+          acc = undefined;
+        }
         const before = acc !== undefined && acc[0] > 0 ? this.result(row, acc) : undefined;
         if (acc === undefined) {
           acc = [0, ...specs.map((s) => s.create())] as GroupState;
+          if (this.ttl > 0) acc.push(now);
           this.table.put(keyGroup, key, acc);
         }
         t = { keyGroup, key, keyRow: row, before, acc };
@@ -79,6 +92,7 @@ export class GroupAggregateOperator implements StreamOperator {
     }
     const b = new BatchBuilder();
     for (const t of touched.values()) {
+      if (this.ttl > 0) t.acc[t.acc.length - 1] = now;
       const after = t.acc[0] > 0 ? this.result(t.keyRow, t.acc) : undefined;
       if (after === undefined) this.table.delete(t.keyGroup, t.key);
       if (t.before === undefined) {
@@ -94,6 +108,20 @@ export class GroupAggregateOperator implements StreamOperator {
   }
 
   processWatermark(): void {}
+
+  /** State TTL: sweeps one key group per call, deleting keys idle longer than the TTL (silently, as Flink does). */
+  processProcessingTime(now: number): void {
+    if (this.ttl <= 0) return;
+    const range = this.ctx.keyGroupRange;
+    const groups = range.end - range.start + 1;
+    for (let n = 0; n < Math.min(8, groups); n++) {
+      const kg = range.start + (this.sweep++ % groups);
+      const expired: StateKey[] = [];
+      for (const [key, acc] of this.table.entries(kg))
+        if (now - (acc[acc.length - 1] as number) > this.ttl) expired.push(key);
+      for (const key of expired) this.table.delete(kg, key);
+    }
+  }
 
   private result(keyRow: Row, acc: GroupState): Row {
     const r: Row = new Array(this.keys.length + this.specs.length);

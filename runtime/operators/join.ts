@@ -11,9 +11,12 @@ import type { KeyedTable } from '../state/backend';
  * The rows of one side under one join key: a multiset (rows with counts) and row identities for retraction.
  * A tuple, not an object: snapshots round-trip it through msgpack unchanged.
  */
-type SideRows = [ids: string[], rows: Row[], counts: number[]];
+type SideRows = [ids: string[], rows: Row[], counts: number[], lastWrite?: number];
 
-const cloneSide = (s: SideRows): SideRows => [s[0].slice(), s[1].slice(), s[2].slice()];
+const cloneSide = (s: SideRows): SideRows =>
+  s.length > 3
+    ? [s[0].slice(), s[1].slice(), s[2].slice(), s[3]]
+    : [s[0].slice(), s[1].slice(), s[2].slice()];
 
 export class JoinOperator implements StreamOperator {
   private tables!: [KeyedTable<SideRows>, KeyedTable<SideRows>];
@@ -24,6 +27,10 @@ export class JoinOperator implements StreamOperator {
   /** Whether unmatched rows of side 0 (left) / side 1 (right) are emitted padded with NULLs. */
   private readonly preserve: [boolean, boolean];
   private maxParallelism = 128;
+  /** `table.exec.state.ttl` in ms (0: never): a side's rows under a key expire this long after their last change. */
+  private ttl = 0;
+  private sweep = 0;
+  private ctx!: OperatorContext;
 
   constructor(
     joinType: JoinType,
@@ -44,6 +51,8 @@ export class JoinOperator implements StreamOperator {
   open(ctx: OperatorContext): void {
     this.tables = [ctx.state!.table<SideRows>('left'), ctx.state!.table<SideRows>('right')];
     this.maxParallelism = ctx.maxParallelism;
+    this.ttl = ctx.stateTtl;
+    this.ctx = ctx;
   }
 
   private joined(side: number, row: Row, other: Row | null): Row {
@@ -73,6 +82,7 @@ export class JoinOperator implements StreamOperator {
     const side = input;
     const other = 1 - side;
     const b = new BatchBuilder();
+    const now = this.ttl > 0 ? this.ctx.clock.now() : 0;
     const mine = this.tables[side];
     const theirs = this.tables[other];
     for (let i = 0; i < batch.rows.length; i++) {
@@ -80,13 +90,21 @@ export class JoinOperator implements StreamOperator {
       const add = batch.kinds === undefined || isAccumulate(batch.kinds[i]!);
       const key = this.selectors[side](row);
       const kg = keyGroupOf(key, this.maxParallelism);
-      const others = this.nullKey[side](row) ? undefined : theirs.get(kg, key);
+      let others = this.nullKey[side](row) ? undefined : theirs.get(kg, key);
+      if (others !== undefined && this.expired(others, now)) {
+        theirs.delete(kg, key);
+        others = undefined;
+      }
       // 1. This side's state.
       const id = JSON.stringify(row);
       let rows = mine.getMutable(kg, key, cloneSide);
+      if (rows !== undefined && this.expired(rows, now)) {
+        mine.delete(kg, key);
+        rows = undefined;
+      }
       if (add) {
         if (!rows) {
-          rows = [[], [], []];
+          rows = this.ttl > 0 ? [[], [], [], now] : [[], [], []];
           mine.put(kg, key, rows);
         }
         const at = rows[0].indexOf(id);
@@ -106,6 +124,7 @@ export class JoinOperator implements StreamOperator {
           if (rows[0].length === 0) mine.delete(kg, key);
         }
       }
+      if (this.ttl > 0 && rows !== undefined && rows[0].length > 0) rows[3] = now;
       // 2. Joined output for this row.
       let matched = 0;
       if (others) {
@@ -137,4 +156,23 @@ export class JoinOperator implements StreamOperator {
   }
 
   processWatermark(): void {}
+
+  private expired(rows: SideRows, now: number): boolean {
+    return this.ttl > 0 && rows[3] !== undefined && now - rows[3] > this.ttl;
+  }
+
+  /** State TTL: sweeps one key group per call on both sides. */
+  processProcessingTime(now: number): void {
+    if (this.ttl <= 0) return;
+    const range = this.ctx.keyGroupRange;
+    const groups = range.end - range.start + 1;
+    for (let n = 0; n < Math.min(8, groups); n++) {
+      const kg = range.start + (this.sweep++ % groups);
+      for (const table of this.tables) {
+        const expired: StateKey[] = [];
+        for (const [key, rows] of table.entries(kg)) if (this.expired(rows, now)) expired.push(key);
+        for (const key of expired) table.delete(kg, key);
+      }
+    }
+  }
 }
