@@ -83,7 +83,8 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     key: 'execution.checkpointing.incremental',
     kind: 'boolean',
     aliases: ['state.backend.incremental'],
-    description: 'checkpoints write only what changed since the last completed one (default: false for hashmap, true for rocksdb)',
+    description:
+      'checkpoints write only what changed since the last completed one (default: false for hashmap, true for rocksdb)',
   },
   {
     key: 'execution.checkpointing.externalized-checkpoint-retention',
