@@ -68,4 +68,9 @@ export type StreamElement =
   | CheckpointBarrier
   /** The sender has no data for a while: its watermark stops holding back the minimum (Flink's IDLE status). */
   | { readonly kind: 'idle' }
+  /**
+   * No more records will come (Flink's EndOfData): operators finish and emit what they hold. Barriers
+   * still follow, so the final checkpoint commits what finishing produced; `end` closes the channel.
+   */
+  | { readonly kind: 'endOfData' }
   | { readonly kind: 'end' };

@@ -1,9 +1,10 @@
 // Logical plan → job graph: one operator per stateful or stateless step, edges partitioned by key, chains fused.
 import { rexToString } from '../explain/rex';
 import type { AggCall, LogicalNode, SinkNode, WindowSpec } from '../logical/plan';
-import { type Rex, andAll, conjuncts } from '../rex';
+import { type Rex, andAll, conjuncts, inputRef } from '../rex';
 import { T, typeToString, type Field } from '../types';
 import type { JobChain, JobEdge, JobGraph, JobOperator, OperatorSpec, Partitioning } from './job-graph';
+import { intervalBounds } from './interval-bounds';
 import { UidAssigner } from './uid';
 
 export type { JobGraph } from './job-graph';
@@ -162,6 +163,43 @@ class GraphBuilder {
         const cols = [...names(n.left), ...names(n.right)];
         const hashed = leftKeys.length > 0;
         const keyText = leftKeys.map((k, i) => `${cols[k]} = ${cols[width + rightKeys[i]!]}`);
+        const edges: JobEdge[] = [
+          { source: left, partitioning: hashed ? { kind: 'hash', keys: leftKeys } : GLOBAL },
+          { source: right, partitioning: hashed ? { kind: 'hash', keys: rightKeys } : GLOBAL },
+        ];
+        // Append-only inputs whose rowtimes bound each other from both sides: an interval join, whose state the
+        // watermark bounds (Flink's IntervalJoin; the bounds come from the INPUT schemas' time attributes).
+        const b =
+          n.left.changelog === 'append' && n.right.changelog === 'append'
+            ? intervalBounds(rest, n.left.schema, n.right.schema)
+            : undefined;
+        if (b) {
+          const fields = [...n.left.schema, ...n.right.schema];
+          const col = (i: number) => rexToString(inputRef(i, fields[i]!.type), cols);
+          const bound = (ms: number, inclusive: boolean) => `${ms}${inclusive ? '' : ' (exclusive)'}`;
+          return this.add(
+            {
+              kind: 'intervalJoin',
+              joinType: n.joinType,
+              leftKeys,
+              rightKeys,
+              leftTime: b.leftTime,
+              rightTime: b.rightTime,
+              lowerBound: b.lowerBound,
+              lowerInclusive: b.lowerInclusive,
+              upperBound: b.upperBound,
+              upperInclusive: b.upperInclusive,
+              ...(b.rest ? { condition: b.rest } : {}),
+              leftWidth: width,
+              rightWidth: n.right.schema.length,
+            },
+            `IntervalJoin(joinType=[${n.joinType}], keys=[${keyText.join(', ')}], windowBounds=[leftTime=${col(b.leftTime)}, rightTime=${col(width + b.rightTime)}, leftLowerBound=${bound(b.lowerBound, b.lowerInclusive)}, leftUpperBound=${bound(b.upperBound, b.upperInclusive)}]${b.rest ? `, where=[${rexToString(b.rest, cols)}]` : ''})`,
+            `intervalJoin|${this.sinkName}|${n.joinType}|${describeFields(n.left.schema, leftKeys)}|${describeFields(n.right.schema, rightKeys)}|${tablesOf(n.left)}|${tablesOf(n.right)}`,
+            edges,
+            n,
+            true,
+          );
+        }
         return this.add(
           {
             kind: 'join',
@@ -174,10 +212,7 @@ class GraphBuilder {
           },
           `Join(joinType=[${n.joinType}], ${hashed ? `keys=[${keyText.join(', ')}]` : 'keys=[]'}${rest ? `, where=[${rexToString(rest, cols)}]` : ''})`,
           `join|${this.sinkName}|${n.joinType}|${describeFields(n.left.schema, leftKeys)}|${describeFields(n.right.schema, rightKeys)}|${tablesOf(n.left)}|${tablesOf(n.right)}`,
-          [
-            { source: left, partitioning: hashed ? { kind: 'hash', keys: leftKeys } : GLOBAL },
-            { source: right, partitioning: hashed ? { kind: 'hash', keys: rightKeys } : GLOBAL },
-          ],
+          edges,
           n,
           true,
         );

@@ -29,6 +29,31 @@ export type OperatorSpec =
       readonly leftWidth: number;
       readonly rightWidth: number;
     }
+  | {
+      /**
+       * An interval join of two append-only inputs (Flink's IntervalJoin): rows match when their keys are
+       * equal and `right.ts + lowerBound ≤ left.ts ≤ right.ts + upperBound` (`<` where not inclusive) on the
+       * inputs' rowtime columns; each row is kept only until the watermark passes its last possible match.
+       */
+      readonly kind: 'intervalJoin';
+      readonly joinType: JoinType;
+      readonly leftKeys: readonly number[];
+      readonly rightKeys: readonly number[];
+      /** The rowtime column of the left input (an index into the left row). */
+      readonly leftTime: number;
+      /** The rowtime column of the right input (an index into the right row). */
+      readonly rightTime: number;
+      /** Milliseconds. */
+      readonly lowerBound: number;
+      readonly lowerInclusive: boolean;
+      /** Milliseconds. */
+      readonly upperBound: number;
+      readonly upperInclusive: boolean;
+      /** The rest of the ON condition (not the keys nor the two bounds), over left then right columns. */
+      readonly condition?: Rex;
+      readonly leftWidth: number;
+      readonly rightWidth: number;
+    }
   | { readonly kind: 'union'; readonly inputs: number }
   | { readonly kind: 'sink'; readonly target: SinkTarget };
 

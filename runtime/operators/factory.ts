@@ -4,11 +4,13 @@ import type { ConnectorContext, ConnectorRegistry } from '../connectors/connecto
 import type { OperatorContext, StreamOperator } from '../operator';
 import { CalcOperator } from './calc';
 import { GroupAggregateOperator } from './group-aggregate';
+import { IntervalJoinOperator } from './interval-join';
 import { JoinOperator } from './join';
 import { SinkOperator } from './sink';
 import { SourceOperatorImpl } from './source';
 import { UnionOperator } from './union';
 import { WatermarkAssignerOperator } from './watermark-assigner';
+import { WindowAggregateOperator } from './window-aggregate';
 import { WindowTableFunctionOperator } from './window-table-function';
 
 export function createOperator(
@@ -48,13 +50,13 @@ export function createOperator(
         spec.leftWidth,
         spec.rightWidth,
       );
+    case 'intervalJoin':
+      return new IntervalJoinOperator(spec);
     case 'union':
       return new UnionOperator();
     case 'windowTableFunction':
       return new WindowTableFunctionOperator(spec.window);
     case 'windowAggregate':
-      throw new Error(
-        'not supported yet by the runtime: window aggregation (GROUP BY window_start, window_end) comes with the event-time issue',
-      );
+      return new WindowAggregateOperator(spec, inputs[0]!.schema);
   }
 }

@@ -86,8 +86,11 @@ class HeapTable<V> implements KeyedTable<V> {
     if (vs.needsPreserve(e.ver)) {
       e.old = { v: e.v, ver: e.ver, old: e.old };
       e.v = clone(e.v as V);
-      e.ver = vs.current;
+    } else if (vs.active.length === 0) {
+      e.old = undefined;
     }
+    // The caller mutates the value: it is a write, and incremental snapshots find writes by version.
+    e.ver = vs.current;
     return e.v as V;
   }
 

@@ -109,6 +109,10 @@ export class StreamTask {
   private readonly aligner: BarrierAligner;
   private readonly watermarks: number[];
   private readonly ended: boolean[];
+  /** Inputs that sent end of data (their barriers and `end` still follow). */
+  private readonly endOfData: boolean[];
+  /** Whether the chain has finished (end of data reached). */
+  private dataEnded = false;
   /** Inputs that declared themselves idle; a batch or watermark makes them active again. */
   private readonly idle: boolean[];
   /** Whether this task told downstream it is idle. */
@@ -139,6 +143,7 @@ export class StreamTask {
       if (m.op.processProcessingTime) this.timed.push(i);
     });
     this.ended = o.inputs.map(() => false);
+    this.endOfData = o.inputs.map(() => false);
     this.idle = o.inputs.map(() => false);
     this.lastData = o.clock.now();
   }
@@ -217,8 +222,11 @@ export class StreamTask {
     this.lastData = this.o.clock.now();
     this.declaredIdle = false;
     if (r === 'end') {
-      // Bounded input: fire everything event time still holds, then wait for the final checkpoint.
+      // Bounded input: fire everything event time still holds, finish the chain, tell downstream that
+      // no data follows, then wait for the final checkpoint.
       this.outputs[0]!.emitWatermark(MAX_WATERMARK);
+      this.finishChain();
+      this.o.writer.broadcast({ kind: 'endOfData' });
       this.status = 'SOURCE_ENDED';
       this.o.listener.sourceEnded(this.key);
       return true;
@@ -274,6 +282,13 @@ export class StreamTask {
         if (d.trigger !== undefined) this.alignedCheckpoint(d.trigger, e.timestamp);
         return;
       }
+      case 'endOfData':
+        this.endOfData[c] = true;
+        if (!this.dataEnded && this.endOfData.every((x, i) => x || this.ended[i])) {
+          this.finishChain();
+          this.o.writer.broadcast({ kind: 'endOfData' });
+        }
+        return;
       case 'end': {
         this.ended[c] = true;
         for (let d = this.aligner.onEnd(c); d.trigger !== undefined; d = this.aligner.next()) {
@@ -308,16 +323,27 @@ export class StreamTask {
     }
   }
 
-  private finishInput(): void {
+  /** Every operator of the chain emits what it still holds; runs once, at end of data. */
+  private finishChain(): void {
+    if (this.dataEnded) return;
+    this.dataEnded = true;
     // Finishing operator i may emit into operator i+1, so finish in chain order.
     const finishes: Promise<void>[] = [];
     for (let i = 0; i < this.chain.length; i++) {
       const r = this.chain[i]!.op.finish?.(this.outputs[i]!);
       if (r) finishes.push(r);
     }
+    if (finishes.length) this.track(Promise.all(finishes).then(() => undefined));
+  }
+
+  /** Every input channel closed (after the final barrier): the task is done. */
+  private finishInput(): void {
+    if (!this.dataEnded) {
+      this.finishChain();
+      this.o.writer.broadcast({ kind: 'endOfData' });
+    }
     this.o.writer.broadcast({ kind: 'end' });
     this.status = 'ENDED';
-    if (finishes.length) this.track(Promise.all(finishes).then(() => undefined));
   }
 
   /**

@@ -337,3 +337,21 @@ describe('incremental snapshots', () => {
     s2.release();
   });
 });
+
+describe('incremental snapshots and in-place updates', () => {
+  it('a value changed through getMutable with no snapshot running is in the next delta', async () => {
+    const { HeapKeyedStateBackend: Backend } = await import('../../runtime/state/heap-backend');
+    const b = new Backend({ start: 0, end: 0 }, true);
+    const t = b.table<number[]>('t');
+    t.put(0, 'k', [1]);
+    const s1 = b.snapshot(1);
+    [...s1.keyGroups()];
+    s1.release();
+    b.notifyCheckpointComplete(1);
+    t.getMutable(0, 'k', (v) => v.slice())![0] = 2; // no snapshot is running: mutated in place
+    const s2 = b.snapshot(2);
+    const g2 = [...s2.keyGroups()];
+    s2.release();
+    expect(g2).toEqual([{ keyGroup: 0, tables: { t: [['k'], [[2]]] } }]);
+  });
+});

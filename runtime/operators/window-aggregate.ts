@@ -1,0 +1,278 @@
+// WindowAggregate: GROUP BY window_start, window_end, … — accumulates each key's open windows, emits each once (+I) when it closes.
+import type { OperatorSpec } from '../../compiler/physical/job-graph';
+import type { Field } from '../../compiler/types';
+import { type StateKey, keyGroupOf, keySelector } from '../key-groups';
+import type { RecordBatch, Row } from '../messages';
+import type { OperatorContext, Output, StreamOperator } from '../operator';
+import type { KeyedTable } from '../state/backend';
+import { type AccumulatorSpec, accumulatorFor } from './accumulators';
+
+export type WindowAggregateSpec = Extract<OperatorSpec, { kind: 'windowAggregate' }>;
+
+/** One open window: [start, end) and one accumulator per aggregate call. */
+type Window = [start: number, end: number, ...accs: unknown[]];
+
+/**
+ * The state of one group key (the GROUP BY columns other than window_start/window_end): their values, and
+ * the key's open windows. Arrays only, so that it survives msgpack round-trips. Invariant: the windows of a
+ * key have distinct ends (TUMBLE/HOP/CUMULATE by construction; SESSION windows are disjoint, merged on touch).
+ */
+type KeyState = [keyRow: unknown[], windows: Window[]];
+
+/**
+ * Pending window ends → the keys with a window ending there (and their key groups), smallest end first.
+ * Not state: rebuilt from the keyed state in `open`. An end whose keys all left stays until it is popped.
+ */
+class PendingEnds {
+  private readonly heap: number[] = [];
+  private readonly byEnd = new Map<number, Map<StateKey, number>>();
+
+  add(end: number, key: StateKey, keyGroup: number): void {
+    let keys = this.byEnd.get(end);
+    if (keys === undefined) {
+      keys = new Map();
+      this.byEnd.set(end, keys);
+      this.push(end);
+    }
+    keys.set(key, keyGroup);
+  }
+
+  remove(end: number, key: StateKey): void {
+    this.byEnd.get(end)?.delete(key);
+  }
+
+  /** The smallest pending end, if any. */
+  peek(): number | undefined {
+    return this.heap[0];
+  }
+
+  /** Removes the smallest end and returns its keys. */
+  pop(): [end: number, keys: Map<StateKey, number>] {
+    const h = this.heap;
+    const end = h[0]!;
+    const last = h.pop()!;
+    if (h.length > 0) {
+      h[0] = last;
+      for (let i = 0; ;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && h[l]! < h[m]!) m = l;
+        if (r < h.length && h[r]! < h[m]!) m = r;
+        if (m === i) break;
+        [h[i], h[m]] = [h[m]!, h[i]!];
+        i = m;
+      }
+    }
+    const keys = this.byEnd.get(end)!;
+    this.byEnd.delete(end);
+    return [end, keys];
+  }
+
+  private push(end: number): void {
+    const h = this.heap;
+    h.push(end);
+    for (let i = h.length - 1; i > 0;) {
+      const p = (i - 1) >> 1;
+      if (h[p]! <= h[i]!) break;
+      [h[i], h[p]] = [h[p]!, h[i]!];
+      i = p;
+    }
+  }
+}
+
+/**
+ * Windowed aggregation over the rows of a window table function (window_start/window_end already in each
+ * row). Event time: a window fires when the watermark reaches `end − 1`; a row for a window that already
+ * fired is late — dropped and counted in `lateRecords` (per window row, so a HOP row late for two windows
+ * counts twice). SESSION rows bring [ts, ts + gap) and merge with every open window of their key that they
+ * overlap or touch. Processing time: a window fires once the clock reaches its end, and everything left
+ * fires at the end of input; a row is never late (its window may fire after its end, at the next tick). Output: append-only, one +I row per window and key. Fired windows leave state.
+ *
+ * @example new WindowAggregateOperator(spec, inputSchema) // spec from the job graph's `windowAggregate`
+ */
+export class WindowAggregateOperator implements StreamOperator {
+  private table!: KeyedTable<KeyState>;
+  private specs!: AccumulatorSpec[];
+  private ctx!: OperatorContext;
+  private select!: (row: Row) => StateKey;
+  /** Input columns of the group keys other than window_start/window_end. */
+  private readonly groupCols: number[];
+  private readonly startCol: number;
+  private readonly endCol: number;
+  private readonly eventTime: boolean;
+  private readonly session: boolean;
+  private pending = new PendingEnds();
+  private watermark = -Infinity;
+  private readonly clone = (s: KeyState): KeyState => [s[0], s[1].map((w) => this.cloneWindow(w))];
+
+  constructor(
+    private readonly spec: WindowAggregateSpec,
+    private readonly inputSchema: readonly Field[],
+  ) {
+    this.groupCols = spec.keys.filter((_, i) => i !== spec.windowStart && i !== spec.windowEnd);
+    this.startCol = spec.keys[spec.windowStart]!;
+    this.endCol = spec.keys[spec.windowEnd]!;
+    this.eventTime = spec.window.timeAttribute === 'rowtime';
+    this.session = spec.window.kind === 'SESSION';
+  }
+
+  open(ctx: OperatorContext): void {
+    this.ctx = ctx;
+    this.table = ctx.state!.table<KeyState>('windows');
+    // Window input is append-only: no retraction-aware accumulators.
+    this.specs = this.spec.aggs.map((a) =>
+      accumulatorFor(a, a.args.length ? this.inputSchema[a.args[0]!]!.type : undefined, false),
+    );
+    this.select = keySelector(this.groupCols);
+    this.pending = new PendingEnds();
+    const range = ctx.keyGroupRange;
+    for (let kg = range.start; kg <= range.end; kg++)
+      for (const [key, s] of this.table.entries(kg)) for (const w of s[1]) this.pending.add(w[1], key, kg);
+  }
+
+  processBatch(_input: number, batch: RecordBatch, _out: Output): void {
+    const rows = batch.rows;
+    // Per batch, each touched key's mutable state (no snapshot can start inside a batch).
+    const touched = new Map<StateKey, [keyGroup: number, state: KeyState]>();
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const key = this.select(row);
+      let t = touched.get(key);
+      if (t === undefined) {
+        const keyGroup = keyGroupOf(key, this.ctx.maxParallelism);
+        const s = this.table.getMutable(keyGroup, key, this.clone);
+        if (s !== undefined) {
+          t = [keyGroup, s];
+          touched.set(key, t);
+        } else {
+          // A new key: created only once a row is accepted (a late row must not leave an empty entry).
+          const created = this.accept(row, key, keyGroup, undefined);
+          if (created !== undefined) touched.set(key, [keyGroup, created]);
+          continue;
+        }
+      }
+      this.accept(row, key, t[0], t[1]);
+    }
+  }
+
+  /** Adds `row` to its window of key state `s` (created when undefined); returns the state, or undefined if late. */
+  private accept(row: Row, key: StateKey, keyGroup: number, s: KeyState | undefined): KeyState | undefined {
+    let start = row[this.startCol] as number;
+    let end = row[this.endCol] as number;
+    const windows = s?.[1];
+    let target: Window | undefined;
+    if (this.session) {
+      // Merge every open window overlapping or touching [start, end) into one.
+      if (windows !== undefined) {
+        for (let j = 0; j < windows.length; j++) {
+          const w = windows[j]!;
+          if (w[0] > end || w[1] < start) continue;
+          if (target === undefined) {
+            target = w;
+            continue;
+          }
+          for (let a = 0; a < this.specs.length; a++)
+            target[a + 2] = this.specs[a]!.merge(target[a + 2], w[a + 2]);
+          start = Math.min(start, w[0]);
+          end = Math.max(end, w[1]);
+          this.pending.remove(w[1], key);
+          windows.splice(j--, 1);
+        }
+      }
+      if (target !== undefined) {
+        start = Math.min(start, target[0]);
+        end = Math.max(end, target[1]);
+        if (end !== target[1]) {
+          this.pending.remove(target[1], key);
+          this.pending.add(end, key, keyGroup);
+        }
+        target[0] = start;
+        target[1] = end;
+      }
+    } else if (windows !== undefined) {
+      for (let j = windows.length - 1; j >= 0; j--) {
+        const w = windows[j]!;
+        if (w[1] === end && w[0] === start) {
+          target = w;
+          break;
+        }
+      }
+    }
+    if (target === undefined) {
+      if (this.eventTime && end - 1 <= this.watermark) {
+        this.ctx.metrics.lateRecords++;
+        return undefined;
+      }
+      target = [start, end, ...this.specs.map((a) => a.create())];
+      if (s === undefined) {
+        s = [this.groupCols.map((c) => row[c]), [target]];
+        this.table.put(keyGroup, key, s);
+      } else s[1].push(target);
+      this.pending.add(end, key, keyGroup);
+    }
+    const aggs = this.spec.aggs;
+    for (let a = 0; a < aggs.length; a++) {
+      const call = aggs[a]!;
+      if (call.filterArg !== undefined && row[call.filterArg] !== true) continue;
+      target[a + 2] = this.specs[a]!.add(target[a + 2], call.args.length === 0 ? 1 : row[call.args[0]!]);
+    }
+    return s;
+  }
+
+  processWatermark(timestamp: number, out: Output): void {
+    if (timestamp > this.watermark) {
+      this.watermark = timestamp;
+      // A window [start, end) is complete once the watermark reaches end − 1 (its window_time).
+      if (this.eventTime) this.fire(timestamp + 1, out);
+      // End of bounded input (the largest watermark, sent before the final checkpoint's barrier, unlike
+      // `finish`): processing-time windows fire too, so a transactional sink commits them.
+      else if (timestamp >= Number.MAX_SAFE_INTEGER) this.fire(Infinity, out);
+    }
+    out.emitWatermark(timestamp);
+  }
+
+  processProcessingTime(now: number, out: Output): void {
+    if (this.eventTime) return;
+    const next = this.pending.peek();
+    if (next !== undefined && next <= now) this.fire(now, out);
+  }
+
+  finish(out: Output): void {
+    this.fire(Infinity, out);
+  }
+
+  /** Emits and forgets every window with end ≤ `limit`, in order of end. */
+  private fire(limit: number, out: Output): void {
+    const rows: Row[] = [];
+    for (let next = this.pending.peek(); next !== undefined && next <= limit; next = this.pending.peek()) {
+      const [end, keys] = this.pending.pop();
+      for (const [key, keyGroup] of keys) {
+        const s = this.table.get(keyGroup, key);
+        if (s === undefined) continue;
+        const j = s[1].findIndex((w) => w[1] === end);
+        if (j < 0) continue;
+        rows.push(this.result(s[0], s[1][j]!));
+        if (s[1].length === 1) this.table.delete(keyGroup, key);
+        else this.table.getMutable(keyGroup, key, this.clone)![1].splice(j, 1);
+      }
+    }
+    if (rows.length > 0) out.emit({ rows, kinds: undefined });
+  }
+
+  private result(keyRow: readonly unknown[], w: Window): Row {
+    const { keys, windowStart, windowEnd } = this.spec;
+    const r: Row = new Array(keys.length + this.specs.length);
+    let k = 0;
+    for (let i = 0; i < keys.length; i++)
+      r[i] = i === windowStart ? w[0] : i === windowEnd ? w[1] : keyRow[k++];
+    for (let a = 0; a < this.specs.length; a++) r[keys.length + a] = this.specs[a]!.result(w[a + 2]);
+    return r;
+  }
+
+  private cloneWindow(w: Window): Window {
+    const c = w.slice() as Window;
+    for (let a = 0; a < this.specs.length; a++) c[a + 2] = this.specs[a]!.clone(w[a + 2]);
+    return c;
+  }
+}
