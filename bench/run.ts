@@ -1,10 +1,12 @@
 // `npm run bench [-- name ...]`: runs the named benchmarks (all by default) and prints their figures.
 import { parseBench } from './parse';
 import { keyedCountBench } from './keyed-count';
+import { nexmarkBench } from './nexmark';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   parse: parseBench,
   'keyed-count': keyedCountBench,
+  nexmark: nexmarkBench,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
