@@ -201,7 +201,9 @@ export class Compiler {
   }
 
   private job(s: Parameters<typeof analyzeJob>[0], text: string, p: Problems, counts: boolean): CompiledJob {
-    const logical = analyzeJob(s, this.catalog, p);
+    const logical = analyzeJob(s, this.catalog, p, {
+      allowLateness: parseDuration(this.config.get('table.exec.emit.allow-lateness') ?? '0') ?? 0,
+    });
     const config = Object.fromEntries(this.config);
     const n = counts ? ++this.jobCount : this.jobCount + 1;
     const name = config['pipeline.name'] ?? `${this.scriptName}-${n}`;

@@ -263,6 +263,8 @@ export class JobRunner implements JobHandle {
             inputUpdating: op.inputs.map((e) => ops[e.source]!.changelog === 'updating'),
             batchSize,
             stateTtl: parseDuration(setting(this.job.config, 'table.exec.state.ttl') ?? '0') ?? 0,
+            allowLateness:
+              parseDuration(setting(this.job.config, 'table.exec.emit.allow-lateness') ?? '0') ?? 0,
           };
           const opState: RestoredOperatorState | undefined =
             restored && restore

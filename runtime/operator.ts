@@ -44,6 +44,8 @@ export interface OperatorContext {
   readonly batchSize: number;
   /** `table.exec.state.ttl` in ms: GROUP BY and regular-join keys idle this long expire (0: never). */
   readonly stateTtl: number;
+  /** `table.exec.emit.allow-lateness` in ms: event-time windows accept rows this late and emit updates. */
+  readonly allowLateness: number;
 }
 
 /** What an operator gets back on restore, besides its keyed state (already loaded into `state`). */

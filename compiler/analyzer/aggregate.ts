@@ -7,14 +7,19 @@ import { type Field, materialize, typeToString } from '../types';
 import { type ExprContext, analyzeExpr } from './expressions';
 import { outputName } from './output-name';
 import { Bail, Problems } from './problems';
-import type { Analyzed } from './query';
+import type { Analyzed, AnalyzerOptions } from './query';
 import { Scope, type ScopeField } from './scope';
 
 /**
  * A SELECT with GROUP BY or aggregate functions over `input`: a pre-projection, an aggregate (a window
  * aggregate when grouped by one window's window_start and window_end), HAVING, then the select list.
  */
-export function aggregateSelect(s: A.SelectQuery, input: Analyzed, problems: Problems): Analyzed {
+export function aggregateSelect(
+  s: A.SelectQuery,
+  input: Analyzed,
+  problems: Problems,
+  options: AnalyzerOptions = {},
+): Analyzed {
   const p = problems;
   const fromCtx: ExprContext = { scope: input.scope, problems: p, clause: 'GROUP BY' };
   // Pre-projection: group expressions first, then aggregate arguments and filters (deduplicated).
@@ -180,7 +185,13 @@ export function aggregateSelect(s: A.SelectQuery, input: Analyzed, problems: Pro
       groupKeys: groupKeys.map((_, i) => i),
       aggs,
       schema,
-      changelog: 'append',
+      // With allowed lateness, late rows update results already emitted (event-time windows but SESSION).
+      changelog:
+        (options.allowLateness ?? 0) > 0 &&
+        keyFields[start]!.window!.spec.timeAttribute === 'rowtime' &&
+        keyFields[start]!.window!.spec.kind !== 'SESSION'
+          ? 'updating'
+          : 'append',
       span: s.span,
     };
   } else {

@@ -8,16 +8,17 @@ import { makeProject } from '../logical/plan';
 import { type Rex, call, inputRef, literal } from '../rex';
 import { assignable, materialize, typeToString, withNullable } from '../types';
 import type { Problems } from './problems';
-import { QueryAnalyzer } from './query';
+import { type AnalyzerOptions, QueryAnalyzer } from './query';
 
 /** The logical plan of `INSERT INTO t SELECT …` or of a bare SELECT (sink: collect). */
 export function analyzeJob(
   s: InsertStatement | QueryStatement,
   catalog: Catalog,
   problems: Problems,
+  options: AnalyzerOptions = {},
 ): SinkNode {
   const p = problems;
-  const analyzed = new QueryAnalyzer(catalog, p).query(s.query);
+  const analyzed = new QueryAnalyzer(catalog, p, options).query(s.query);
   const plan = analyzed.plan;
   if (s.kind === 'query') {
     return {

@@ -13,6 +13,12 @@ import { scanPlan } from './scan';
 import { Scope, type ScopeField } from './scope';
 import { containsWindowAggregate, sessionWindow, windowTvf } from './window-tvf';
 
+/** Settings that change a plan's meaning (taken from the configuration when the statement runs). */
+export interface AnalyzerOptions {
+  /** `table.exec.emit.allow-lateness` in ms: event-time window results may be updated by late rows. */
+  readonly allowLateness?: number;
+}
+
 /** A plan with the scope its output is seen through (names, aliases, window columns). */
 export interface Analyzed {
   readonly plan: LogicalNode;
@@ -23,6 +29,7 @@ export class QueryAnalyzer {
   constructor(
     private readonly catalog: Catalog,
     private readonly problems: Problems,
+    private readonly options: AnalyzerOptions = {},
   ) {}
 
   query(q: A.Query): Analyzed {
@@ -136,7 +143,9 @@ export class QueryAnalyzer {
       s.groupBy.length > 0 ||
       s.items.some((i) => i.kind === 'expr' && hasAggregate(i.expr)) ||
       (!!s.having && hasAggregate(s.having));
-    const result = aggregating ? aggregateSelect(s, input, this.problems) : this.plainSelect(s, input);
+    const result = aggregating
+      ? aggregateSelect(s, input, this.problems, this.options)
+      : this.plainSelect(s, input);
     // A SESSION window only exists once its rows are merged: it must be aggregated right here.
     const session = sessionWindow(input.plan);
     if (session && !containsWindowAggregate(result.plan)) {

@@ -2,7 +2,7 @@
 import type { OperatorSpec } from '../../compiler/physical/job-graph';
 import type { Field } from '../../compiler/types';
 import { type StateKey, keyGroupOf, keySelector } from '../key-groups';
-import type { RecordBatch, Row } from '../messages';
+import { type RecordBatch, type Row, RowKind } from '../messages';
 import type { OperatorContext, Output, StreamOperator } from '../operator';
 import type { KeyedTable } from '../state/backend';
 import { type AccumulatorSpec, accumulatorFor } from './accumulators';
@@ -104,6 +104,14 @@ export class WindowAggregateOperator implements StreamOperator {
   private readonly session: boolean;
   private pending = new PendingEnds();
   private watermark = -Infinity;
+  /** `table.exec.emit.allow-lateness` in ms (event time, not SESSION): fired windows stay this long for late rows. */
+  private lateness = 0;
+  /** Per key, the ends of windows that fired but are kept for late rows. */
+  private fired!: KeyedTable<number[]>;
+  /** Fired windows by the end at which they are dropped (end + lateness). */
+  private cleanup = new PendingEnds();
+  /** Output of the batch being processed: late rows into fired windows emit updates. */
+  private out: Output | undefined;
   private readonly clone = (s: KeyState): KeyState => [s[0], s[1].map((w) => this.cloneWindow(w))];
 
   constructor(
@@ -125,13 +133,24 @@ export class WindowAggregateOperator implements StreamOperator {
       accumulatorFor(a, a.args.length ? this.inputSchema[a.args[0]!]!.type : undefined, false),
     );
     this.select = keySelector(this.groupCols);
+    this.lateness = this.eventTime && !this.session ? ctx.allowLateness : 0;
+    this.fired = ctx.state!.table<number[]>('fired');
     this.pending = new PendingEnds();
+    this.cleanup = new PendingEnds();
     const range = ctx.keyGroupRange;
-    for (let kg = range.start; kg <= range.end; kg++)
-      for (const [key, s] of this.table.entries(kg)) for (const w of s[1]) this.pending.add(w[1], key, kg);
+    for (let kg = range.start; kg <= range.end; kg++) {
+      for (const [key, s] of this.table.entries(kg)) {
+        const done = this.fired.get(kg, key) ?? [];
+        for (const w of s[1]) {
+          if (done.includes(w[1])) this.cleanup.add(w[1] + this.lateness, key, kg);
+          else this.pending.add(w[1], key, kg);
+        }
+      }
+    }
   }
 
-  processBatch(_input: number, batch: RecordBatch, _out: Output): void {
+  processBatch(_input: number, batch: RecordBatch, out: Output): void {
+    this.out = out;
     const rows = batch.rows;
     // Per batch, each touched key's mutable state (no snapshot can start inside a batch).
     const touched = new Map<StateKey, [keyGroup: number, state: KeyState]>();
@@ -200,7 +219,7 @@ export class WindowAggregateOperator implements StreamOperator {
       }
     }
     if (target === undefined) {
-      if (this.eventTime && end - 1 <= this.watermark) {
+      if (this.eventTime && end - 1 + this.lateness <= this.watermark) {
         this.ctx.metrics.lateRecords++;
         return undefined;
       }
@@ -211,11 +230,26 @@ export class WindowAggregateOperator implements StreamOperator {
       } else s[1].push(target);
       this.pending.add(end, key, keyGroup);
     }
+    // Within the allowed lateness, a row for a window that already fired updates its result.
+    const alreadyFired =
+      this.lateness > 0 &&
+      end - 1 <= this.watermark &&
+      (this.fired.get(keyGroup, key)?.includes(end) ?? false);
+    const before = alreadyFired ? this.result(s![0], target) : undefined;
     const aggs = this.spec.aggs;
     for (let a = 0; a < aggs.length; a++) {
       const call = aggs[a]!;
       if (call.filterArg !== undefined && row[call.filterArg] !== true) continue;
       target[a + 2] = this.specs[a]!.add(target[a + 2], call.args.length === 0 ? 1 : row[call.args[0]!]);
+    }
+    if (before !== undefined) {
+      this.out?.emit({
+        rows: [before, this.result(s![0], target)],
+        kinds: [RowKind.UpdateBefore, RowKind.UpdateAfter],
+      });
+    } else if (this.lateness > 0 && end - 1 <= this.watermark) {
+      // A late row opened a window whose end has passed: it fires at once.
+      this.fire(end, this.out!);
     }
     return s;
   }
@@ -223,6 +257,7 @@ export class WindowAggregateOperator implements StreamOperator {
   processWatermark(timestamp: number, out: Output): void {
     if (timestamp > this.watermark) {
       this.watermark = timestamp;
+      if (this.lateness > 0) this.dropExpired(timestamp + 1);
       // A window [start, end) is complete once the watermark reaches end − 1 (its window_time).
       if (this.eventTime) this.fire(timestamp + 1, out);
       // End of bounded input (the largest watermark, sent before the final checkpoint's barrier, unlike
@@ -253,11 +288,36 @@ export class WindowAggregateOperator implements StreamOperator {
         const j = s[1].findIndex((w) => w[1] === end);
         if (j < 0) continue;
         rows.push(this.result(s[0], s[1][j]!));
+        if (this.lateness > 0 && limit !== Infinity) {
+          // Kept for late rows until the watermark passes end + lateness.
+          const done = this.fired.get(keyGroup, key) ?? [];
+          this.fired.put(keyGroup, key, [...done, end]);
+          this.cleanup.add(end + this.lateness, key, keyGroup);
+          continue;
+        }
         if (s[1].length === 1) this.table.delete(keyGroup, key);
         else this.table.getMutable(keyGroup, key, this.clone)![1].splice(j, 1);
       }
     }
     if (rows.length > 0) out.emit({ rows, kinds: undefined });
+  }
+
+  /** Drops fired windows whose allowed lateness has passed (end + lateness ≤ limit). */
+  private dropExpired(limit: number): void {
+    for (let next = this.cleanup.peek(); next !== undefined && next <= limit; next = this.cleanup.peek()) {
+      const [at, keys] = this.cleanup.pop();
+      const end = at - this.lateness;
+      for (const [key, keyGroup] of keys) {
+        const s = this.table.getMutable(keyGroup, key, this.clone);
+        if (s === undefined) continue;
+        const j = s[1].findIndex((w) => w[1] === end);
+        if (j >= 0) s[1].splice(j, 1);
+        if (s[1].length === 0) this.table.delete(keyGroup, key);
+        const done = (this.fired.get(keyGroup, key) ?? []).filter((e) => e !== end);
+        if (done.length) this.fired.put(keyGroup, key, done);
+        else this.fired.delete(keyGroup, key);
+      }
+    }
   }
 
   private result(keyRow: readonly unknown[], w: Window): Row {

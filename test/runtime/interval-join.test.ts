@@ -68,6 +68,7 @@ class Harness implements Output {
       inputUpdating: [false, false],
       batchSize: 64,
       stateTtl: 0,
+      allowLateness: 0,
     };
     this.op = new IntervalJoinOperator(s);
     this.restored = restored;

@@ -503,3 +503,63 @@ describe('window aggregation', () => {
     expect(m.stateEntries).toBe(0);
   }, 60_000);
 });
+
+describe('allowed lateness', () => {
+  it('a late row within table.exec.emit.allow-lateness updates its fired window; later ones are dropped', async () => {
+    const { compileScript } = await import('../../compiler/index');
+    const { runJob } = await import('../../runtime/engine');
+    const { builtinConnectors } = await import('../../runtime/connectors/builtin');
+    const { registerNodeConnectors } = await import('../../runtime/node/connectors/index');
+    const { MemoryCheckpointStorage } = await import('../../runtime/checkpoint/memory-storage');
+    const { committedRows } = await import('../e2e/crash-harness');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'weir-lateness-'));
+    const t = (s: number) => 1_700_000_000_000 + s * 1000;
+    // Window [0, 10) fires when the watermark (ts − 1 s) reaches 9.999 s: at the row of 11 s.
+    const rows = [
+      { k: 1, ts: t(1) },
+      { k: 1, ts: t(11) }, // watermark 10 s: window [0,10) fires with count 1
+      { k: 1, ts: t(5) }, // late by 6 s, within the 30 s lateness: update to count 2
+      { k: 1, ts: t(45) }, // watermark 44 s: window [0,10) is dropped (end 10 s + 30 s ≤ 44 s)
+      { k: 1, ts: t(2) }, // late beyond the lateness: dropped and counted
+    ];
+    writeFileSync(join(dir, 'in.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const sql = `
+      SET 'table.exec.emit.allow-lateness' = '30 s';
+      SET 'weir.batch-size' = '1';
+      CREATE TABLE src (k INT, ts BIGINT, rt AS TO_TIMESTAMP_LTZ(ts, 3), WATERMARK FOR rt AS rt - INTERVAL '1' SECOND)
+        WITH ('connector' = 'filesystem', 'path' = '${join(dir, 'in.jsonl')}', 'format' = 'json');
+      CREATE TABLE out (k INT, ws TIMESTAMP(3), n BIGINT)
+        WITH ('connector' = 'filesystem', 'path' = '${join(dir, 'out')}', 'format' = 'changelog-json');
+      INSERT INTO out SELECT k, window_start, COUNT(*) FROM TABLE(TUMBLE(TABLE src, DESCRIPTOR(rt), INTERVAL '10' SECOND))
+        GROUP BY k, window_start, window_end;`;
+    const r = compileScript(sql, { scriptName: 'lateness' });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const job = r.statements.find((s) => s.kind === 'job');
+    if (!job || job.kind !== 'job') throw new Error('no job');
+    expect(job.job.graph.operators.find((o) => o.spec.kind === 'windowAggregate')?.changelog).toBe(
+      'updating',
+    );
+    const runner = await runJob(job.job, {
+      connectors: registerNodeConnectors(builtinConnectors()),
+      storage: new MemoryCheckpointStorage(),
+      print: () => {},
+      log: () => {},
+      // One row per batch, so the watermark advances between rows as in the comments above.
+    });
+    expect((await runner.done).status).toBe('FINISHED');
+    const result = committedRows(join(dir, 'out'));
+    // t(0) is 22:13:20 UTC: windows [20 s), [30 s) and [14:00) — the first updated by the late row to 2.
+    expect([...result.keys()].map((k) => JSON.parse(k))).toEqual(
+      expect.arrayContaining([
+        { k: 1, ws: '2023-11-14 22:13:20.000', n: 2 },
+        { k: 1, ws: '2023-11-14 22:13:30.000', n: 1 },
+        { k: 1, ws: '2023-11-14 22:14:00.000', n: 1 },
+      ]),
+    );
+    expect(result.size).toBe(3);
+    expect(runner.metrics().lateRecords).toBe(1);
+  });
+});
