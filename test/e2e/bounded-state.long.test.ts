@@ -1,0 +1,75 @@
+// Long runs (npm run test:crash): over 5M Nexmark events, a tumbling-window count and an interval join keep
+// their live state under a fixed bound, while the same stream holds hundreds of thousands of distinct keys.
+import { describe, expect, it } from 'vitest';
+import { compileScript } from '../../compiler/index';
+import { MemoryCheckpointStorage } from '../../runtime/checkpoint/memory-storage';
+import { builtinConnectors } from '../../runtime/connectors/builtin';
+import { runJob } from '../../runtime/engine';
+
+const EVENTS = Number(process.env['WEIR_LONG_EVENTS'] ?? 5_000_000);
+
+const NEXMARK = `
+CREATE TABLE nexmark (
+  event_type INT,
+  person ROW<id BIGINT, name VARCHAR, emailAddress VARCHAR, creditCard VARCHAR, city VARCHAR, state VARCHAR, \`dateTime\` TIMESTAMP(3), extra VARCHAR>,
+  auction ROW<id BIGINT, itemName VARCHAR, description VARCHAR, initialBid BIGINT, reserve BIGINT, \`dateTime\` TIMESTAMP(3), expires TIMESTAMP(3), seller BIGINT, category BIGINT, extra VARCHAR>,
+  bid ROW<auction BIGINT, bidder BIGINT, price BIGINT, channel VARCHAR, url VARCHAR, \`dateTime\` TIMESTAMP(3), extra VARCHAR>,
+  \`dateTime\` AS CASE WHEN event_type = 0 THEN person.\`dateTime\` WHEN event_type = 1 THEN auction.\`dateTime\` ELSE bid.\`dateTime\` END,
+  WATERMARK FOR \`dateTime\` AS \`dateTime\` - INTERVAL '4' SECOND
+) WITH ('connector' = 'nexmark', 'events.num' = '${EVENTS}');
+CREATE VIEW bid AS SELECT bid.auction, bid.bidder, bid.price, \`dateTime\` FROM nexmark WHERE event_type = 2;
+CREATE VIEW auction AS SELECT auction.id, auction.seller, \`dateTime\` FROM nexmark WHERE event_type = 1;
+SET 'execution.checkpointing.interval' = '1s';
+SET 'execution.checkpointing.storage' = 'jobmanager';
+SET 'state.checkpoint-storage.jobmanager.max-size' = '1gb';
+`;
+
+/** Runs the script's job, sampling the live keyed-state entries every 20 ms; returns the largest sample. */
+async function maxLiveState(sql: string): Promise<{ max: number; samples: number; out: number }> {
+  const r = compileScript(NEXMARK + sql, { scriptName: 'bounded' });
+  expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const job = r.statements.find((s) => s.kind === 'job');
+  if (!job || job.kind !== 'job') throw new Error('no job');
+  const runner = await runJob(job.job, {
+    connectors: builtinConnectors(),
+    storage: new MemoryCheckpointStorage(1024 ** 3),
+    print: () => {},
+    log: () => {},
+  });
+  let max = 0;
+  let samples = 0;
+  const timer = setInterval(() => {
+    max = Math.max(max, runner.metrics().stateEntries);
+    samples++;
+  }, 20);
+  const result = await runner.done;
+  clearInterval(timer);
+  expect(result.status, result.error).toBe('FINISHED');
+  return { max, samples, out: runner.metrics().recordsOut };
+}
+
+describe('bounded state over 5M events', () => {
+  it('a tumbling-window count per auction keeps only the open windows', async () => {
+    const { max, samples, out } = await maxLiveState(`
+      CREATE TABLE sink (auction BIGINT, ws TIMESTAMP(3), bids BIGINT) WITH ('connector' = 'blackhole');
+      INSERT INTO sink SELECT auction, window_start, COUNT(*)
+        FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(\`dateTime\`), INTERVAL '10' SECOND))
+        GROUP BY auction, window_start, window_end;`);
+    console.log(`tumbling count: max ${max} live state entries over ${samples} samples; ${out} window rows emitted`);
+    expect(samples).toBeGreaterThan(10);
+    // Some 300,000 auctions exist over the run; the live state holds those with an open window.
+    expect(out).toBeGreaterThan(EVENTS / 20);
+    expect(max).toBeLessThan(20_000);
+  });
+
+  it('an interval join keeps rows only until the watermark passes their interval', async () => {
+    const { max, samples, out } = await maxLiveState(`
+      CREATE TABLE sink (auction BIGINT, price BIGINT) WITH ('connector' = 'blackhole');
+      INSERT INTO sink SELECT B.auction, B.price FROM auction A JOIN bid B
+        ON A.id = B.auction AND B.\`dateTime\` BETWEEN A.\`dateTime\` AND A.\`dateTime\` + INTERVAL '10' SECOND;`);
+    console.log(`interval join: max ${max} live state entries over ${samples} samples; ${out} joined rows`);
+    expect(samples).toBeGreaterThan(10);
+    expect(out).toBeGreaterThan(EVENTS / 20);
+    expect(max).toBeLessThan(50_000);
+  });
+});
