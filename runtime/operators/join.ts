@@ -8,15 +8,13 @@ import type { OperatorContext, Output, StreamOperator } from '../operator';
 import type { KeyedTable } from '../state/backend';
 
 /**
- * The rows of one side under one join key: a multiset (rows with counts) and row identities for retraction.
- * A tuple, not an object: snapshots round-trip it through msgpack unchanged.
+ * The rows of one side under one join key: a multiset keyed by row identity (its JSON), each entry
+ * `[row, count]`. Entry tuples are replaced, never mutated, so a shallow Map copy is a safe clone.
+ * A tuple and a Map (not an object with fields): snapshots round-trip them through msgpack unchanged.
  */
-type SideRows = [ids: string[], rows: Row[], counts: number[], lastWrite?: number];
+type SideRows = [entries: Map<string, [Row, number]>, lastWrite?: number];
 
-const cloneSide = (s: SideRows): SideRows =>
-  s.length > 3
-    ? [s[0].slice(), s[1].slice(), s[2].slice(), s[3]]
-    : [s[0].slice(), s[1].slice(), s[2].slice()];
+const cloneSide = (s: SideRows): SideRows => (s.length > 1 ? [new Map(s[0]), s[1]] : [new Map(s[0])]);
 
 export class JoinOperator implements StreamOperator {
   private tables!: [KeyedTable<SideRows>, KeyedTable<SideRows>];
@@ -70,11 +68,10 @@ export class JoinOperator implements StreamOperator {
   }
 
   /** Rows of `rows` matching `row`, with multiplicities. */
-  private matchCount(side: number, row: Row, others: SideRows | undefined, skip?: number): number {
+  private matchCount(side: number, row: Row, others: SideRows | undefined): number {
     if (!others) return 0;
     let n = 0;
-    for (let i = 0; i < others[1].length; i++)
-      if (i !== skip && this.matches(side, row, others[1][i]!)) n += others[2][i]!;
+    for (const [o, c] of others[0].values()) if (this.matches(side, row, o)) n += c;
     return n;
   }
 
@@ -104,38 +101,29 @@ export class JoinOperator implements StreamOperator {
       }
       if (add) {
         if (!rows) {
-          rows = this.ttl > 0 ? [[], [], [], now] : [[], [], []];
+          rows = this.ttl > 0 ? [new Map(), now] : [new Map()];
           mine.put(kg, key, rows);
         }
-        const at = rows[0].indexOf(id);
-        if (at >= 0) rows[2][at]!++;
-        else {
-          rows[0].push(id);
-          rows[1].push(row);
-          rows[2].push(1);
-        }
+        const e = rows[0].get(id);
+        rows[0].set(id, e ? [e[0], e[1] + 1] : [row, 1]);
       } else {
-        const at = rows ? rows[0].indexOf(id) : -1;
-        if (!rows || at < 0) continue; // retracting what was never added: nothing joined it
-        if (--rows[2][at]! === 0) {
-          rows[0].splice(at, 1);
-          rows[1].splice(at, 1);
-          rows[2].splice(at, 1);
-          if (rows[0].length === 0) mine.delete(kg, key);
-        }
+        const e = rows?.[0].get(id);
+        if (!rows || !e) continue; // retracting what was never added: nothing joined it
+        if (e[1] <= 1) {
+          rows[0].delete(id);
+          if (rows[0].size === 0) mine.delete(kg, key);
+        } else rows[0].set(id, [e[0], e[1] - 1]);
       }
-      if (this.ttl > 0 && rows !== undefined && rows[0].length > 0) rows[3] = now;
+      if (this.ttl > 0 && rows !== undefined && rows[0].size > 0) rows[1] = now;
       // 2. Joined output for this row.
       let matched = 0;
       if (others) {
-        for (let j = 0; j < others[1].length; j++) {
-          const o = others[1][j]!;
+        for (const [o, c] of others[0].values()) {
           if (!this.matches(side, row, o)) continue;
-          const c = others[2][j]!;
           matched += c;
           // 3. The other side's rows that were unmatched (padded) or become unmatched.
           if (this.preserve[other]) {
-            const otherMatches = this.matchCount(other, o, rows && rows[0].length ? rows : undefined);
+            const otherMatches = this.matchCount(other, o, rows && rows[0].size ? rows : undefined);
             const wasUnmatched = add ? otherMatches === 1 : false;
             const becomesUnmatched = !add && otherMatches === 0;
             if (wasUnmatched) for (let k = 0; k < c; k++) b.add(this.joined(other, o, null), RowKind.Delete);
@@ -158,7 +146,7 @@ export class JoinOperator implements StreamOperator {
   processWatermark(): void {}
 
   private expired(rows: SideRows, now: number): boolean {
-    return this.ttl > 0 && rows[3] !== undefined && now - rows[3] > this.ttl;
+    return this.ttl > 0 && rows[1] !== undefined && now - rows[1] > this.ttl;
   }
 
   /** State TTL: sweeps one key group per call on both sides. */

@@ -55,7 +55,9 @@ describe('bounded state over 5M events', () => {
       INSERT INTO sink SELECT auction, window_start, COUNT(*)
         FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(\`dateTime\`), INTERVAL '10' SECOND))
         GROUP BY auction, window_start, window_end;`);
-    console.log(`tumbling count: max ${max} live state entries over ${samples} samples; ${out} window rows emitted`);
+    console.log(
+      `tumbling count: max ${max} live state entries over ${samples} samples; ${out} window rows emitted`,
+    );
     expect(samples).toBeGreaterThan(10);
     // Some 300,000 auctions exist over the run; the live state holds those with an open window.
     expect(out).toBeGreaterThan(EVENTS / 20);

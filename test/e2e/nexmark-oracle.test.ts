@@ -1,0 +1,416 @@
+// Nexmark q5, q7, q8 and q11 on weir's nexmark source against a batch oracle: the same events, generated with
+// NexmarkGenerator from the same options, loaded into DuckDB, and each query's answer computed there in plain
+// batch SQL (window arithmetic spelled out). The committed changelog of weir's filesystem sink, applied as a
+// multiset, must equal DuckDB's result exactly — in-process, and for q5 also under repeated SIGKILLs of the CLI.
+//
+// Why exactly: the generator's event times are non-decreasing in the event number and each source split emits
+// its events in order, so with a 4 s watermark delay no row is late (asserted: lateRecords = 0), and the
+// bounded source's final watermark fires every window that is still open.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileScript } from '../../compiler/index';
+import { ManualClock } from '../../runtime/clock';
+import { MemoryCheckpointStorage } from '../../runtime/checkpoint/memory-storage';
+import { builtinConnectors } from '../../runtime/connectors/builtin';
+import {
+  AUCTION,
+  BID,
+  NexmarkGenerator,
+  PERSON,
+  nexmarkConfigFromOptions,
+} from '../../runtime/connectors/nexmark/generator';
+import { runJob } from '../../runtime/engine';
+import { registerNodeConnectors } from '../../runtime/node/connectors/index';
+import buildCli from '../build-cli';
+import { ROOT, committedRows, runWeir, runWithKills } from './crash-harness';
+
+type Query = 'q5' | 'q7' | 'q8' | 'q11' | 'q12';
+type Value = number | string | boolean | null;
+type Rows = Map<string, number>;
+
+interface Variant {
+  readonly name: string;
+  /** The nexmark table's generator options ('events.num', 'seed', …). */
+  readonly options: Readonly<Record<string, string>>;
+  readonly parallelism: number;
+  /** Periodic checkpoints mid-stream (on a manual clock advanced per task step), so state is snapshotted. */
+  readonly checkpointing: boolean;
+}
+
+const SEED = '20240611';
+
+// At 200 events/s of event time, 60,000 events span 300 s: 30 TUMBLE windows, ~150 HOP windows, sessions that
+// close (most bidders bid less often than every 10 s). At Nexmark's default 10,000 events/s they span 6 s,
+// with 10 events per millisecond: ties in event time, and a window end equal to a bid's time.
+const VARIANTS: readonly Variant[] = [
+  {
+    name: '60,000 events at 200/s of event time, p=1',
+    options: { 'events.num': '60000', seed: SEED, 'first-event.rate': '200' },
+    parallelism: 1,
+    checkpointing: false,
+  },
+  {
+    name: '60,000 events at 200/s of event time, p=2, checkpoints mid-stream',
+    options: { 'events.num': '60000', seed: SEED, 'first-event.rate': '200' },
+    parallelism: 2,
+    checkpointing: true,
+  },
+  {
+    name: "60,000 events at Nexmark's default 10,000/s (ties in event time), p=1",
+    options: { 'events.num': '60000', seed: SEED },
+    parallelism: 1,
+    checkpointing: false,
+  },
+];
+
+// ---------------------------------------------------------------------------------------------------------
+// The test scripts: the query files with a changelog-json filesystem sink and the variant's generator options.
+
+function optionsText(options: Readonly<Record<string, string>>): string {
+  return Object.entries(options)
+    .map(([k, v]) => `'${k}' = '${v}'`)
+    .join(', ');
+}
+
+/** queries/nexmark/<query>.sql with its blackhole sink replaced by a filesystem sink at `sinkPath`. */
+function testScript(
+  query: Query,
+  options: Readonly<Record<string, string>>,
+  sinkPath: string,
+  settings: readonly string[] = [],
+): string {
+  const original = readFileSync(join(ROOT, 'queries/nexmark', `${query}.sql`), 'utf8');
+  const events = /'events\.num' = '\d+'/g;
+  const sink = /WITH \('connector' = 'blackhole'\)/g;
+  expect(original.match(events), `${query}.sql: one 'events.num' option`).toHaveLength(1);
+  expect(original.match(sink), `${query}.sql: one blackhole sink`).toHaveLength(1);
+  const script = original
+    .replace(events, optionsText(options))
+    .replace(sink, `WITH ('connector' = 'filesystem', 'path' = '${sinkPath}', 'format' = 'changelog-json')`);
+  return `${settings.map((s) => `SET ${s};`).join('\n')}\n${script}`;
+}
+
+interface WeirRun {
+  readonly rows: Rows;
+  readonly lateRecords: number;
+  readonly checkpoints: number;
+}
+
+let dir = '';
+let runs = 0;
+
+/** Runs the query in-process and returns the committed changelog applied as a multiset. */
+async function runInProcess(query: Query, variant: Variant): Promise<WeirRun> {
+  const out = join(dir, 'out', `${query}-${++runs}`);
+  const settings = [`'parallelism.default' = '${variant.parallelism}'`];
+  if (variant.checkpointing) settings.push(`'execution.checkpointing.interval' = '50ms'`);
+  const compiled = compileScript(testScript(query, variant.options, out, settings), { scriptName: query });
+  expect(compiled.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const statement = compiled.statements.find((s) => s.kind === 'job');
+  if (statement?.kind !== 'job') throw new Error(`${query}: the script has no job`);
+  const logs: string[] = [];
+  // With checkpointing, job time advances 1 ms per task step, so barriers enter mid-stream deterministically
+  // (on the system clock a run this short would only take the final checkpoint).
+  const clock = variant.checkpointing ? new ManualClock(0) : undefined;
+  const runner = await runJob(statement.job, {
+    connectors: registerNodeConnectors(builtinConnectors()),
+    storage: new MemoryCheckpointStorage(),
+    clock,
+    beforeStep: clock ? () => clock.advance(1) : undefined,
+    print: (line) => logs.push(line),
+    log: (message) => logs.push(message),
+  });
+  const result = await runner.done;
+  expect(result, logs.join('\n')).toEqual({ status: 'FINISHED' });
+  return {
+    rows: sinkRows(out),
+    lateRecords: runner.metrics().lateRecords,
+    checkpoints: runner.checkpoints().filter((c) => c.status === 'COMPLETED').length,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The oracle: the generated events in DuckDB, each query in batch SQL. Times are epoch ms (BIGINT) until the
+// output, which renders them as weir's sink does: 'yyyy-MM-dd HH:mm:ss.SSS' in UTC.
+
+const ts = (ms: string) => `strftime(epoch_ms(${ms}), '%Y-%m-%d %H:%M:%S.%g')`;
+
+/** Each query's batch answer over the tables `<s>.person`, `<s>.auction`, `<s>.bid` (dateTime as `ts`, ms). */
+const ORACLE: Record<Exclude<Query, 'q12'>, (s: string) => string> = {
+  // HOP(10 s, slide 2 s): every window start on the 2 s grid with start ≤ ts < start + 10 s.
+  q5: (s) => `
+    WITH hop AS (
+      SELECT auction, wstart, wstart + 10000 AS wend
+      FROM (SELECT auction, ts, unnest(range((ts // 2000) * 2000 - 10000, ts + 1, 2000)) AS wstart FROM ${s}.bid)
+      WHERE wstart <= ts AND ts < wstart + 10000
+    ),
+    auction_bids AS (SELECT auction, count(*) AS num, wstart, wend FROM hop GROUP BY auction, wstart, wend),
+    max_bids AS (SELECT max(num) AS maxn, wstart, wend FROM auction_bids GROUP BY wstart, wend)
+    SELECT a.auction, a.num
+    FROM auction_bids a JOIN max_bids m ON a.wstart = m.wstart AND a.wend = m.wend AND a.num >= m.maxn`,
+  // TUMBLE(10 s): window_start = floor(ts / 10 s) * 10 s; the bids priced at their window's maximum, with the
+  // query's BETWEEN inclusive at both ends (a bid at exactly a window end also meets the previous window).
+  q7: (s) => `
+    WITH b1 AS (
+      SELECT max(price) AS maxprice, (ts // 10000) * 10000 + 10000 AS wend FROM ${s}.bid GROUP BY ts // 10000
+    )
+    SELECT b.auction, b.bidder, b.price, ${ts('b.ts')}, b.extra
+    FROM ${s}.bid b JOIN b1 ON b.price = b1.maxprice
+    WHERE b.ts BETWEEN b1.wend - 10000 AND b1.wend`,
+  // Two TUMBLE(10 s) aggregates joined on the window.
+  q8: (s) => `
+    WITH p AS (
+      SELECT id, name, (ts // 10000) * 10000 AS wstart, (ts // 10000) * 10000 + 10000 AS wend
+      FROM ${s}.person GROUP BY ALL
+    ),
+    a AS (
+      SELECT seller, (ts // 10000) * 10000 AS wstart, (ts // 10000) * 10000 + 10000 AS wend
+      FROM ${s}.auction GROUP BY ALL
+    )
+    SELECT p.id, p.name, ${ts('p.wstart')}
+    FROM p JOIN a ON p.id = a.seller AND p.wstart = a.wstart AND p.wend = a.wend`,
+  // SESSION(gap 10 s) per bidder, gaps and islands: a bid opens a new session when it comes more than 10 s
+  // after the bidder's previous one (Flink merges session windows that touch: [t, t+10s) and [t+10s, …) merge).
+  // A session ends 10 s after its last bid.
+  q11: (s) => `
+    WITH marked AS (
+      SELECT bidder, ts,
+        CASE WHEN ts - lag(ts) OVER (PARTITION BY bidder ORDER BY ts) <= 10000 THEN 0 ELSE 1 END AS opens
+      FROM ${s}.bid
+    ),
+    numbered AS (
+      SELECT bidder, ts, sum(opens) OVER (PARTITION BY bidder ORDER BY ts ROWS UNBOUNDED PRECEDING) AS session
+      FROM marked
+    )
+    SELECT bidder, count(*) AS bid_count, ${ts('min(ts)')}, ${ts('max(ts) + 10000')}
+    FROM numbered GROUP BY bidder, session`,
+};
+
+let duckdb: DuckDBInstance | undefined;
+let duck: DuckDBConnection | undefined;
+/** DuckDB schema per distinct set of generator options, loaded once. */
+const loaded = new Map<string, Promise<string>>();
+
+/** Generates the variant's events with NexmarkGenerator and loads person/auction/bid into a DuckDB schema. */
+function load(options: Readonly<Record<string, string>>): Promise<string> {
+  const id = JSON.stringify(options);
+  let p = loaded.get(id);
+  if (!p) {
+    p = (async () => {
+      const schema = `v${loaded.size}`;
+      const folder = join(dir, 'events', schema);
+      mkdirSync(folder, { recursive: true });
+      const gen = new NexmarkGenerator(nexmarkConfigFromOptions(options));
+      const lines: Record<number, string[]> = { [PERSON]: [], [AUCTION]: [], [BID]: [] };
+      const n = Number(options['events.num']);
+      for (let i = 0; i < n; i++) {
+        const [type, person, auction, bid] = gen.event(i) as [number, ...(unknown[] | null)[]];
+        if (type === PERSON) {
+          const [id, name, emailAddress, creditCard, city, state, ts, extra] = person!;
+          lines[type]!.push(JSON.stringify({ id, name, emailAddress, creditCard, city, state, ts, extra }));
+        } else if (type === AUCTION) {
+          const [id, itemName, description, initialBid, reserve, ts, expires, seller, category, extra] =
+            auction!;
+          lines[type]!.push(
+            JSON.stringify({
+              id,
+              itemName,
+              description,
+              initialBid,
+              reserve,
+              ts,
+              expires,
+              seller,
+              category,
+              extra,
+            }),
+          );
+        } else {
+          const [auctionId, bidder, price, channel, url, ts, extra] = bid!;
+          lines[type]!.push(JSON.stringify({ auction: auctionId, bidder, price, channel, url, ts, extra }));
+        }
+      }
+      const tables: [string, number, string][] = [
+        [
+          'person',
+          PERSON,
+          `id: 'BIGINT', name: 'VARCHAR', emailAddress: 'VARCHAR', creditCard: 'VARCHAR', city: 'VARCHAR',
+           state: 'VARCHAR', ts: 'BIGINT', extra: 'VARCHAR'`,
+        ],
+        [
+          'auction',
+          AUCTION,
+          `id: 'BIGINT', itemName: 'VARCHAR', description: 'VARCHAR', initialBid: 'BIGINT', reserve: 'BIGINT',
+           ts: 'BIGINT', expires: 'BIGINT', seller: 'BIGINT', category: 'BIGINT', extra: 'VARCHAR'`,
+        ],
+        [
+          'bid',
+          BID,
+          `auction: 'BIGINT', bidder: 'BIGINT', price: 'BIGINT', channel: 'VARCHAR', url: 'VARCHAR',
+           ts: 'BIGINT', extra: 'VARCHAR'`,
+        ],
+      ];
+      await duck!.run(`CREATE SCHEMA ${schema}`);
+      for (const [name, type, columns] of tables) {
+        const file = join(folder, `${name}.jsonl`);
+        writeFileSync(file, lines[type]!.join('\n') + '\n');
+        await duck!.run(
+          `CREATE TABLE ${schema}.${name} AS SELECT * FROM read_json('${file}',
+             format = 'newline_delimited', columns = {${columns}})`,
+        );
+      }
+      return schema;
+    })();
+    loaded.set(id, p);
+  }
+  return p;
+}
+
+/** A value in a form both sides agree on (DuckDB's BIGINTs arrive as bigint). */
+function normalize(v: unknown): Value {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  return String(v);
+}
+
+function addRow(rows: Rows, values: readonly unknown[], n = 1): void {
+  const key = JSON.stringify(values.map(normalize));
+  rows.set(key, (rows.get(key) ?? 0) + n);
+}
+
+/** A changelog-json sink folder's committed rows, as value arrays in the sink's column order. */
+function sinkRows(folder: string): Rows {
+  const rows: Rows = new Map();
+  for (const [data, n] of committedRows(folder)) addRow(rows, Object.values(JSON.parse(data) as object), n);
+  return rows;
+}
+
+async function oracle(
+  query: Exclude<Query, 'q12'>,
+  options: Readonly<Record<string, string>>,
+): Promise<Rows> {
+  const schema = await load(options);
+  const reader = await duck!.runAndReadAll(ORACLE[query](schema));
+  const rows: Rows = new Map();
+  for (const r of reader.getRowsJS()) addRow(rows, r);
+  return rows;
+}
+
+/** Rows of x beyond their count in y, with the surplus (the first 10). */
+function surplus(x: Rows, y: Rows): string[] {
+  return [...x]
+    .filter(([row, n]) => n > (y.get(row) ?? 0))
+    .map(([row, n]) => `${n - (y.get(row) ?? 0)}× ${row}`)
+    .sort()
+    .slice(0, 10);
+}
+
+/** What differs between weir's rows and DuckDB's. */
+function difference(weir: Rows, duckdb: Rows) {
+  return { onlyInWeir: surplus(weir, duckdb), onlyInDuckDB: surplus(duckdb, weir) };
+}
+
+const total = (m: Rows) => [...m.values()].reduce((s, n) => s + n, 0);
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'weir-nexmark-oracle-'));
+  duckdb = await DuckDBInstance.create(':memory:', { threads: '2' });
+  duck = await duckdb.connect();
+});
+
+afterAll(() => {
+  duck?.closeSync();
+  duckdb?.closeSync();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+
+describe('Nexmark queries agree with a DuckDB batch reference over the same events', () => {
+  for (const query of ['q5', 'q7', 'q8', 'q11'] as const) {
+    describe(query, () => {
+      for (const variant of VARIANTS) {
+        it(variant.name, async () => {
+          const wanted = await oracle(query, variant.options);
+          expect(total(wanted), 'the reference result is not empty').toBeGreaterThan(0);
+          const run = await runInProcess(query, variant);
+          expect(run.lateRecords, 'late records').toBe(0);
+          expect(difference(run.rows, wanted)).toEqual({ onlyInWeir: [], onlyInDuckDB: [] });
+          expect(total(run.rows)).toBe(total(wanted));
+          if (variant.checkpointing) expect(run.checkpoints).toBeGreaterThanOrEqual(2);
+          console.log(`${query}, ${variant.name}: ${total(run.rows)} rows equal`);
+        });
+      }
+    });
+  }
+
+  // q12 windows on processing time, so its rows depend on the wall clock; the bids they count do not.
+  it('q12 (processing-time TUMBLE) runs to completion and counts every bid once', async () => {
+    const variant = VARIANTS[0]!;
+    const run = await runInProcess('q12', variant);
+    expect(total(run.rows)).toBeGreaterThan(0);
+    const perBidder = new Map<number, number>();
+    for (const [key, n] of run.rows) {
+      const [bidder, count, start, end] = JSON.parse(key) as [number, number, string, string];
+      expect(Date.parse(`${end.replace(' ', 'T')}Z`) - Date.parse(`${start.replace(' ', 'T')}Z`)).toBe(
+        10_000,
+      );
+      perBidder.set(bidder, (perBidder.get(bidder) ?? 0) + count * n);
+    }
+    const schema = await load(variant.options);
+    const reader = await duck!.runAndReadAll(`SELECT bidder, count(*) FROM ${schema}.bid GROUP BY bidder`);
+    const wanted = new Map(reader.getRowsJS().map(([b, c]) => [Number(b), Number(c)]));
+    expect(perBidder).toEqual(wanted);
+    console.log(`q12: ${total(run.rows)} rows, ${wanted.size} bidders' bid counts equal`);
+  });
+});
+
+describe('Nexmark q5 under SIGKILLs of the CLI', () => {
+  beforeAll(() => buildCli(), 60_000);
+
+  it('resumed from the latest checkpoint after every kill, the committed output equals the failure-free run and DuckDB', async () => {
+    const seed = Number(process.env['WEIR_CRASH_SEED'] ?? 11);
+    // Enough events for a run of a few seconds, so that kills land mid-stream.
+    const options = { 'events.num': '240000', seed: SEED, 'first-event.rate': '200' };
+    const settings = [
+      `'execution.checkpointing.interval' = '100ms'`,
+      `'execution.checkpointing.dir' = '.weir/checkpoints'`,
+      `'restart-strategy.type' = 'none'`,
+    ];
+    const reference = join(dir, 'crash-reference');
+    const crashed = join(dir, 'crash-killed');
+    for (const d of [reference, crashed]) {
+      mkdirSync(d, { recursive: true });
+      writeFileSync(join(d, 'q5.sql'), testScript('q5', options, 'out/q5', settings));
+    }
+    const ref = await runWeir(reference, ['run', 'q5.sql']);
+    expect(ref.code, ref.stderr).toBe(0);
+    const expected = sinkRows(join(reference, 'out/q5'));
+    expect(difference(expected, await oracle('q5', options))).toEqual({ onlyInWeir: [], onlyInDuckDB: [] });
+    expect(total(expected)).toBeGreaterThan(0);
+
+    const summary = await runWithKills(crashed, 'q5.sql', {
+      kills: 6,
+      minMs: 300,
+      maxMs: 1500,
+      seed,
+      faultPoints: ['state-written', 'metadata-written', 'sink-committing'],
+    });
+    expect(summary.kills).toBeGreaterThanOrEqual(5);
+    const actual = sinkRows(join(crashed, 'out/q5'));
+    console.log(
+      `q5 crash run: ${summary.kills} SIGKILLs over ${summary.runs} runs (seed ${seed}), ${total(actual)} rows`,
+    );
+    expect({ onlyAfterKills: surplus(actual, expected), onlyFailureFree: surplus(expected, actual) }).toEqual(
+      {
+        onlyAfterKills: [],
+        onlyFailureFree: [],
+      },
+    );
+    expect(total(actual)).toBe(total(expected));
+  }, 240_000);
+});
