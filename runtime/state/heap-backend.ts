@@ -39,6 +39,8 @@ class HeapTable<V> implements KeyedTable<V> {
   readonly tombstones: [number, StateKey][] = [];
   /** Incremental mode, per key group: keys deleted and the version they were deleted at. */
   private readonly deletions: Map<StateKey, number>[];
+  /** Incremental mode, per key group: keys written since the last completed checkpoint (what a delta reads). */
+  private readonly dirty: Set<StateKey>[];
 
   constructor(
     readonly name: string,
@@ -47,6 +49,7 @@ class HeapTable<V> implements KeyedTable<V> {
   ) {
     this.maps = Array.from({ length: range.end - range.start + 1 }, () => new Map());
     this.deletions = Array.from({ length: range.end - range.start + 1 }, () => new Map());
+    this.dirty = Array.from({ length: range.end - range.start + 1 }, () => new Set());
   }
 
   private map(keyGroup: number): Map<StateKey, Entry> {
@@ -65,6 +68,7 @@ class HeapTable<V> implements KeyedTable<V> {
 
   put(keyGroup: number, key: StateKey, value: V): void {
     const m = this.map(keyGroup);
+    if (this.versions.trackDeletes) this.dirty[keyGroup - this.range.start]!.add(key);
     const e = m.get(key);
     const vs = this.versions;
     if (e === undefined) {
@@ -82,6 +86,7 @@ class HeapTable<V> implements KeyedTable<V> {
   getMutable(keyGroup: number, key: StateKey, clone: (v: V) => V): V | undefined {
     const e = this.map(keyGroup).get(key);
     if (e === undefined || e.v === TOMBSTONE) return undefined;
+    if (this.versions.trackDeletes) this.dirty[keyGroup - this.range.start]!.add(key);
     const vs = this.versions;
     if (vs.needsPreserve(e.ver)) {
       e.old = { v: e.v, ver: e.ver, old: e.old };
@@ -125,14 +130,23 @@ class HeapTable<V> implements KeyedTable<V> {
     const keys: StateKey[] = [];
     const values: unknown[] = [];
     const since = base ?? 0;
-    this.map(keyGroup).forEach((e, k) => {
+    const map = this.map(keyGroup);
+    const visit = (e: Entry, k: StateKey) => {
       let x: Entry | undefined = e;
       while (x !== undefined && x.ver > version) x = x.old;
       if (x !== undefined && x.v !== TOMBSTONE && x.ver > since) {
         keys.push(k);
         values.push(x.v);
       }
-    });
+    };
+    if (base === undefined) map.forEach(visit);
+    else {
+      // A delta reads only the keys written since the base, not the whole key group.
+      for (const k of this.dirty[keyGroup - this.range.start]!) {
+        const e = map.get(k);
+        if (e !== undefined) visit(e, k);
+      }
+    }
     const deleted: StateKey[] = [];
     if (base !== undefined) {
       this.deletions[keyGroup - this.range.start]!.forEach((w, k) => {
@@ -142,9 +156,16 @@ class HeapTable<V> implements KeyedTable<V> {
     return [keys, values, deleted];
   }
 
-  /** Forgets deletions a completed checkpoint (version `base`) already covers. */
+  /** Forgets deletions and written keys that a completed checkpoint (version `base`) already covers. */
   pruneDeletions(base: number): void {
     for (const d of this.deletions) for (const [k, w] of d) if (w <= base) d.delete(k);
+    this.dirty.forEach((keys, i) => {
+      const m = this.maps[i]!;
+      for (const k of keys) {
+        const e = m.get(k);
+        if (e === undefined || e.ver <= base) keys.delete(k);
+      }
+    });
   }
 
   purgeTombstones(): void {
