@@ -1,9 +1,6 @@
 // Keyed count: 10M Nexmark bids, GROUP BY auction COUNT(*), MAX(price) into blackhole, beside a hand-written Map loop.
-import { compileScript } from '../compiler/index';
-import { MemoryCheckpointStorage } from '../runtime/checkpoint/memory-storage';
-import { builtinConnectors } from '../runtime/connectors/builtin';
+import { runScriptJob } from './run-job';
 import { NexmarkGenerator, nexmarkConfigFromOptions } from '../runtime/connectors/nexmark/generator';
-import { runJob } from '../runtime/engine';
 
 const BIDS = Number(process.env.WEIR_BENCH_BIDS ?? 10_000_000);
 /** Events such that BIDS of them are bids (46 of every 50 by default). */
@@ -54,23 +51,10 @@ async function weir(
   checkpointMs: number | undefined,
   incremental = false,
 ): Promise<{ ms: number; checkpoints: number; bytes: number }> {
-  const r = compileScript(script(checkpointMs, incremental), { scriptName: 'keyed-count' });
-  if (r.diagnostics.some((d) => d.severity === 'error'))
-    throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
-  const job = r.statements.find((s) => s.kind === 'job')!;
-  if (job.kind !== 'job') throw new Error('no job');
-  const start = performance.now();
-  const runner = await runJob(job.job, {
-    connectors: builtinConnectors(),
-    storage: new MemoryCheckpointStorage(2 * 1024 ** 3),
-    print: () => {},
-    log: (m) => console.error(m),
-  });
-  const result = await runner.done;
-  if (result.status !== 'FINISHED') throw new Error(`job ${result.status}: ${result.error}`);
+  const { ms, runner } = await runScriptJob(script(checkpointMs, incremental), 'keyed-count');
   const done = runner.checkpoints().filter((c) => c.status === 'COMPLETED');
   return {
-    ms: performance.now() - start,
+    ms,
     bytes: done.reduce((n, c) => n + c.size, 0),
     checkpoints: done.length,
   };

@@ -1,10 +1,7 @@
 // Nexmark q5, q7, q8, q11: the query files as they are (blackhole sinks), heap backend, a checkpoint every second.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileScript } from '../compiler/index';
-import { MemoryCheckpointStorage } from '../runtime/checkpoint/memory-storage';
-import { builtinConnectors } from '../runtime/connectors/builtin';
-import { runJob } from '../runtime/engine';
+import { runScriptJob } from './run-job';
 
 const EVENTS = Number(process.env.WEIR_BENCH_EVENTS ?? 2_000_000);
 const QUERIES = ['q5', 'q7', 'q8', 'q11'] as const;
@@ -30,21 +27,7 @@ interface Run {
 }
 
 async function run(query: string): Promise<Run> {
-  const r = compileScript(script(query), { scriptName: `nexmark-${query}` });
-  if (r.diagnostics.some((d) => d.severity === 'error'))
-    throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
-  const job = r.statements.find((s) => s.kind === 'job');
-  if (job?.kind !== 'job') throw new Error(`${query}: no job`);
-  const start = performance.now();
-  const runner = await runJob(job.job, {
-    connectors: builtinConnectors(),
-    storage: new MemoryCheckpointStorage(2 * 1024 ** 3),
-    print: () => {},
-    log: (m) => console.error(m),
-  });
-  const result = await runner.done;
-  const ms = performance.now() - start;
-  if (result.status !== 'FINISHED') throw new Error(`${query}: job ${result.status}: ${result.error}`);
+  const { ms, runner } = await runScriptJob(script(query), `nexmark-${query}`);
   const m = runner.metrics();
   return {
     ms,

@@ -2,6 +2,7 @@
 import type { TableDef } from '../catalog';
 import type { AggCall, ChangelogMode, JoinType, SinkTarget, WindowSpec } from '../logical/plan';
 import type { Rex } from '../rex';
+import type { IntervalBounds } from './interval-bounds';
 import type { Field } from '../types';
 
 /** Plain data: a job graph can be serialized to a worker thread or the playground. */
@@ -29,7 +30,7 @@ export type OperatorSpec =
       readonly leftWidth: number;
       readonly rightWidth: number;
     }
-  | {
+  | ({
       /**
        * An interval join of two append-only inputs (Flink's IntervalJoin): rows match when their keys are
        * equal and `right.ts + lowerBound ≤ left.ts ≤ right.ts + upperBound` (`<` where not inclusive) on the
@@ -39,21 +40,11 @@ export type OperatorSpec =
       readonly joinType: JoinType;
       readonly leftKeys: readonly number[];
       readonly rightKeys: readonly number[];
-      /** The rowtime column of the left input (an index into the left row). */
-      readonly leftTime: number;
-      /** The rowtime column of the right input (an index into the right row). */
-      readonly rightTime: number;
-      /** Milliseconds. */
-      readonly lowerBound: number;
-      readonly lowerInclusive: boolean;
-      /** Milliseconds. */
-      readonly upperBound: number;
-      readonly upperInclusive: boolean;
       /** The rest of the ON condition (not the keys nor the two bounds), over left then right columns. */
       readonly condition?: Rex;
       readonly leftWidth: number;
       readonly rightWidth: number;
-    }
+    } & Omit<IntervalBounds, 'rest'>)
   | { readonly kind: 'union'; readonly inputs: number }
   | { readonly kind: 'sink'; readonly target: SinkTarget };
 

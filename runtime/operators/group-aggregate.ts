@@ -5,6 +5,7 @@ import { type StateKey, keyGroupOf, keySelector } from '../key-groups';
 import { BatchBuilder, type RecordBatch, type Row, RowKind, isAccumulate } from '../messages';
 import type { OperatorContext, Output, StreamOperator } from '../operator';
 import type { KeyedTable } from '../state/backend';
+import { sweepExpired } from '../state/ttl';
 import { type AccumulatorSpec, accumulatorFor } from './accumulators';
 
 /** Per key: how many rows are accumulated (0 → the key's result is deleted), and one accumulator per call. */
@@ -109,18 +110,15 @@ export class GroupAggregateOperator implements StreamOperator {
 
   processWatermark(): void {}
 
-  /** State TTL: sweeps one key group per call, deleting keys idle longer than the TTL (silently, as Flink does). */
+  /** State TTL: a background sweep deletes keys idle longer than the TTL (silently, as Flink does). */
   processProcessingTime(now: number): void {
     if (this.ttl <= 0) return;
-    const range = this.ctx.keyGroupRange;
-    const groups = range.end - range.start + 1;
-    for (let n = 0; n < Math.min(8, groups); n++) {
-      const kg = range.start + (this.sweep++ % groups);
-      const expired: StateKey[] = [];
-      for (const [key, acc] of this.table.entries(kg))
-        if (now - (acc[acc.length - 1] as number) > this.ttl) expired.push(key);
-      for (const key of expired) this.table.delete(kg, key);
-    }
+    this.sweep = sweepExpired(
+      [this.table],
+      this.ctx.keyGroupRange,
+      this.sweep,
+      (acc) => now - (acc[acc.length - 1] as number) > this.ttl,
+    );
   }
 
   private result(keyRow: Row, acc: GroupState): Row {

@@ -6,6 +6,7 @@ import { type StateKey, keyGroupOf, keySelector } from '../key-groups';
 import { BatchBuilder, type RecordBatch, type Row, RowKind, isAccumulate } from '../messages';
 import type { OperatorContext, Output, StreamOperator } from '../operator';
 import type { KeyedTable } from '../state/backend';
+import { sweepExpired } from '../state/ttl';
 
 /**
  * The rows of one side under one join key: a multiset keyed by row identity (its JSON), each entry
@@ -149,18 +150,11 @@ export class JoinOperator implements StreamOperator {
     return this.ttl > 0 && rows[1] !== undefined && now - rows[1] > this.ttl;
   }
 
-  /** State TTL: sweeps one key group per call on both sides. */
+  /** State TTL: a background sweep over both sides. */
   processProcessingTime(now: number): void {
     if (this.ttl <= 0) return;
-    const range = this.ctx.keyGroupRange;
-    const groups = range.end - range.start + 1;
-    for (let n = 0; n < Math.min(8, groups); n++) {
-      const kg = range.start + (this.sweep++ % groups);
-      for (const table of this.tables) {
-        const expired: StateKey[] = [];
-        for (const [key, rows] of table.entries(kg)) if (this.expired(rows, now)) expired.push(key);
-        for (const key of expired) table.delete(kg, key);
-      }
-    }
+    this.sweep = sweepExpired(this.tables, this.ctx.keyGroupRange, this.sweep, (rows) =>
+      this.expired(rows, now),
+    );
   }
 }

@@ -1,0 +1,30 @@
+// Runs one SQL script's job in this process to completion for a benchmark: compile, run, time, check it finished.
+import { compileScript } from '../compiler/index';
+import { MemoryCheckpointStorage } from '../runtime/checkpoint/memory-storage';
+import { builtinConnectors } from '../runtime/connectors/builtin';
+import { type JobRunner, runJob } from '../runtime/engine';
+
+export interface TimedRun {
+  readonly ms: number;
+  readonly runner: JobRunner;
+}
+
+/** Compiles `sql` (one job), runs it with in-memory checkpoint storage and returns the wall time. */
+export async function runScriptJob(sql: string, scriptName: string): Promise<TimedRun> {
+  const r = compileScript(sql, { scriptName });
+  if (r.diagnostics.some((d) => d.severity === 'error'))
+    throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
+  const job = r.statements.find((s) => s.kind === 'job');
+  if (job?.kind !== 'job') throw new Error(`${scriptName}: no job`);
+  const start = performance.now();
+  const runner = await runJob(job.job, {
+    connectors: builtinConnectors(),
+    storage: new MemoryCheckpointStorage(2 * 1024 ** 3),
+    print: () => {},
+    log: (m) => console.error(m),
+  });
+  const result = await runner.done;
+  const ms = performance.now() - start;
+  if (result.status !== 'FINISHED') throw new Error(`${scriptName}: job ${result.status}: ${result.error}`);
+  return { ms, runner };
+}
