@@ -7,5 +7,7 @@ export default defineConfig({
     exclude: ['test/**/*.long.test.ts', 'node_modules/**'],
     testTimeout: 60_000,
     pool: 'forks',
+    // The crash suites spawn the built CLI: build it once, before any suite runs (never concurrently).
+    globalSetup: ['test/build-cli.ts'],
   },
 });

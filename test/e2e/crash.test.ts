@@ -3,13 +3,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import buildCli from '../build-cli';
+import { describe, expect, it } from 'vitest';
 import { committedRows, crashScript, runWeir, runWithKills, writeInputs } from './crash-harness';
 
 describe('crash recovery with SIGKILL', () => {
-  beforeAll(() => buildCli(), 60_000);
-
   it.each([
     ['full snapshots', ''],
     [

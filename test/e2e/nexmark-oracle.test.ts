@@ -24,7 +24,6 @@ import {
 } from '../../runtime/connectors/nexmark/generator';
 import { runJob } from '../../runtime/engine';
 import { registerNodeConnectors } from '../../runtime/node/connectors/index';
-import buildCli from '../build-cli';
 import { ROOT, committedRows, runWeir, runWithKills } from './crash-harness';
 
 type Query = 'q5' | 'q7' | 'q8' | 'q11' | 'q12';
@@ -370,8 +369,6 @@ describe('Nexmark queries agree with a DuckDB batch reference over the same even
 });
 
 describe('Nexmark queries under SIGKILLs of the CLI', () => {
-  beforeAll(() => buildCli(), 60_000);
-
   it.each(['q5', 'q7', 'q8', 'q11'] as const)(
     '%s resumed from the latest checkpoint after every kill: the committed output equals the failure-free run and DuckDB',
     async (query) => {
