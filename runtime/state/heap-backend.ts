@@ -21,6 +21,8 @@ class Versions {
   current = 1;
   /** Incremental mode: deletions are remembered until a completed checkpoint covers them. */
   trackDeletes = false;
+  /** Incremental mode: the version of the last completed checkpoint; a write to an entry at or below it is its first since. */
+  dirtyBase = 0;
   /** Versions of snapshots whose asynchronous part is still running. */
   readonly active: number[] = [];
   maxActive = 0;
@@ -39,8 +41,11 @@ class HeapTable<V> implements KeyedTable<V> {
   readonly tombstones: [number, StateKey][] = [];
   /** Incremental mode, per key group: keys deleted and the version they were deleted at. */
   private readonly deletions: Map<StateKey, number>[];
-  /** Incremental mode, per key group: keys written since the last completed checkpoint (what a delta reads). */
-  private readonly dirty: Set<StateKey>[];
+  /**
+   * Incremental mode, per key group: keys written since the last completed checkpoint (what a delta reads).
+   * A key is appended on its first write after that checkpoint, known from its version: no per-write set insert.
+   */
+  private dirty: StateKey[][];
 
   constructor(
     readonly name: string,
@@ -49,7 +54,7 @@ class HeapTable<V> implements KeyedTable<V> {
   ) {
     this.maps = Array.from({ length: range.end - range.start + 1 }, () => new Map());
     this.deletions = Array.from({ length: range.end - range.start + 1 }, () => new Map());
-    this.dirty = Array.from({ length: range.end - range.start + 1 }, () => new Set());
+    this.dirty = Array.from({ length: range.end - range.start + 1 }, () => []);
   }
 
   private map(keyGroup: number): Map<StateKey, Entry> {
@@ -68,9 +73,10 @@ class HeapTable<V> implements KeyedTable<V> {
 
   put(keyGroup: number, key: StateKey, value: V): void {
     const m = this.map(keyGroup);
-    if (this.versions.trackDeletes) this.dirty[keyGroup - this.range.start]!.add(key);
     const e = m.get(key);
     const vs = this.versions;
+    if (vs.trackDeletes && (e === undefined || e.ver <= vs.dirtyBase))
+      this.dirty[keyGroup - this.range.start]!.push(key);
     if (e === undefined) {
       m.set(key, { v: value, ver: vs.current, old: undefined });
       this.live++;
@@ -86,8 +92,8 @@ class HeapTable<V> implements KeyedTable<V> {
   getMutable(keyGroup: number, key: StateKey, clone: (v: V) => V): V | undefined {
     const e = this.map(keyGroup).get(key);
     if (e === undefined || e.v === TOMBSTONE) return undefined;
-    if (this.versions.trackDeletes) this.dirty[keyGroup - this.range.start]!.add(key);
     const vs = this.versions;
+    if (vs.trackDeletes && e.ver <= vs.dirtyBase) this.dirty[keyGroup - this.range.start]!.push(key);
     if (vs.needsPreserve(e.ver)) {
       e.old = { v: e.v, ver: e.ver, old: e.old };
       e.v = clone(e.v as V);
@@ -105,7 +111,11 @@ class HeapTable<V> implements KeyedTable<V> {
     if (e === undefined || e.v === TOMBSTONE) return;
     this.live--;
     const vs = this.versions;
-    if (vs.trackDeletes) this.deletions[keyGroup - this.range.start]!.set(key, vs.current);
+    if (vs.trackDeletes) {
+      this.deletions[keyGroup - this.range.start]!.set(key, vs.current);
+      // A delete is a write too: a key re-inserted later must still be in the delta.
+      if (e.ver <= vs.dirtyBase) this.dirty[keyGroup - this.range.start]!.push(key);
+    }
     const preserve = vs.needsPreserve(e.ver);
     // Older values kept in `old` (written before a running snapshot, overwritten since) MUST survive too.
     if (preserve || (e.old !== undefined && vs.active.length > 0)) {
@@ -159,12 +169,12 @@ class HeapTable<V> implements KeyedTable<V> {
   /** Forgets deletions and written keys that a completed checkpoint (version `base`) already covers. */
   pruneDeletions(base: number): void {
     for (const d of this.deletions) for (const [k, w] of d) if (w <= base) d.delete(k);
-    this.dirty.forEach((keys, i) => {
+    this.dirty = this.dirty.map((keys, i) => {
       const m = this.maps[i]!;
-      for (const k of keys) {
+      return keys.filter((k) => {
         const e = m.get(k);
-        if (e === undefined || e.ver <= base) keys.delete(k);
-      }
+        return e !== undefined && e.ver > base;
+      });
     });
   }
 
@@ -266,6 +276,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     if (version === undefined) return;
     for (const id of [...this.pending.keys()]) if (id <= checkpointId) this.pending.delete(id);
     this.baseVersion = version;
+    this.versions.dirtyBase = version;
     if (this.versions.active.length === 0) for (const t of this.tables.values()) t.pruneDeletions(version);
   }
 

@@ -355,3 +355,27 @@ describe('incremental snapshots and in-place updates', () => {
     expect(g2).toEqual([{ keyGroup: 0, tables: { t: [['k'], [[2]]] } }]);
   });
 });
+
+describe('incremental snapshots: delete then re-insert', () => {
+  it('a key deleted and written again after the base is in the next delta with its new value', async () => {
+    const { HeapKeyedStateBackend: Backend } = await import('../../runtime/state/heap-backend');
+    const b = new Backend({ start: 0, end: 0 }, true);
+    const t = b.table<number>('t');
+    t.put(0, 'a', 1);
+    const s1 = b.snapshot(1);
+    const g1 = [...s1.keyGroups()];
+    s1.release();
+    b.notifyCheckpointComplete(1);
+    // Delete while a snapshot runs (a tombstone), then write the key again.
+    const s2 = b.snapshot(2);
+    t.delete(0, 'a');
+    t.put(0, 'a', 7);
+    s2.release();
+    const s3 = b.snapshot(3);
+    const g3 = [...s3.keyGroups()];
+    s3.release();
+    const r = new Backend({ start: 0, end: 0 }, true);
+    r.restore([...g1, ...g3] as never);
+    expect(r.table<number>('t').get(0, 'a')).toBe(7);
+  });
+});
