@@ -287,6 +287,9 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
         (this.table(name) as HeapTable<unknown>).load(g.keyGroup, keys, values, deleted);
       }
     }
+    // Invariant of the dirty lists: every entry written after `dirtyBase` is listed. Restored entries are
+    // not listed (the first snapshot after a restore is full), so they MUST count as written at or before it.
+    this.versions.dirtyBase = this.versions.current;
   }
 
   numEntries(): number {
