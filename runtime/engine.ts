@@ -448,9 +448,8 @@ export class JobRunner implements JobHandle {
     this.env.log(
       `job '${this.name}' failed (${message}); restarting (attempt ${this.restarts} of ${attempts}) from ${latest ? `checkpoint ${latest.id}` : this.options.restore ? 'the restored checkpoint' : 'the beginning'}`,
     );
-    await new Promise<void>((r) =>
-      this.clock.schedule(parseDuration(setting(c, 'restart-strategy.fixed-delay.delay')!)!, r),
-    );
+    const delay = parseDuration(setting(c, 'restart-strategy.fixed-delay.delay')!)!;
+    if (delay > 0) await new Promise<void>((r) => this.clock.schedule(delay, r));
     if (this.cancelled) {
       await this.end('CANCELED');
       return false;

@@ -490,15 +490,27 @@ describe('interval join jobs', () => {
       SET 'restart-strategy.type' = 'fixed-delay';
       SET 'restart-strategy.fixed-delay.attempts' = '1';
       SET 'restart-strategy.fixed-delay.delay' = '0 ms';`;
+    // Time is injected: 1 ms per task step, so checkpoints land mid-stream however fast or loaded the machine is.
+    const steppedClock = () => {
+      const clock = new ManualClock(0);
+      return { clock, tick: () => clock.advance(1) };
+    };
     for (const c of [CASES[0]!, CASES[7]!]) {
-      const clean = await run(compile(script(root, c.sql, settings)));
+      const cleanTime = steppedClock();
+      const clean = await run(compile(script(root, c.sql, settings)), {
+        clock: cleanTime.clock,
+        beforeStep: cleanTime.tick,
+      });
       expect(clean.runner.metrics().restarts).toBe(0);
       const holder: { runner?: JobRunner } = {};
       let entriesAtFailure = -1;
+      const time = steppedClock();
       const failed = await run(
         compile(script(root, c.sql, settings)),
         {
+          clock: time.clock,
           beforeStep: (task, attempt) => {
+            time.tick();
             const r = holder.runner;
             if (attempt > 0 || entriesAtFailure >= 0 || r === undefined) return;
             if (!task.members.some((m) => m.ctx.operator.spec.kind === 'intervalJoin')) return;

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CompiledJob, compileScript } from '../../compiler/index';
+import { ManualClock } from '../../runtime/clock';
 import { MemoryCheckpointStorage } from '../../runtime/checkpoint/memory-storage';
 import { builtinConnectors } from '../../runtime/connectors/builtin';
 import { type EngineEnvironment, type JobRunner, runJob } from '../../runtime/engine';
@@ -419,15 +420,27 @@ describe('window aggregation', () => {
       SET 'restart-strategy.type' = 'fixed-delay';
       SET 'restart-strategy.fixed-delay.attempts' = '1';
       SET 'restart-strategy.fixed-delay.delay' = '0 ms';`;
+    // Time is injected: 1 ms per task step, so checkpoints land mid-stream however fast or loaded the machine is.
+    const steppedClock = () => {
+      const clock = new ManualClock(0);
+      return { clock, tick: () => clock.advance(1) };
+    };
     for (const query of [TUMBLE, SESSION]) {
-      const clean = await run(script(query, { batchSize: 32, settings }));
+      const cleanTime = steppedClock();
+      const clean = await run(script(query, { batchSize: 32, settings }), {
+        clock: cleanTime.clock,
+        beforeStep: cleanTime.tick,
+      });
       expect(clean.runner.metrics().restarts).toBe(0);
       const holder: { runner?: JobRunner } = {};
       let openAtFailure = -1;
+      const time = steppedClock();
       const failed = await run(
         script(query, { batchSize: 32, settings }),
         {
+          clock: time.clock,
           beforeStep: (task, attempt) => {
+            time.tick();
             const r = holder.runner;
             if (attempt > 0 || openAtFailure >= 0 || r === undefined) return;
             if (!task.members.some((m) => m.ctx.operator.spec.kind === 'windowAggregate')) return;
