@@ -1,10 +1,10 @@
 // Long runs (npm run test:crash): over 5M Nexmark events, a tumbling-window count and an interval join keep
 // their live state under a fixed bound, while the same stream holds hundreds of thousands of distinct keys.
 import { describe, expect, it } from 'vitest';
-import { compileScript } from '../../compiler/index';
 import { MemoryCheckpointStorage } from '../../runtime/checkpoint/memory-storage';
 import { builtinConnectors } from '../../runtime/connectors/builtin';
 import { runJob } from '../../runtime/engine';
+import { compileJob } from '../support/jobs';
 
 const EVENTS = Number(process.env['WEIR_LONG_EVENTS'] ?? 5_000_000);
 
@@ -26,11 +26,7 @@ SET 'state.checkpoint-storage.jobmanager.max-size' = '1gb';
 
 /** Runs the script's job, sampling the live keyed-state entries every 20 ms; returns the largest sample. */
 async function maxLiveState(sql: string): Promise<{ max: number; samples: number; out: number }> {
-  const r = compileScript(NEXMARK + sql, { scriptName: 'bounded' });
-  expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const job = r.statements.find((s) => s.kind === 'job');
-  if (!job || job.kind !== 'job') throw new Error('no job');
-  const runner = await runJob(job.job, {
+  const runner = await runJob(compileJob(NEXMARK + sql, 'bounded'), {
     connectors: builtinConnectors(),
     storage: new MemoryCheckpointStorage(1024 ** 3),
     print: () => {},

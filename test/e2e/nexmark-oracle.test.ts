@@ -11,8 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileScript } from '../../compiler/index';
-import { ManualClock } from '../../runtime/clock';
 import { MemoryCheckpointStorage } from '../../runtime/checkpoint/memory-storage';
 import { builtinConnectors } from '../../runtime/connectors/builtin';
 import {
@@ -25,6 +23,7 @@ import {
 import { runJob } from '../../runtime/engine';
 import { registerNodeConnectors } from '../../runtime/node/connectors/index';
 import { ROOT, committedRows, runWeir, runWithKills } from './crash-harness';
+import { compileJob, steppedClock } from '../support/jobs';
 
 type Query = 'q5' | 'q7' | 'q8' | 'q11' | 'q12';
 type Value = number | string | boolean | null;
@@ -106,19 +105,16 @@ async function runInProcess(query: Query, variant: Variant): Promise<WeirRun> {
   const out = join(dir, 'out', `${query}-${++runs}`);
   const settings = [`'parallelism.default' = '${variant.parallelism}'`];
   if (variant.checkpointing) settings.push(`'execution.checkpointing.interval' = '50ms'`);
-  const compiled = compileScript(testScript(query, variant.options, out, settings), { scriptName: query });
-  expect(compiled.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const statement = compiled.statements.find((s) => s.kind === 'job');
-  if (statement?.kind !== 'job') throw new Error(`${query}: the script has no job`);
+  const job = compileJob(testScript(query, variant.options, out, settings), query);
   const logs: string[] = [];
   // With checkpointing, job time advances 1 ms per task step, so barriers enter mid-stream deterministically
   // (on the system clock a run this short would only take the final checkpoint).
-  const clock = variant.checkpointing ? new ManualClock(0) : undefined;
-  const runner = await runJob(statement.job, {
+  const time = variant.checkpointing ? steppedClock() : undefined;
+  const runner = await runJob(job, {
     connectors: registerNodeConnectors(builtinConnectors()),
     storage: new MemoryCheckpointStorage(),
-    clock,
-    beforeStep: clock ? () => clock.advance(1) : undefined,
+    clock: time?.clock,
+    beforeStep: time?.tick,
     print: (line) => logs.push(line),
     log: (message) => logs.push(message),
   });

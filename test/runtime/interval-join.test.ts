@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CompiledJob, compileScript } from '../../compiler/index';
+import type { CompiledJob } from '../../compiler/index';
 import type { JobOperator } from '../../compiler/physical/job-graph';
 import { call, inputRef } from '../../compiler/rex';
 import { T } from '../../compiler/types';
@@ -20,6 +20,7 @@ import { IntervalJoinOperator, type IntervalJoinSpec } from '../../runtime/opera
 import { HeapKeyedStateBackend } from '../../runtime/state/heap-backend';
 import { decodeKeyGroups, encodeKeyGroups } from '../../runtime/state/snapshot-format';
 import { committedRows, prng } from '../e2e/crash-harness';
+import { compileJob, steppedClock } from '../support/jobs';
 
 const MAX_WATERMARK = Number.MAX_SAFE_INTEGER;
 
@@ -405,11 +406,7 @@ function script(root: string, query: string, settings = ''): string {
 }
 
 function compile(sql: string): CompiledJob {
-  const r = compileScript(sql, { scriptName: 'interval-join' });
-  expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const s = r.statements.find((x) => x.kind === 'job');
-  if (!s || s.kind !== 'job') throw new Error('no job in the script');
-  return s.job;
+  return compileJob(sql, 'interval-join');
 }
 
 interface Run {
@@ -490,11 +487,7 @@ describe('interval join jobs', () => {
       SET 'restart-strategy.type' = 'fixed-delay';
       SET 'restart-strategy.fixed-delay.attempts' = '1';
       SET 'restart-strategy.fixed-delay.delay' = '0 ms';`;
-    // Time is injected: 1 ms per task step, so checkpoints land mid-stream however fast or loaded the machine is.
-    const steppedClock = () => {
-      const clock = new ManualClock(0);
-      return { clock, tick: () => clock.advance(1) };
-    };
+    // Time is injected (1 ms per task step): checkpoints land mid-stream however fast or loaded the machine is.
     for (const c of [CASES[0]!, CASES[7]!]) {
       const cleanTime = steppedClock();
       const clean = await run(compile(script(root, c.sql, settings)), {

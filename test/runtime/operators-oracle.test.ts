@@ -5,13 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileScript } from '../../compiler/index';
-import { ManualClock } from '../../runtime/clock';
 import { MemoryCheckpointStorage } from '../../runtime/checkpoint/memory-storage';
 import { builtinConnectors } from '../../runtime/connectors/builtin';
 import { runJob } from '../../runtime/engine';
 import { registerNodeConnectors } from '../../runtime/node/connectors/index';
 import { committedRows, prng } from '../e2e/crash-harness';
+import { compileJob, steppedClock } from '../support/jobs';
 
 type ColumnType = 'BIGINT' | 'DOUBLE' | 'STRING' | 'BOOLEAN';
 type Value = number | string | boolean | null;
@@ -459,20 +458,17 @@ async function runWeir(c: OracleCase, config: RunConfig): Promise<WeirRun> {
     CREATE TABLE sink (${c.out.map((ty, i) => `c${i} ${ty}`).join(', ')})
       WITH ('connector' = 'filesystem', 'path' = '${out}', 'format' = 'changelog-json');
     INSERT INTO sink ${c.sql};`;
-  const compiled = compileScript(script, { scriptName: 'oracle' });
-  expect(compiled.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const statement = compiled.statements.find((s) => s.kind === 'job');
-  if (statement?.kind !== 'job') throw new Error('the script has no job');
+  const job = compileJob(script, 'oracle');
   const logs: string[] = [];
   // With checkpointing, job time advances 1 ms per task step: a few thousand rows take far less than 50 ms of
   // wall-clock time, so on the system clock only the final checkpoint would happen. On this clock barriers
   // enter mid-stream, deterministically, every 50 steps.
-  const clock = config.checkpointing ? new ManualClock(0) : undefined;
-  const runner = await runJob(statement.job, {
+  const time = config.checkpointing ? steppedClock() : undefined;
+  const runner = await runJob(job, {
     connectors: registerNodeConnectors(builtinConnectors()),
     storage: new MemoryCheckpointStorage(),
-    clock,
-    beforeStep: clock ? () => clock.advance(1) : undefined,
+    clock: time?.clock,
+    beforeStep: time?.tick,
     print: (line) => logs.push(line),
     log: (message) => logs.push(message),
   });

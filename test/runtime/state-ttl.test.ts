@@ -7,6 +7,7 @@ import { builtinConnectors } from '../../runtime/connectors/builtin';
 import type { SourceReader } from '../../runtime/connectors/connector';
 import { runJob } from '../../runtime/engine';
 import type { Row } from '../../runtime/messages';
+import { compileJob } from '../support/jobs';
 
 /** Emits `rows` in batches of 10, one batch per poll. */
 function scripted(rows: Row[]): SourceReader {
@@ -32,12 +33,8 @@ async function run(
   sample: () => void,
   started: (runner: { metrics(): { stateEntries: number } }) => void = () => {},
 ) {
-  const r = compileScript(sql, { scriptName: 'ttl' });
-  expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const job = r.statements.find((s) => s.kind === 'job');
-  if (!job || job.kind !== 'job') throw new Error('no job');
   const lines: string[] = [];
-  const runner = await runJob(job.job, {
+  const runner = await runJob(compileJob(sql, 'ttl'), {
     connectors: builtinConnectors().register('datagen', { createReader: () => scripted(rows) }),
     storage: new MemoryCheckpointStorage(),
     clock,

@@ -3,8 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CompiledJob, compileScript } from '../../compiler/index';
-import { ManualClock } from '../../runtime/clock';
+import type { CompiledJob } from '../../compiler/index';
 import { MemoryCheckpointStorage } from '../../runtime/checkpoint/memory-storage';
 import { builtinConnectors } from '../../runtime/connectors/builtin';
 import { type EngineEnvironment, type JobRunner, runJob } from '../../runtime/engine';
@@ -12,6 +11,7 @@ import { registerNodeConnectors } from '../../runtime/node/connectors/index';
 import type { KeyedStateBackend } from '../../runtime/state/backend';
 import { HeapKeyedStateBackend } from '../../runtime/state/heap-backend';
 import { prng } from '../e2e/crash-harness';
+import { compileJob, steppedClock } from '../support/jobs';
 
 /** 2024-01-01T00:00:00Z: a multiple of every window size used here. */
 const T0 = Date.UTC(2024, 0, 1);
@@ -81,11 +81,7 @@ function script(query: string, o: ScriptOptions = {}): string {
 }
 
 function compile(sql: string): CompiledJob {
-  const r = compileScript(sql);
-  expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const s = r.statements.find((x) => x.kind === 'job');
-  if (!s || s.kind !== 'job') throw new Error('no job in the script');
-  return s.job;
+  return compileJob(sql);
 }
 
 interface Run {
@@ -420,11 +416,7 @@ describe('window aggregation', () => {
       SET 'restart-strategy.type' = 'fixed-delay';
       SET 'restart-strategy.fixed-delay.attempts' = '1';
       SET 'restart-strategy.fixed-delay.delay' = '0 ms';`;
-    // Time is injected: 1 ms per task step, so checkpoints land mid-stream however fast or loaded the machine is.
-    const steppedClock = () => {
-      const clock = new ManualClock(0);
-      return { clock, tick: () => clock.advance(1) };
-    };
+    // Time is injected (1 ms per task step): checkpoints land mid-stream however fast or loaded the machine is.
     for (const query of [TUMBLE, SESSION]) {
       const cleanTime = steppedClock();
       const clean = await run(script(query, { batchSize: 32, settings }), {
@@ -519,7 +511,6 @@ describe('window aggregation', () => {
 
 describe('allowed lateness', () => {
   it('a late row within table.exec.emit.allow-lateness updates its fired window; later ones are dropped', async () => {
-    const { compileScript } = await import('../../compiler/index');
     const { runJob } = await import('../../runtime/engine');
     const { builtinConnectors } = await import('../../runtime/connectors/builtin');
     const { registerNodeConnectors } = await import('../../runtime/node/connectors/index');
@@ -548,14 +539,9 @@ describe('allowed lateness', () => {
         WITH ('connector' = 'filesystem', 'path' = '${join(dir, 'out')}', 'format' = 'changelog-json');
       INSERT INTO out SELECT k, window_start, COUNT(*) FROM TABLE(TUMBLE(TABLE src, DESCRIPTOR(rt), INTERVAL '10' SECOND))
         GROUP BY k, window_start, window_end;`;
-    const r = compileScript(sql, { scriptName: 'lateness' });
-    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    const job = r.statements.find((s) => s.kind === 'job');
-    if (!job || job.kind !== 'job') throw new Error('no job');
-    expect(job.job.graph.operators.find((o) => o.spec.kind === 'windowAggregate')?.changelog).toBe(
-      'updating',
-    );
-    const runner = await runJob(job.job, {
+    const job = compileJob(sql, 'lateness');
+    expect(job.graph.operators.find((o) => o.spec.kind === 'windowAggregate')?.changelog).toBe('updating');
+    const runner = await runJob(job, {
       connectors: registerNodeConnectors(builtinConnectors()),
       storage: new MemoryCheckpointStorage(),
       print: () => {},
