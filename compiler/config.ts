@@ -31,7 +31,21 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     key: 'state.backend.rocksdb.localdir',
     kind: 'string',
     default: '.weir/rocksdb',
-    description: "RocksDB's local working folder",
+    description:
+      "RocksDB's local working folder (one folder per stateful subtask, removed when the job ends)",
+  },
+  {
+    key: 'state.backend.rocksdb.writebuffer.size',
+    kind: 'memory',
+    default: '64mb',
+    description: "size of RocksDB's memtable per subtask before it is flushed to an SST file",
+  },
+  {
+    key: 'weir.state.rocksdb.cache-entries',
+    kind: 'int',
+    default: '131072',
+    description:
+      'rocksdb backend: keys per subtask kept decoded in memory (the hot set; others are read per batch)',
   },
   {
     key: 'execution.checkpointing.interval',

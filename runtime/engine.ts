@@ -16,7 +16,7 @@ import type { JobHandle, JobMetrics, JobResult, JobStatus } from './job';
 import { keyGroupRange } from './key-groups';
 import { type OperatorContext, type RestoredOperatorState, newMetrics } from './operator';
 import { createOperator } from './operators/factory';
-import type { KeyedStateBackend } from './state/backend';
+import type { KeyGroupData, KeyedStateBackend, NativeRestore } from './state/backend';
 import { HeapKeyedStateBackend } from './state/heap-backend';
 import { decodeKeyGroups } from './state/snapshot-format';
 import type { CheckpointingMode } from './task/barrier-aligner';
@@ -32,7 +32,14 @@ export interface EngineEnvironment {
   /** Creates the keyed state backend of one stateful subtask (default: the heap backend). */
   readonly stateBackend?: (
     kind: 'hashmap' | 'rocksdb',
-    ctx: { jobName: string; uid: string; subtask: number; range: { start: number; end: number } },
+    ctx: {
+      jobName: string;
+      uid: string;
+      subtask: number;
+      range: { start: number; end: number };
+      incremental: boolean;
+      config: Readonly<Record<string, string>>;
+    },
   ) => KeyedStateBackend;
   readonly print: (line: string, stderr: boolean) => void;
   readonly log: (message: string) => void;
@@ -90,7 +97,10 @@ export class JobRunner implements JobHandle {
     const c = job.config;
     this.mode = setting(c, 'execution.checkpointing.mode')!.toUpperCase() as CheckpointingMode;
     this.backendKind = setting(c, 'state.backend.type')!.toLowerCase() as 'hashmap' | 'rocksdb';
-    this.incremental = (c['execution.checkpointing.incremental'] ?? 'false').toLowerCase() === 'true';
+    // As in Flink: full snapshots by default on the heap backend, incremental ones on rocksdb.
+    this.incremental =
+      (c['execution.checkpointing.incremental'] ?? String(this.backendKind === 'rocksdb')).toLowerCase() ===
+      'true';
     const interval = c['execution.checkpointing.interval'];
     this.coordinator = new CheckpointCoordinator({
       jobName: job.name,
@@ -231,6 +241,7 @@ export class JobRunner implements JobHandle {
     }
     const restoredData = restore ? await this.loadState(restore) : undefined;
     const tasks: StreamTask[] = [];
+    const pendingRestores: Promise<void>[] = [];
     const listener = this.listener();
     this.backends.length = 0;
     this.opMetrics.clear();
@@ -245,10 +256,7 @@ export class JobRunner implements JobHandle {
           this.opMetrics.set(op.uid, list);
           const state = op.stateful ? this.createBackend(op, s, range) : undefined;
           const restored = restoredData?.get(op.uid);
-          if (state && restored)
-            state.restore(
-              restored.keyed.filter((kg) => kg.keyGroup >= range.start && kg.keyGroup <= range.end),
-            );
+          if (state && restored) pendingRestores.push(restoreBackend(state, op.name, restored, range));
           const ctx: OperatorContext = {
             jobName: this.name,
             operator: op,
@@ -298,6 +306,7 @@ export class JobRunner implements JobHandle {
         tasks.push(task);
       }
     }
+    await Promise.all(pendingRestores);
     for (const t of tasks) await t.open();
     this.tasks = tasks;
     this.sourcesEnded = new Set();
@@ -324,7 +333,14 @@ export class JobRunner implements JobHandle {
     range: { start: number; end: number },
   ): KeyedStateBackend {
     const b = this.env.stateBackend
-      ? this.env.stateBackend(this.backendKind, { jobName: this.name, uid: op.uid, subtask, range })
+      ? this.env.stateBackend(this.backendKind, {
+          jobName: this.name,
+          uid: op.uid,
+          subtask,
+          range,
+          incremental: this.incremental,
+          config: this.job.config,
+        })
       : new HeapKeyedStateBackend(range, this.incremental);
     this.backends.push(b);
     return b;
@@ -332,19 +348,24 @@ export class JobRunner implements JobHandle {
 
   /** Reads every operator's state files (verifying checksums) and operator states, by uid. */
   private async loadState(restore: NonNullable<StartOptions['restore']>) {
-    const out = new Map<string, { keyed: ReturnType<typeof decodeKeyGroups>; operatorStates: unknown[] }>();
+    const out = new Map<string, RestoredState>();
     for (const op of restore.metadata.operators) {
       const keyed = [];
+      const native: NativeRestore[] = [];
       const operatorStates: unknown[] = [];
       for (const s of op.subtasks) {
         operatorStates[s.subtask] = s.operatorState;
+        if (s.native) {
+          // Native files are read when the backend restores them (only the overlapping subtasks' files).
+          native.push({ state: s.native, read: (f) => this.env.storage.readState(restore.location, f) });
+        }
         // A full base, then incremental changes: decoded in order, applied in order.
         for (const f of keyedFiles(s)) {
           const data = await this.env.storage.readState(restore.location, f);
           keyed.push(...decodeKeyGroups(data, `${restore.location}/${f.path}`));
         }
       }
-      out.set(op.uid, { keyed, operatorStates });
+      out.set(op.uid, { keyed, native, operatorStates });
     }
     return out;
   }
@@ -368,6 +389,7 @@ export class JobRunner implements JobHandle {
         }
       },
       failed: (_key, error) => this.fail(error),
+      ready: () => this.wake?.(),
     };
   }
 
@@ -517,4 +539,31 @@ export async function runJob(
   const runner = new JobRunner(job, env, options);
   await runner.start();
   return runner;
+}
+
+/** One operator's state as read from a checkpoint, before it is handed to the new subtasks. */
+interface RestoredState {
+  readonly keyed: KeyGroupData[];
+  readonly native: NativeRestore[];
+  readonly operatorStates: unknown[];
+}
+
+/** Loads a new subtask's key groups into its backend: canonical key groups, or the overlapping native snapshots. */
+async function restoreBackend(
+  state: KeyedStateBackend,
+  name: string,
+  restored: RestoredState,
+  range: { start: number; end: number },
+): Promise<void> {
+  await state.restore(restored.keyed.filter((kg) => kg.keyGroup >= range.start && kg.keyGroup <= range.end));
+  const native = restored.native.filter(
+    (n) => n.state.keyGroupRange.start <= range.end && n.state.keyGroupRange.end >= range.start,
+  );
+  if (native.length === 0) return;
+  if (!state.restoreNative)
+    throw new Error(
+      `the checkpoint holds ${native[0]!.state.format} state of ${name}, which the ${state.kind} backend cannot read: ` +
+        `restore it with SET 'state.backend.type' = '${native[0]!.state.format}', or restore from a savepoint to change backends`,
+    );
+  await state.restoreNative(native);
 }

@@ -3,6 +3,7 @@ import type { Clock } from './clock';
 import type { KeyGroupRange } from './key-groups';
 import type { RecordBatch } from './messages';
 import type { KeyedStateBackend } from './state/backend';
+import type { StateKeyRefs } from './state/key-refs';
 import type { JobOperator } from '../compiler/physical/job-graph';
 
 /** Where an operator's results go: the next operator of the chain, or the task's outgoing channels. */
@@ -78,7 +79,19 @@ export interface StreamOperator {
   /** Every input has ended (bounded input): emit what remains. */
   finish?(out: Output): void | Promise<void>;
   close?(): void | Promise<void>;
+  /**
+   * Keyed operators: adds to `into` every key (of any of its tables) the next call will read or write, so
+   * that a backend keeping state on disk (rocksdb) loads them first. Not called on the heap backend.
+   */
+  stateKeys?(call: StateCall, into: StateKeyRefs): void;
 }
+
+/** The operator call that `stateKeys` is asked about. */
+export type StateCall =
+  | { readonly kind: 'batch'; readonly input: number; readonly batch: RecordBatch }
+  | { readonly kind: 'watermark'; readonly timestamp: number }
+  | { readonly kind: 'time'; readonly now: number }
+  | { readonly kind: 'finish' };
 
 /** A source is the head of its chain: the task polls it instead of reading channels. */
 export interface SourceOperator extends StreamOperator {

@@ -6,6 +6,7 @@ import type { CheckpointingMode } from '../task/barrier-aligner';
 import {
   type CheckpointMetadata,
   METADATA_FORMAT_VERSION,
+  isShared,
   type OperatorStateEntry,
   type SubtaskState,
 } from './metadata';
@@ -258,6 +259,7 @@ export class CheckpointCoordinator {
           keyGroupRange: op.keyGroupRange,
           ...(op.keyed ? { keyed: op.keyed } : {}),
           ...(op.keyedChain ? { keyedChain: op.keyedChain } : {}),
+          ...(op.native ? { native: op.native } : {}),
           ...(op.operatorState !== undefined ? { operatorState: op.operatorState } : {}),
         });
         byUid.set(op.uid, list);
@@ -279,7 +281,11 @@ export class CheckpointCoordinator {
       jobName: this.o.jobName,
       checkpointId: p.id,
       kind: 'checkpoint',
-      snapshotType: p.acks.some((a) => a.operators.some((o) => (o.keyedChain?.length ?? 0) > 1))
+      snapshotType: p.acks.some((a) =>
+        a.operators.some(
+          (o) => (o.keyedChain?.length ?? 0) > 1 || (o.native?.files.some((f) => isShared(f.file)) ?? false),
+        ),
+      )
         ? 'incremental'
         : 'full',
       mode: this.o.mode,

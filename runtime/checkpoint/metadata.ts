@@ -1,5 +1,6 @@
 // The checkpoint `_metadata` document: JSON a person can read with `cat`, listing every file with size and checksum.
 import type { KeyGroupRange } from '../key-groups';
+import type { NativeKeyedState } from '../state/backend';
 
 export const METADATA_FORMAT_VERSION = 1;
 
@@ -20,6 +21,8 @@ export interface SubtaskState {
    * checkpoint folder, e.g. `../shared/<uid>-0-7.state`); `keyed` is the last of them.
    */
   readonly keyedChain?: readonly StateFileHandle[];
+  /** The rocksdb backend's own files (a checkpoint, not a savepoint): SSTs in `shared/`, the rest private. */
+  readonly native?: NativeKeyedState;
   /** Non-keyed operator state (source offsets, a sink's pending commits), JSON. */
   readonly operatorState?: unknown;
 }
@@ -56,9 +59,19 @@ export function keyedFiles(s: SubtaskState): readonly StateFileHandle[] {
   return s.keyedChain ?? (s.keyed ? [s.keyed] : []);
 }
 
+/** Every keyed-state file of a subtask: canonical ones and a native snapshot's. */
+export function stateFiles(s: SubtaskState): readonly StateFileHandle[] {
+  return [...keyedFiles(s), ...(s.native?.files.map((f) => f.file) ?? [])];
+}
+
 /** Every state file a checkpoint references (its own and shared ones). */
 export function referencedFiles(m: CheckpointMetadata): string[] {
-  return m.operators.flatMap((o) => o.subtasks.flatMap((s) => keyedFiles(s).map((f) => f.path)));
+  return m.operators.flatMap((o) => o.subtasks.flatMap((s) => stateFiles(s).map((f) => f.path)));
+}
+
+/** Whether a state file lives in the job's `shared/` folder (referenced by several checkpoints). */
+export function isShared(f: StateFileHandle): boolean {
+  return f.path.startsWith('../shared/');
 }
 
 /** Validates the shape of a parsed `_metadata` document, naming what is wrong. */

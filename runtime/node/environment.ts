@@ -1,9 +1,10 @@
 // Starting a job under Node: storage and connectors from the configuration, recovery resolved, progress shown.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { CompiledJob } from '../../compiler/index';
 import { MemoryCheckpointStorage } from '../checkpoint/memory-storage';
-import { type CheckpointMetadata, keyedFiles } from '../checkpoint/metadata';
+import { type CheckpointMetadata, stateFiles } from '../checkpoint/metadata';
 import type { CheckpointStorage } from '../checkpoint/storage';
 import { builtinConnectors } from '../connectors/builtin';
 import { type EngineEnvironment, runJob, setting } from '../engine';
@@ -12,6 +13,8 @@ import { registerNodeConnectors } from './connectors/index';
 import { formatRate } from './format';
 import { FsCheckpointStorage, checkpointFolder, storagePath } from './fs-storage';
 import { parseMemory } from '../../compiler/options';
+import { HeapKeyedStateBackend } from '../state/heap-backend';
+import { RocksDBKeyedStateBackend } from './state/rocksdb-backend';
 
 export interface StartJobOptions {
   readonly recovery?: { readonly kind: 'checkpoint' | 'savepoint'; readonly path: string };
@@ -48,7 +51,7 @@ export async function latestValidCheckpoint(
     try {
       const metadata = await storage.readMetadata(c.location);
       for (const op of metadata.operators)
-        for (const s of op.subtasks) for (const f of keyedFiles(s)) await storage.readState(c.location, f);
+        for (const s of op.subtasks) for (const f of stateFiles(s)) await storage.readState(c.location, f);
       if (problems.length) warn(`falling back to checkpoint ${c.id} of job '${jobName}'`);
       return { metadata, location: c.location };
     } catch (e) {
@@ -81,7 +84,7 @@ async function resolveRecovery(job: CompiledJob, storage: CheckpointStorage, o: 
   const fs = new FsCheckpointStorage('/');
   const metadata = await fs.readMetadata(location);
   for (const op of metadata.operators)
-    for (const s of op.subtasks) for (const f of keyedFiles(s)) await fs.readState(location, f);
+    for (const s of op.subtasks) for (const f of stateFiles(s)) await fs.readState(location, f);
   warn(`job '${job.name}' restores from ${r.kind} ${location}`);
   return { metadata, location, storage: fs };
 }
@@ -92,6 +95,7 @@ export async function startJob(job: CompiledJob, o: StartJobOptions): Promise<Jo
   const env: EngineEnvironment = {
     connectors: registerNodeConnectors(builtinConnectors()),
     storage,
+    stateBackend: stateBackendFactory(job),
     print: (line, stderr) => (stderr ? o.err(line) : o.out(line)),
     log: (m) => o.err(`[weir] ${m}`),
     ...o.engine,
@@ -109,6 +113,31 @@ export async function startJob(job: CompiledJob, o: StartJobOptions): Promise<Jo
   // In the shell the prompt owns the terminal: SHOW JOBS tells the same.
   if (process.stderr.isTTY && !o.interactive && !o.engine) showProgress(runner);
   return runner;
+}
+
+/**
+ * Creates each stateful subtask's backend; rocksdb ones get a fresh folder under
+ * `state.backend.rocksdb.localdir`/<job>. What a crashed run left there is removed first.
+ */
+export function stateBackendFactory(job: CompiledJob): NonNullable<EngineEnvironment['stateBackend']> {
+  const root = resolve(setting(job.config, 'state.backend.rocksdb.localdir')!, safeName(job.name));
+  if (setting(job.config, 'state.backend.type') === 'rocksdb') rmSync(root, { recursive: true, force: true });
+  return (kind, ctx) =>
+    kind === 'rocksdb'
+      ? new RocksDBKeyedStateBackend({
+          range: ctx.range,
+          dir: join(root, `${ctx.uid}-${ctx.subtask}-${randomUUID().slice(0, 8)}`),
+          name: `${ctx.uid}-${ctx.subtask}`,
+          incremental: ctx.incremental,
+          cacheEntries: Number(setting(ctx.config, 'weir.state.rocksdb.cache-entries')),
+          writeBufferSize: parseMemory(setting(ctx.config, 'state.backend.rocksdb.writebuffer.size')!)!,
+        })
+      : new HeapKeyedStateBackend(ctx.range, ctx.incremental);
+}
+
+/** A job name as a folder name. */
+function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
 /** Writes go to the job's storage; reads of a restored location come from where it was found. */

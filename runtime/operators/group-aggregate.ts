@@ -3,8 +3,9 @@ import type { AggCall } from '../../compiler/logical/plan';
 import type { Field } from '../../compiler/types';
 import { type StateKey, keyGroupOf, keySelector } from '../key-groups';
 import { BatchBuilder, type RecordBatch, type Row, RowKind, isAccumulate } from '../messages';
-import type { OperatorContext, Output, StreamOperator } from '../operator';
+import type { OperatorContext, Output, StateCall, StreamOperator } from '../operator';
 import type { KeyedTable } from '../state/backend';
+import { type StateKeyRefs, addRowKeys } from '../state/key-refs';
 import { sweepExpired } from '../state/ttl';
 import { type AccumulatorSpec, accumulatorFor } from './accumulators';
 
@@ -51,6 +52,11 @@ export class GroupAggregateOperator implements StreamOperator {
     this.maxParallelism = ctx.maxParallelism;
     this.ttl = ctx.stateTtl;
     this.ctx = ctx;
+  }
+
+  stateKeys(call: StateCall, into: StateKeyRefs): void {
+    // A TTL sweep only touches keys in memory: nothing to load for processing time.
+    if (call.kind === 'batch') addRowKeys(call.batch.rows, this.select, this.maxParallelism, into);
   }
 
   processBatch(_input: number, batch: RecordBatch, out: Output): void {

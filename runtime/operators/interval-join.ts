@@ -3,8 +3,9 @@ import { compilePredicate } from '../../compiler/codegen/compile-rex';
 import type { OperatorSpec } from '../../compiler/physical/job-graph';
 import { type StateKey, keyGroupOf, keySelector } from '../key-groups';
 import { BatchBuilder, type RecordBatch, type Row, RowKind } from '../messages';
-import type { OperatorContext, Output, RestoredOperatorState, StreamOperator } from '../operator';
+import type { OperatorContext, Output, RestoredOperatorState, StateCall, StreamOperator } from '../operator';
 import type { KeyedTable } from '../state/backend';
+import { type StateKeyRefs, addRowKeys } from '../state/key-refs';
 
 export type IntervalJoinSpec = Extract<OperatorSpec, { kind: 'intervalJoin' }>;
 
@@ -66,7 +67,7 @@ export class IntervalJoinOperator implements StreamOperator {
     this.delay = Math.max(0, -spec.lowerBound, spec.upperBound);
   }
 
-  open(ctx: OperatorContext, restored: RestoredOperatorState | undefined): void {
+  async open(ctx: OperatorContext, restored: RestoredOperatorState | undefined): Promise<void> {
     this.ctx = ctx;
     this.maxParallelism = ctx.maxParallelism;
     this.tables = [ctx.state!.table<SideRows>('left'), ctx.state!.table<SideRows>('right')];
@@ -78,7 +79,15 @@ export class IntervalJoinOperator implements StreamOperator {
     // The cleanup index is not state: rebuild it from the restored rows.
     for (let kg = ctx.keyGroupRange.start; kg <= ctx.keyGroupRange.end; kg++)
       for (const side of [0, 1] as const)
-        for (const [key, v] of this.tables[side].entries(kg)) this.queues[side].push(v[0] as number, key, kg);
+        for await (const [key, v] of this.tables[side].scan(kg))
+          this.queues[side].push(v[0] as number, key, kg);
+  }
+
+  stateKeys(call: StateCall, into: StateKeyRefs): void {
+    if (call.kind === 'batch')
+      addRowKeys(call.batch.rows, this.selectors[call.input]!, this.maxParallelism, into);
+    else if (call.kind === 'watermark' && call.timestamp > this.watermark)
+      for (const q of this.queues) q.dueBefore(call.timestamp, into);
   }
 
   snapshotState(): unknown {
@@ -263,6 +272,17 @@ class ExpiryQueue {
     times[i] = time;
     keys[i] = key;
     groups[i] = group;
+  }
+
+  /** Adds the key of every entry with time < `limit` (visiting only those: the heap is pruned below them). */
+  dueBefore(limit: number, into: StateKeyRefs): void {
+    const stack = this.times.length > 0 ? [0] : [];
+    while (stack.length > 0) {
+      const i = stack.pop()!;
+      if (i >= this.times.length || this.times[i]! >= limit) continue;
+      into.add(this.groups[i]!, this.keys[i]!);
+      stack.push(2 * i + 1, 2 * i + 2);
+    }
   }
 
   pop(): void {

@@ -4,8 +4,9 @@ import type { JoinType } from '../../compiler/logical/plan';
 import type { Rex } from '../../compiler/rex';
 import { type StateKey, keyGroupOf, keySelector } from '../key-groups';
 import { BatchBuilder, type RecordBatch, type Row, RowKind, isAccumulate } from '../messages';
-import type { OperatorContext, Output, StreamOperator } from '../operator';
+import type { OperatorContext, Output, StateCall, StreamOperator } from '../operator';
 import type { KeyedTable } from '../state/backend';
+import { type StateKeyRefs, addRowKeys } from '../state/key-refs';
 import { sweepExpired } from '../state/ttl';
 
 /**
@@ -74,6 +75,11 @@ export class JoinOperator implements StreamOperator {
     let n = 0;
     for (const [o, c] of others[0].values()) if (this.matches(side, row, o)) n += c;
     return n;
+  }
+
+  stateKeys(call: StateCall, into: StateKeyRefs): void {
+    if (call.kind === 'batch')
+      addRowKeys(call.batch.rows, this.selectors[call.input]!, this.maxParallelism, into);
   }
 
   processBatch(input: number, batch: RecordBatch, out: Output): void {

@@ -3,8 +3,9 @@ import type { OperatorSpec } from '../../compiler/physical/job-graph';
 import type { Field } from '../../compiler/types';
 import { type StateKey, keyGroupOf, keySelector } from '../key-groups';
 import { type RecordBatch, type Row, RowKind } from '../messages';
-import type { OperatorContext, Output, StreamOperator } from '../operator';
+import type { OperatorContext, Output, StateCall, StreamOperator } from '../operator';
 import type { KeyedTable } from '../state/backend';
+import { type StateKeyRefs, addRowKeys } from '../state/key-refs';
 import { type AccumulatorSpec, accumulatorFor } from './accumulators';
 
 export type WindowAggregateSpec = Extract<OperatorSpec, { kind: 'windowAggregate' }>;
@@ -39,6 +40,11 @@ class PendingEnds {
 
   remove(end: number, key: StateKey): void {
     this.byEnd.get(end)?.delete(key);
+  }
+
+  /** Adds every key with a pending end ≤ `limit`. */
+  keysUpTo(limit: number, into: StateKeyRefs): void {
+    for (const [end, keys] of this.byEnd) if (end <= limit) for (const [k, kg] of keys) into.add(kg, k);
   }
 
   /** The smallest pending end, if any. */
@@ -125,7 +131,7 @@ export class WindowAggregateOperator implements StreamOperator {
     this.session = spec.window.kind === 'SESSION';
   }
 
-  open(ctx: OperatorContext): void {
+  async open(ctx: OperatorContext): Promise<void> {
     this.ctx = ctx;
     this.table = ctx.state!.table<KeyState>('windows');
     // Window input is append-only: no retraction-aware accumulators.
@@ -139,13 +145,38 @@ export class WindowAggregateOperator implements StreamOperator {
     this.cleanup = new PendingEnds();
     const range = ctx.keyGroupRange;
     for (let kg = range.start; kg <= range.end; kg++) {
-      for (const [key, s] of this.table.entries(kg)) {
-        const done = this.fired.get(kg, key) ?? [];
+      const firedEnds = new Map<StateKey, number[]>();
+      for await (const [key, ends] of this.fired.scan(kg)) firedEnds.set(key, ends);
+      for await (const [key, s] of this.table.scan(kg)) {
+        const done = firedEnds.get(key) ?? [];
         for (const w of s[1]) {
           if (done.includes(w[1])) this.cleanup.add(w[1] + this.lateness, key, kg);
           else this.pending.add(w[1], key, kg);
         }
       }
+    }
+  }
+
+  stateKeys(call: StateCall, into: StateKeyRefs): void {
+    switch (call.kind) {
+      case 'batch':
+        return addRowKeys(call.batch.rows, this.select, this.ctx.maxParallelism, into);
+      case 'watermark':
+        if (call.timestamp <= this.watermark) return;
+        if (this.lateness > 0) this.cleanup.keysUpTo(call.timestamp + 1, into);
+        return this.pending.keysUpTo(
+          this.eventTime
+            ? call.timestamp + 1
+            : call.timestamp >= Number.MAX_SAFE_INTEGER
+              ? Infinity
+              : -Infinity,
+          into,
+        );
+      case 'time':
+        if (!this.eventTime) this.pending.keysUpTo(call.now, into);
+        return;
+      case 'finish':
+        return this.pending.keysUpTo(Infinity, into);
     }
   }
 

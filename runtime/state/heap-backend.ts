@@ -1,6 +1,6 @@
 // The `hashmap` state backend: JS Maps per key group with entry-level copy-on-write for asynchronous snapshots.
 import type { KeyGroupRange, StateKey } from '../key-groups';
-import type { KeyGroupData, KeyedStateBackend, KeyedTable, SnapshotRunner } from './backend';
+import type { CanonicalSnapshot, KeyGroupData, KeyedStateBackend, KeyedTable } from './backend';
 
 /** A deleted entry kept while a snapshot still needs its old value. */
 const TOMBSTONE: unique symbol = Symbol('tombstone');
@@ -132,6 +132,10 @@ class HeapTable<V> implements KeyedTable<V> {
     for (const [k, e] of this.map(keyGroup)) if (e.v !== TOMBSTONE) yield [k, e.v as V];
   }
 
+  async *scan(keyGroup: number): AsyncIterableIterator<[StateKey, V]> {
+    yield* this.entries(keyGroup);
+  }
+
   /**
    * Keys and values of one key group as of snapshot version `version`; with `base`, only those written
    * after it, plus the keys deleted after it (an incremental snapshot).
@@ -230,7 +234,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     return t as HeapTable<V>;
   }
 
-  snapshot(checkpointId: number, full = false): SnapshotRunner {
+  snapshot(checkpointId: number, full = false): CanonicalSnapshot {
     const vs = this.versions;
     const version = vs.current++;
     vs.active.push(version);
@@ -241,6 +245,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     const range = this.keyGroupRange;
     let released = false;
     return {
+      format: 'canonical',
       full: base === undefined,
       *keyGroups() {
         for (let kg = range.start; kg <= range.end; kg++) {

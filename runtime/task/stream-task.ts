@@ -7,13 +7,16 @@ import {
   type Output,
   type RestoredOperatorState,
   type SourceOperator,
+  type StateCall,
   type StreamOperator,
   isSource,
 } from '../operator';
 import type { StateFileHandle } from '../checkpoint/metadata';
 import type { CheckpointStorage } from '../checkpoint/storage';
 import { encodeKeyGroups } from '../state/snapshot-format';
+import type { NativeKeyedState } from '../state/backend';
 import { BarrierAligner, type CheckpointingMode } from './barrier-aligner';
+import { StateLoader } from './state-loader';
 import type { Channel } from './channel';
 import type { RecordWriter } from './record-writer';
 
@@ -45,6 +48,7 @@ export interface TaskAck {
     readonly keyGroupRange: KeyGroupRange;
     readonly keyed?: StateFileHandle;
     readonly keyedChain?: readonly StateFileHandle[];
+    readonly native?: NativeKeyedState;
     readonly operatorState?: unknown;
   }[];
   readonly syncMs: number;
@@ -61,6 +65,8 @@ export interface TaskListener {
   sourceEnded(taskKey: string): void;
   /** The task failed outside the record path (an asynchronous snapshot part). */
   failed(taskKey: string, error: unknown): void;
+  /** State the task waited for is loaded: it has work again. */
+  ready?(taskKey: string): void;
 }
 
 export interface StreamTaskOptions {
@@ -78,6 +84,19 @@ export interface StreamTaskOptions {
 }
 
 export type TaskStatus = 'RUNNING' | 'SOURCE_ENDED' | 'ENDED' | 'CANCELED';
+
+/** The task's watermark: the minimum over live, active inputs; undefined while every live input is idle. */
+function combinedWatermark(
+  watermarks: readonly number[],
+  idle: readonly boolean[],
+  ended: readonly boolean[],
+): number | undefined {
+  let min = Infinity;
+  for (let c = 0; c < watermarks.length; c++) if (!ended[c] && !idle[c]) min = Math.min(min, watermarks[c]!);
+  // Every live input idle: nothing holds event time back, but nothing advances it either.
+  if (min === Infinity && idle.some((x, c) => x && !ended[c])) return undefined;
+  return min === Infinity ? Math.max(...watermarks) : min;
+}
 
 /** Passes a batch to the next operator of the chain, counting records in and out. */
 class ChainOutput implements Output {
@@ -127,6 +146,12 @@ export class StreamTask {
   private readonly pendingChains = new Map<string, StateFileHandle[]>();
   /** Asynchronous snapshot parts in flight. */
   private readonly asyncParts = new Set<Promise<void>>();
+  /** Loads the head's keyed state before its calls when the backend reads asynchronously (rocksdb). */
+  private readonly loader: StateLoader | undefined;
+  /** State being loaded: the task does nothing else until it is. */
+  private loading: Promise<void> | undefined;
+  /** The element whose state was being loaded: handled first once it is. */
+  private deferred: { channel: number; element: StreamElement } | undefined;
 
   constructor(private readonly o: StreamTaskOptions) {
     this.key = o.key;
@@ -146,6 +171,7 @@ export class StreamTask {
     this.endOfData = o.inputs.map(() => false);
     this.idle = o.inputs.map(() => false);
     this.lastData = o.clock.now();
+    this.loader = StateLoader.forChain(o.chain, o.key);
   }
 
   get isSourceTask(): boolean {
@@ -174,18 +200,77 @@ export class StreamTask {
    * wait when every task is idle. Exceptions propagate: the job fails over.
    */
   step(budget: number): boolean {
-    if (this.status === 'ENDED' || this.status === 'CANCELED') return false;
-    if (this.timed.length > 0) this.fireProcessingTime();
-    if (this.source) return this.stepSource();
+    if (this.status === 'ENDED' || this.status === 'CANCELED' || this.loading) return false;
     let worked = 0;
-    while (worked < budget) {
+    if (this.deferred) {
+      // Its state is loaded now; nothing ran in between that could have evicted it.
+      const d = this.deferred;
+      this.deferred = undefined;
+      this.handle(d.channel, d.element);
+      worked++;
+    }
+    if (this.timed.length > 0) this.fireProcessingTime();
+    if (this.source) return this.stepSource() || worked > 0;
+    while (worked < budget && !this.loading && (this.status as TaskStatus) !== 'ENDED') {
       const next = this.pollInput();
       if (!next) break;
+      if (this.loader) {
+        const p = this.loader.load(this.callsFor(next.channel, next.element));
+        if (p) {
+          this.deferred = next;
+          this.waitFor(p);
+          return true;
+        }
+      }
       this.handle(next.channel, next.element);
       worked++;
-      if ((this.status as TaskStatus) === 'ENDED') break;
     }
     return worked > 0;
+  }
+
+  /** The head's calls that handling `e` will make, for the state loader. */
+  private callsFor(c: number, e: StreamElement): StateCall[] {
+    switch (e.kind) {
+      case 'batch':
+        return [{ kind: 'batch', input: this.o.inputs[c]!.input, batch: e.batch }];
+      case 'barrier':
+        return [];
+      case 'watermark':
+      case 'idle':
+      case 'end':
+      case 'endOfData': {
+        const calls: StateCall[] = [];
+        const watermarks = this.watermarks.slice();
+        const idle = this.idle.slice();
+        const ended = this.ended.slice();
+        if (e.kind === 'watermark') watermarks[c] = Math.max(watermarks[c]!, e.timestamp);
+        if (e.kind === 'idle') idle[c] = true;
+        if (e.kind === 'end') ended[c] = true;
+        const w = combinedWatermark(watermarks, idle, ended);
+        if (w !== undefined && w > this.currentWatermark) calls.push({ kind: 'watermark', timestamp: w });
+        const endOfData = this.endOfData.slice();
+        if (e.kind === 'endOfData') endOfData[c] = true;
+        if (
+          !this.dataEnded &&
+          (ended.every(Boolean) || (e.kind === 'endOfData' && endOfData.every((x, i) => x || ended[i])))
+        )
+          calls.push({ kind: 'finish' });
+        return calls;
+      }
+    }
+  }
+
+  private waitFor(p: Promise<void>): void {
+    this.loading = p.then(
+      () => {
+        this.loading = undefined;
+        this.o.listener.ready?.(this.key);
+      },
+      (e: unknown) => {
+        this.loading = undefined;
+        if (this.status !== 'CANCELED') this.o.listener.failed(this.key, e);
+      },
+    );
   }
 
   /** Chain members with processing-time callbacks, and their outputs. */
@@ -195,6 +280,10 @@ export class StreamTask {
   private fireProcessingTime(): void {
     const now = this.o.clock.now();
     if (now - this.lastProcessingTime < 5) return;
+    if (this.loader && this.timed[0] === 0) {
+      const p = this.loader.load([{ kind: 'time', now }]);
+      if (p) return this.waitFor(p);
+    }
     this.lastProcessingTime = now;
     for (const i of this.timed) this.chain[i]!.op.processProcessingTime!(now, this.outputs[i]!);
   }
@@ -307,14 +396,8 @@ export class StreamTask {
   }
 
   private advanceWatermark(): void {
-    let min = Infinity;
-    for (let c = 0; c < this.watermarks.length; c++) {
-      if (!this.ended[c] && !this.idle[c]) min = Math.min(min, this.watermarks[c]!);
-    }
-    // Every live input idle: nothing holds event time back, but nothing advances it either.
-    if (min === Infinity && this.idle.some((x, c) => x && !this.ended[c])) return;
-    if (min === Infinity) min = Math.max(...this.watermarks);
-    if (min > this.currentWatermark) {
+    const min = combinedWatermark(this.watermarks, this.idle, this.ended);
+    if (min !== undefined && min > this.currentWatermark) {
       this.currentWatermark = min;
       const head = this.chain[0]!;
       head.ctx.metrics.watermark = min;
@@ -355,14 +438,15 @@ export class StreamTask {
     const parts = this.chain.map((m, i) => {
       // Incremental: extend the last completed chain, unless it grew long (then start a new full base).
       const base = this.completedChains[i];
-      const full = !base || base.length >= MAX_CHAIN;
+      // A native (rocksdb) snapshot decides itself which files it can share with earlier checkpoints.
+      const full = m.ctx.state?.kind === 'rocksdb' ? false : !base || base.length >= MAX_CHAIN;
       const keyed = m.ctx.state ? m.ctx.state.snapshot(id, full) : undefined;
       return {
         m,
         index: i,
         operatorState: m.op.snapshotState?.(id, this.outputs[i]!),
         keyed,
-        base: keyed && !keyed.full ? (base ?? []) : [],
+        base: keyed && keyed.format === 'canonical' && !keyed.full ? (base ?? []) : [],
       };
     });
     this.o.writer.broadcast({ kind: 'barrier', checkpointId: id, timestamp, isSavepoint: false });
@@ -376,7 +460,14 @@ export class StreamTask {
           const ctx = p.m.ctx;
           let keyed: StateFileHandle | undefined;
           let keyedChain: StateFileHandle[] | undefined;
-          if (p.keyed) {
+          let native: NativeKeyedState | undefined;
+          if (p.keyed?.format === 'native') {
+            native = await p.keyed.write(async (name, data, shared) => {
+              bytes += data.length;
+              return this.o.storage.writeState(this.o.jobName, id, name, data, shared);
+            });
+            p.keyed.release();
+          } else if (p.keyed) {
             const data = await encodeKeyGroups(p.keyed.keyGroups());
             p.keyed.release();
             const incremental = ctx.state!.incremental;
@@ -400,6 +491,7 @@ export class StreamTask {
             keyGroupRange: ctx.keyGroupRange,
             ...(keyed ? { keyed } : {}),
             ...(keyedChain ? { keyedChain } : {}),
+            ...(native ? { native } : {}),
             ...(operatorState !== undefined ? { operatorState } : {}),
           });
         }
@@ -453,7 +545,7 @@ export class StreamTask {
       try {
         await m.op.close?.();
       } finally {
-        m.ctx.state?.dispose();
+        await m.ctx.state?.dispose();
       }
     }
   }
@@ -465,6 +557,8 @@ export class StreamTask {
   /** Whether a checkpoint trigger or input is waiting (the scheduler's test for idleness). */
   hasPendingWork(): boolean {
     if (this.status === 'ENDED' || this.status === 'CANCELED') return false;
+    if (this.loading) return false;
+    if (this.deferred) return true;
     if (this.source)
       return this.triggers.length > 0 || (this.status === 'RUNNING' && this.o.writer.hasCapacity());
     return this.o.inputs.some((x, c) => !this.ended[c] && !this.aligner.isBlocked(c) && x.channel.size > 0);

@@ -1,7 +1,7 @@
 // Heap state backend: copy-on-write snapshot isolation, overlapping snapshots, tombstones, restore and rescale.
 import { describe, expect, it } from 'vitest';
 import type { StateKey } from '../../runtime/key-groups';
-import type { KeyGroupData, SnapshotRunner } from '../../runtime/state/backend';
+import type { CanonicalSnapshot as SnapshotRunner, KeyGroupData } from '../../runtime/state/backend';
 import { HeapKeyedStateBackend } from '../../runtime/state/heap-backend';
 import { decodeKeyGroups, encodeKeyGroups } from '../../runtime/state/snapshot-format';
 

@@ -78,9 +78,9 @@ class Harness implements Output {
   private readonly restored: { watermark: number } | undefined;
 
   /** Opens the operator (after `backend.restore` when restoring). */
-  open(): this {
+  async open(): Promise<this> {
     const w = this.restored?.watermark;
-    this.op.open(this.ctx, w === undefined ? undefined : { checkpointId: 1, own: w, all: [w] });
+    await this.op.open(this.ctx, w === undefined ? undefined : { checkpointId: 1, own: w, all: [w] });
     return this;
   }
 
@@ -128,30 +128,30 @@ class Harness implements Output {
 }
 
 describe('IntervalJoinOperator', () => {
-  it('matches exactly within right.ts + lower ≤ left.ts ≤ right.ts + upper, inclusive or not', () => {
-    const h = new Harness(spec()).open();
+  it('matches exactly within right.ts + lower ≤ left.ts ≤ right.ts + upper, inclusive or not', async () => {
+    const h = await new Harness(spec()).open();
     h.left([1, 10_000, 'L']);
     // left − right: 5001 (too old), 5000, −4000, −4001 (too new); another key never matches.
     h.right([1, 4999, 'a'], [1, 5000, 'b'], [1, 14_000, 'c'], [1, 14_001, 'd'], [2, 10_000, 'e']);
     expect(h.take()).toEqual(['L/b', 'L/c']);
 
-    const x = new Harness(spec({ lowerInclusive: false, upperInclusive: false })).open();
+    const x = await new Harness(spec({ lowerInclusive: false, upperInclusive: false })).open();
     x.right([1, 4999, 'a'], [1, 5000, 'b'], [1, 5001, 'c'], [1, 13_999, 'd'], [1, 14_000, 'e']);
     x.left([1, 10_000, 'L']);
     expect(x.take()).toEqual(['L/c', 'L/d']);
   });
 
-  it('applies the residual condition to the left-then-right row', () => {
+  it('applies the residual condition to the left-then-right row', async () => {
     // $2 < $5: the left id sorts before the right id.
     const cond = call('<', [inputRef(2, T.string()), inputRef(5, T.string())], T.boolean());
-    const h = new Harness(spec({ condition: cond })).open();
+    const h = await new Harness(spec({ condition: cond })).open();
     h.left([1, 10_000, 'b']).right([1, 10_000, 'a'], [1, 10_000, 'c']);
     expect(h.take()).toEqual(['b/c']);
   });
 
-  it('drops a left row when the watermark passes ts − lower, a right row when it passes ts + upper', () => {
+  it('drops a left row when the watermark passes ts − lower, a right row when it passes ts + upper', async () => {
     // lower −4000, upper 5000: left 10000 can meet right rows up to 14000; right 10000 left rows up to 15000.
-    const h = new Harness(spec()).open();
+    const h = await new Harness(spec()).open();
     h.left([1, 9000, 'L0'], [1, 10_000, 'L']).right([1, 10_000, 'R']);
     expect(h.take()).toEqual(['L0/R', 'L/R']);
     h.watermark(13_000);
@@ -175,8 +175,8 @@ describe('IntervalJoinOperator', () => {
     expect(h.ctx.metrics.lateRecords).toBe(0);
   });
 
-  it('counts a row late only when nothing stored or to come can match it', () => {
-    const h = new Harness(spec()).open();
+  it('counts a row late only when nothing stored or to come can match it', async () => {
+    const h = await new Harness(spec()).open();
     h.right([1, 15_000, 'R']); // kept until the watermark passes 20000
     h.watermark(20_000);
     // Stored right rows are at ≥ 20000 − 5000; a left row at l can meet right rows up to l + 4000.
@@ -191,18 +191,18 @@ describe('IntervalJoinOperator', () => {
     expect(h.ctx.metrics.lateRecords).toBe(2);
   });
 
-  it('holds the output watermark back by max(−lower, upper), and passes the end of input through', () => {
-    const h = new Harness(spec()).open();
+  it('holds the output watermark back by max(−lower, upper), and passes the end of input through', async () => {
+    const h = await new Harness(spec()).open();
     h.watermark(10_000).watermark(10_000).watermark(12_000).watermark(MAX_WATERMARK);
     expect(h.watermarks).toEqual([5000, 7000, MAX_WATERMARK]);
-    const n = new Harness(spec({ lowerBound: -6000, upperBound: -2000 })).open();
+    const n = await new Harness(spec({ lowerBound: -6000, upperBound: -2000 })).open();
     n.watermark(10_000);
     expect(n.watermarks).toEqual([4000]);
   });
 
-  it('LEFT, RIGHT and FULL: a row that never joined comes out padded once its interval has passed', () => {
+  it('LEFT, RIGHT and FULL: a row that never joined comes out padded once its interval has passed', async () => {
     for (const joinType of ['LEFT', 'RIGHT', 'FULL'] as const) {
-      const h = new Harness(spec({ joinType })).open();
+      const h = await new Harness(spec({ joinType })).open();
       h.left([1, 10_000, 'L1'], [2, 10_000, 'L2'], [null, 10_000, 'Lnull']);
       h.right([1, 12_000, 'R1'], [3, 12_000, 'R3']);
       const early = h.take();
@@ -238,11 +238,11 @@ describe('IntervalJoinOperator', () => {
       }
     };
     for (const joinType of ['INNER', 'FULL'] as const) {
-      const whole = new Harness(spec({ joinType })).open();
+      const whole = await new Harness(spec({ joinType })).open();
       feed(whole, 0, events.length);
       whole.watermark(MAX_WATERMARK);
 
-      const first = new Harness(spec({ joinType })).open();
+      const first = await new Harness(spec({ joinType })).open();
       feed(first, 0, 200);
       const snap = first.backend.snapshot(1, true);
       const bytes = await encodeKeyGroups(snap.keyGroups());
@@ -251,7 +251,7 @@ describe('IntervalJoinOperator', () => {
       expect(watermark).toBe(199 * 100 - 1000);
       const second = new Harness(spec({ joinType }), { watermark });
       second.backend.restore(decodeKeyGroups(bytes, 'snapshot'));
-      second.open();
+      await second.open();
       expect(second.stored()).toEqual(first.stored());
       // Event time went on from the snapshot's watermark: a row far behind it is late.
       second.left([0, 0, 'late']);

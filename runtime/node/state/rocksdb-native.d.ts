@@ -1,0 +1,43 @@
+// Types for the parts of rocksdb-native (which ships none) that the rocksdb state backend uses.
+declare module 'rocksdb-native' {
+  interface ReadBatch {
+    get(key: Buffer): Promise<Buffer | null>;
+    tryFlush(): void;
+    flush(): Promise<void>;
+    destroy(): void;
+  }
+  interface WriteBatch {
+    tryPut(key: Buffer, value: Buffer): void;
+    tryDelete(key: Buffer): void;
+    tryDeleteRange(start: Buffer, end: Buffer): void;
+    flush(): Promise<void>;
+    destroy(): void;
+  }
+  interface IteratorRange {
+    gt?: Buffer;
+    gte?: Buffer;
+    lt?: Buffer;
+    lte?: Buffer;
+    limit?: number;
+    capacity?: number;
+  }
+  interface RocksDBOptions {
+    writeBufferSize?: number;
+    maxBackgroundJobs?: number;
+    createIfMissing?: boolean;
+  }
+  class RocksDB {
+    constructor(path: string, opts?: RocksDBOptions);
+    ready(): Promise<void>;
+    close(opts?: { force?: boolean }): Promise<void>;
+    read(opts?: { capacity?: number }): ReadBatch;
+    write(opts?: { capacity?: number }): WriteBatch;
+    flush(): Promise<void>;
+    suspend(): Promise<void>;
+    resume(): Promise<void>;
+    iterator(range: IteratorRange): AsyncIterable<{ key: Buffer; value: Buffer }>;
+    getProperty(name: string): Promise<string>;
+    compactRange(start?: Buffer | null, end?: Buffer | null): Promise<void>;
+  }
+  export = RocksDB;
+}
