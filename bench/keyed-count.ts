@@ -1,4 +1,5 @@
 // Keyed count: 10M Nexmark bids, GROUP BY auction COUNT(*), MAX(price) into blackhole, beside a hand-written Map loop.
+import { CONFIG_KEYS } from '../compiler/config';
 import { runScriptJob } from './run-job';
 import { NexmarkGenerator, nexmarkConfigFromOptions } from '../runtime/connectors/nexmark/generator';
 
@@ -6,10 +7,11 @@ const BIDS = Number(process.env.WEIR_BENCH_BIDS ?? 10_000_000);
 /** Events such that BIDS of them are bids (46 of every 50 by default). */
 const EVENTS = Math.ceil((BIDS * 50) / 46);
 
-function script(checkpointMs: number | undefined, incremental = false): string {
+function script(checkpointMs: number | undefined, incremental = false, backend = 'hashmap'): string {
   return `
+SET 'state.backend.type' = '${backend}';
 ${checkpointMs ? `SET 'execution.checkpointing.interval' = '${checkpointMs}ms';` : ''}
-${incremental ? "SET 'execution.checkpointing.incremental' = 'true';" : ''}
+SET 'execution.checkpointing.incremental' = '${incremental}';
 SET 'execution.checkpointing.storage' = 'jobmanager';
 SET 'state.checkpoint-storage.jobmanager.max-size' = '2gb';
 CREATE TABLE nexmark (
@@ -50,8 +52,9 @@ function handWritten(): { ms: number; keys: number } {
 async function weir(
   checkpointMs: number | undefined,
   incremental = false,
+  backend = 'hashmap',
 ): Promise<{ ms: number; checkpoints: number; bytes: number }> {
-  const { ms, runner } = await runScriptJob(script(checkpointMs, incremental), 'keyed-count');
+  const { ms, runner } = await runScriptJob(script(checkpointMs, incremental, backend), 'keyed-count');
   const done = runner.checkpoints().filter((c) => c.status === 'COMPLETED');
   return {
     ms,
@@ -60,12 +63,15 @@ async function weir(
   };
 }
 
+/** The rocksdb backend's default decoded-key cache (`weir.state.rocksdb.cache-entries`). */
+const CACHE = CONFIG_KEYS.find((k) => k.key === 'weir.state.rocksdb.cache-entries')!.default!;
+
 const rate = (ms: number) => Math.round((EVENTS * 1000) / ms);
 const fmt = (n: number) => n.toLocaleString('en-US').padStart(12);
 
 export async function keyedCountBench(): Promise<void> {
   console.log(
-    `${EVENTS.toLocaleString('en-US')} events (${BIDS.toLocaleString('en-US')} bids), heap backend, same process, median of 3`,
+    `${EVENTS.toLocaleString('en-US')} events (${BIDS.toLocaleString('en-US')} bids), same process, median of 3`,
   );
   const median = <T extends { ms: number }>(xs: T[]) => xs.sort((a, b) => a.ms - b.ms)[1]!;
   // Interleaved, so that heap growth and JIT warm-up over the process's life weigh on every configuration alike.
@@ -73,11 +79,15 @@ export async function keyedCountBench(): Promise<void> {
   const nones = [];
   const fulls = [];
   const incrementals = [];
+  const rocks = [];
+  const rocksIncrementals = [];
   for (let i = 0; i < 3; i++) {
     loops.push(handWritten());
     nones.push(await weir(undefined));
     fulls.push(await weir(1000));
     incrementals.push(await weir(1000, true));
+    rocks.push(await weir(undefined, true, 'rocksdb'));
+    rocksIncrementals.push(await weir(1000, true, 'rocksdb'));
   }
   const loop = median(loops);
   const none = median(nones);
@@ -95,4 +105,12 @@ export async function keyedCountBench(): Promise<void> {
     );
   line('weir, checkpoint every 1 s, full       ', every);
   line('weir, checkpoint every 1 s, incremental', incremental);
+  const rock = median(rocks);
+  const rockInc = median(rocksIncrementals);
+  console.log(
+    `weir rocksdb, no checkpoints ${fmt(rate(rock.ms))} events/s  ratio to heap ${(none.ms / rock.ms).toFixed(3)}  (target >= 0.333; ${CACHE} keys cached)`,
+  );
+  console.log(
+    `weir rocksdb, checkpoint every 1 s, incremental ${fmt(rate(rockInc.ms))} events/s  ratio to heap ${(none.ms / rockInc.ms).toFixed(3)}  ${rockInc.checkpoints} checkpoints, ${(rockInc.bytes / 1024 / 1024).toFixed(1)} MiB uploaded`,
+  );
 }

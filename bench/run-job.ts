@@ -1,8 +1,10 @@
 // Runs one SQL script's job in this process to completion for a benchmark: compile, run, time, check it finished.
 import { compileScript } from '../compiler/index';
 import { MemoryCheckpointStorage } from '../runtime/checkpoint/memory-storage';
+import type { CheckpointStorage } from '../runtime/checkpoint/storage';
 import { builtinConnectors } from '../runtime/connectors/builtin';
 import { type JobRunner, runJob } from '../runtime/engine';
+import { stateBackendFactory } from '../runtime/node/environment';
 
 export interface TimedRun {
   readonly ms: number;
@@ -10,7 +12,11 @@ export interface TimedRun {
 }
 
 /** Compiles `sql` (one job), runs it with in-memory checkpoint storage and returns the wall time. */
-export async function runScriptJob(sql: string, scriptName: string): Promise<TimedRun> {
+export async function runScriptJob(
+  sql: string,
+  scriptName: string,
+  storage: CheckpointStorage = new MemoryCheckpointStorage(2 * 1024 ** 3),
+): Promise<TimedRun> {
   const r = compileScript(sql, { scriptName });
   if (r.diagnostics.some((d) => d.severity === 'error'))
     throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
@@ -19,7 +25,8 @@ export async function runScriptJob(sql: string, scriptName: string): Promise<Tim
   const start = performance.now();
   const runner = await runJob(job.job, {
     connectors: builtinConnectors(),
-    storage: new MemoryCheckpointStorage(2 * 1024 ** 3),
+    storage,
+    stateBackend: stateBackendFactory(job.job),
     print: () => {},
     log: (m) => console.error(m),
   });

@@ -1,12 +1,16 @@
 // `npm run bench [-- name ...]`: runs the named benchmarks (all by default) and prints their figures.
 import { parseBench } from './parse';
 import { keyedCountBench } from './keyed-count';
+import { incrementalBench } from './incremental';
+import { largerThanMemoryBench } from './larger-than-memory';
 import { nexmarkBench } from './nexmark';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   parse: parseBench,
   'keyed-count': keyedCountBench,
   nexmark: nexmarkBench,
+  incremental: incrementalBench,
+  'larger-than-memory': largerThanMemoryBench,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
