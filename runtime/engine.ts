@@ -109,6 +109,7 @@ export class JobRunner implements JobHandle {
       clock: this.clock,
       mode: this.mode,
       backend: this.backendKind,
+      queryText: job.statementText,
       interval: interval !== undefined ? parseDuration(interval) : undefined,
       maxConcurrent: Number(setting(c, 'execution.checkpointing.max-concurrent-checkpoints')),
       timeout: parseDuration(setting(c, 'execution.checkpointing.timeout')!)!,
@@ -169,6 +170,27 @@ export class JobRunner implements JobHandle {
     this.wake?.();
     return p;
   }
+
+  triggerSavepoint(dir?: string): Promise<CompletedCheckpoint> {
+    if (this.state !== 'RUNNING')
+      return Promise.reject(new Error(`job '${this.name}' is ${this.state.toLowerCase()}`));
+    const p = this.coordinator.triggerSavepoint(
+      dir ?? setting(this.job.config, 'execution.checkpointing.savepoint-dir')!,
+    );
+    this.wake?.();
+    return p;
+  }
+
+  async stopWithSavepoint(dir?: string): Promise<CompletedCheckpoint> {
+    const savepoint = await this.triggerSavepoint(dir);
+    // Rows after the savepoint's barrier are never committed: the output stays what the savepoint holds.
+    this.stopStatus = 'FINISHED';
+    await this.cancel();
+    return savepoint;
+  }
+
+  /** How a cancel ends the job: CANCELED, or FINISHED after a stop with savepoint. */
+  private stopStatus: 'CANCELED' | 'FINISHED' = 'CANCELED';
 
   async cancel(): Promise<void> {
     if (this.state === 'FINISHED' || this.state === 'FAILED' || this.state === 'CANCELED') return;
@@ -297,7 +319,7 @@ export class JobRunner implements JobHandle {
           inputs: inputChannels.get(`${head.id}/${s}`) ?? [],
           writer: new RecordWriter(outputEdges.get(`${tail.id}/${s}`) ?? []),
           mode: this.mode,
-          storage: this.env.storage,
+          writeState: (id, name, data, shared) => this.coordinator.writeState(id, name, data, shared),
           jobName: this.name,
           listener,
           clock: this.clock,
@@ -314,8 +336,8 @@ export class JobRunner implements JobHandle {
     this.finalDone = false;
     this.coordinator.attach({
       taskKeys: () => this.tasks.map((t) => t.key),
-      triggerSources: (id, ts, final) => {
-        for (const t of this.tasks) if (t.isSourceTask) t.triggerCheckpoint(id, ts, final);
+      triggerSources: (id, ts, final, savepoint) => {
+        for (const t of this.tasks) if (t.isSourceTask) t.triggerCheckpoint(id, ts, final, savepoint);
         this.wake?.();
       },
       notifyComplete: async (id) => {
@@ -404,7 +426,7 @@ export class JobRunner implements JobHandle {
     let round = 0;
     let lastYield = this.clock.now();
     for (;;) {
-      if (this.cancelled) return this.end('CANCELED');
+      if (this.cancelled) return this.end(this.stopStatus);
       if (this.failure !== undefined) {
         const restarted = await this.restartOrFail();
         if (!restarted) return;

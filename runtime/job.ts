@@ -28,6 +28,10 @@ export interface JobHandle {
   status(): JobStatus;
   readonly done: Promise<JobResult>;
   triggerCheckpoint(): Promise<CompletedCheckpoint>;
+  /** Takes a savepoint into a new folder under `dir` (default `execution.checkpointing.savepoint-dir`). */
+  triggerSavepoint(dir?: string): Promise<CompletedCheckpoint>;
+  /** Takes a savepoint, then stops the job (FINISHED): sinks committed exactly what the savepoint holds. */
+  stopWithSavepoint(dir?: string): Promise<CompletedCheckpoint>;
   cancel(): Promise<void>;
   checkpoints(): readonly CheckpointStats[];
   metrics(): JobMetrics;

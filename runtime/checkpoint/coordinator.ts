@@ -8,9 +8,12 @@ import {
   METADATA_FORMAT_VERSION,
   isShared,
   type OperatorStateEntry,
+  referencedFiles,
   type SubtaskState,
 } from './metadata';
-import type { CheckpointStorage } from './storage';
+import type { CheckpointStorage, SavepointTarget } from './storage';
+import { WEIR_VERSION } from '../version';
+import { crc32Hex } from './crc32';
 
 export interface CheckpointStats {
   readonly id: number;
@@ -38,7 +41,7 @@ export interface CheckpointParticipants {
   /** Keys of every task that must acknowledge. */
   taskKeys(): readonly string[];
   /** Asks each source task to inject barrier `id`. */
-  triggerSources(id: number, timestamp: number, final: boolean): void;
+  triggerSources(id: number, timestamp: number, final: boolean, savepoint: boolean): void;
   notifyComplete(id: number): Promise<void>;
   abort(id: number): void;
 }
@@ -50,6 +53,8 @@ export interface CoordinatorOptions {
   readonly clock: Clock;
   readonly mode: CheckpointingMode;
   readonly backend: 'hashmap' | 'rocksdb';
+  /** The job's statement, hashed into `_metadata`. */
+  readonly queryText?: string;
   /** Milliseconds between periodic checkpoints; undefined: only on demand and at the end. */
   readonly interval?: number;
   readonly maxConcurrent: number;
@@ -67,6 +72,8 @@ interface Pending {
   readonly acks: TaskAck[];
   readonly final: boolean;
   readonly done: { resolve: (c: CompletedCheckpoint) => void; reject: (e: Error) => void }[];
+  /** A savepoint: written to its own folder, always full and canonical, never retained or subsumed here. */
+  readonly savepoint?: SavepointTarget;
   cancelTimeout: () => void;
 }
 
@@ -79,10 +86,19 @@ export class CheckpointCoordinator {
   private cancelTimer: (() => void) | undefined;
   private readonly waitingTriggers: {
     final: boolean;
+    savepoint?: SavepointTarget;
     resolve: (c: CompletedCheckpoint) => void;
     reject: (e: Error) => void;
   }[] = [];
   private stopped = false;
+  /** Checkpoints whose `_metadata` is being written: the files they list count as referenced. */
+  private readonly committing = new Set<CheckpointMetadata>();
+  /**
+   * Shared files deleted with subsumed checkpoints, with the next checkpoint id at deletion. A checkpoint
+   * triggered before then may still list one (a task extended a chain before hearing that a newer
+   * checkpoint replaced it): such a checkpoint fails rather than completing with a missing file.
+   */
+  private readonly deletedShared = new Map<string, number>();
 
   constructor(private readonly o: CoordinatorOptions) {}
 
@@ -117,6 +133,37 @@ export class CheckpointCoordinator {
     });
   }
 
+  /**
+   * Triggers a savepoint into a new folder under `dir`; resolves with it once every task wrote its state
+   * and sinks committed what precedes it.
+   */
+  triggerSavepoint(dir: string): Promise<CompletedCheckpoint> {
+    return new Promise((resolve, reject) => {
+      if (!this.participants) {
+        reject(new Error('no running tasks to take a savepoint of'));
+        return;
+      }
+      const target = this.o.storage.savepoint(dir, this.o.jobName, this.nextId);
+      // A savepoint waits for its turn like a checkpoint; it keeps the id its folder is named after.
+      if (this.pending.size >= this.o.maxConcurrent) {
+        this.waitingTriggers.push({ final: false, savepoint: target, resolve, reject });
+        return;
+      }
+      this.start(false, { resolve, reject }, target);
+    });
+  }
+
+  /** Writes a state file of checkpoint or savepoint `id` where it belongs. */
+  writeState(id: number, name: string, data: Uint8Array, shared: boolean) {
+    const sp = this.pending.get(id)?.savepoint;
+    return sp ? sp.writeState(name, data) : this.o.storage.writeState(this.o.jobName, id, name, data, shared);
+  }
+
+  /** Whether `id` is a savepoint in flight. */
+  isSavepoint(id: number): boolean {
+    return this.pending.get(id)?.savepoint !== undefined;
+  }
+
   /** Triggers a checkpoint now (or as soon as fewer than the maximum are in flight); resolves on completion. */
   trigger(final: boolean): Promise<CompletedCheckpoint> {
     return new Promise((resolve, reject) => {
@@ -132,7 +179,7 @@ export class CheckpointCoordinator {
     });
   }
 
-  private start(final: boolean, done: Pending['done'][number]): void {
+  private start(final: boolean, done: Pending['done'][number], savepoint?: SavepointTarget): void {
     const id = this.nextId++;
     const now = this.o.clock.now();
     const stats: CheckpointStats = {
@@ -152,12 +199,13 @@ export class CheckpointCoordinator {
       acks: [],
       final,
       done: [done],
+      ...(savepoint ? { savepoint } : {}),
       cancelTimeout: this.o.clock.schedule(this.o.timeout, () =>
         this.fail(id, `timed out after ${this.o.timeout} ms`),
       ),
     };
     this.pending.set(id, p);
-    this.participants!.triggerSources(id, now, final);
+    this.participants!.triggerSources(id, now, final, savepoint !== undefined);
   }
 
   acknowledge(ack: TaskAck): void {
@@ -187,18 +235,29 @@ export class CheckpointCoordinator {
     p.stats.failure = reason;
     this.participants?.abort(id);
     for (const d of p.done) d.reject(new Error(`checkpoint ${id} failed: ${reason}`));
-    this.o.log(`checkpoint ${id} failed: ${reason}`);
-    void this.o.storage.discard(this.o.jobName, id).catch(() => {});
+    this.o.log(`${p.savepoint ? 'savepoint' : 'checkpoint'} ${id} failed: ${reason}`);
+    if (p.savepoint) void p.savepoint.discard().catch(() => {});
+    else void this.o.storage.discard(this.o.jobName, id).catch(() => {});
     this.startWaiting();
   }
 
   private async complete(p: Pending): Promise<void> {
     p.cancelTimeout();
     const metadata = this.metadataOf(p);
+    const gone = referencedFiles(metadata).find((f) => this.deletedShared.has(f));
+    if (gone !== undefined) {
+      this.fail(p.id, `it lists ${gone}, a shared file deleted with a subsumed checkpoint`);
+      return;
+    }
     let location: string;
+    this.committing.add(metadata);
     try {
-      location = await this.o.storage.commit(this.o.jobName, metadata);
+      location = p.savepoint
+        ? await p.savepoint.commit(metadata)
+        : await this.o.storage.commit(this.o.jobName, metadata);
+      this.committing.delete(metadata);
     } catch (e) {
+      this.committing.delete(metadata);
       const reason = `writing _metadata failed: ${e instanceof Error ? e.message : String(e)}`;
       this.fail(p.id, reason);
       this.o.onFailure(p.id, reason);
@@ -216,9 +275,13 @@ export class CheckpointCoordinator {
       duration: p.stats.duration,
       metadata,
     };
-    this.completed.push(completed);
-    // Older pending checkpoints are subsumed by this one (their barriers are behind).
-    for (const id of [...this.pending.keys()]) if (id < p.id) this.fail(id, `subsumed by checkpoint ${p.id}`);
+    // A savepoint belongs to the user: not retained, not subsuming, not a base to restart from.
+    if (!p.savepoint) {
+      this.completed.push(completed);
+      // Older pending checkpoints are subsumed by this one (their barriers are behind).
+      for (const id of [...this.pending.keys()])
+        if (id < p.id) this.fail(id, `subsumed by checkpoint ${p.id}`);
+    }
     try {
       await this.participants?.notifyComplete(p.id);
     } catch (e) {
@@ -227,7 +290,7 @@ export class CheckpointCoordinator {
         `committing checkpoint ${p.id} failed: ${e instanceof Error ? e.message : String(e)}`,
       );
     }
-    await this.subsume();
+    if (!p.savepoint) await this.subsume();
     for (const d of p.done) d.resolve(completed);
     this.startWaiting();
   }
@@ -235,16 +298,29 @@ export class CheckpointCoordinator {
   private startWaiting(): void {
     while (this.waitingTriggers.length > 0 && this.pending.size < this.o.maxConcurrent && this.participants) {
       const w = this.waitingTriggers.shift()!;
-      this.start(w.final, w);
+      this.start(w.final, w, w.savepoint);
     }
   }
 
-  /** Keeps the newest `numRetained` completed checkpoints; deletes the others' files. */
+  /**
+   * Keeps the newest `numRetained` completed checkpoints; deletes the others' folders and the shared files
+   * that no retained checkpoint (nor one being committed) lists.
+   */
   private async subsume(): Promise<void> {
+    // Deletions that no checkpoint in flight can list any more are forgotten.
+    const oldest = Math.min(...this.pending.keys(), ...[...this.committing].map((m) => m.checkpointId));
+    for (const [f, before] of this.deletedShared) if (before <= oldest) this.deletedShared.delete(f);
     while (this.completed.length > this.o.numRetained) {
       const old = this.completed.shift()!;
+      const kept = new Set(
+        [...this.completed.map((c) => c.metadata), ...this.committing].flatMap(referencedFiles),
+      );
+      const unreferenced = [...new Set(referencedFiles(old.metadata))].filter(
+        (f) => f.startsWith('../shared/') && !kept.has(f),
+      );
+      for (const f of unreferenced) this.deletedShared.set(f, this.nextId);
       await this.o.storage
-        .discard(this.o.jobName, old.id)
+        .discard(this.o.jobName, old.id, unreferenced)
         .catch((e) => this.o.log(`could not delete checkpoint ${old.id}: ${String(e)}`));
     }
   }
@@ -280,14 +356,21 @@ export class CheckpointCoordinator {
       formatVersion: METADATA_FORMAT_VERSION,
       jobName: this.o.jobName,
       checkpointId: p.id,
-      kind: 'checkpoint',
-      snapshotType: p.acks.some((a) =>
-        a.operators.some(
-          (o) => (o.keyedChain?.length ?? 0) > 1 || (o.native?.files.some((f) => isShared(f.file)) ?? false),
-        ),
-      )
-        ? 'incremental'
-        : 'full',
+      kind: p.savepoint ? 'savepoint' : 'checkpoint',
+      weirVersion: WEIR_VERSION,
+      ...(this.o.queryText !== undefined
+        ? { queryHash: crc32Hex(new TextEncoder().encode(this.o.queryText)) }
+        : {}),
+      snapshotType:
+        !p.savepoint &&
+        p.acks.some((a) =>
+          a.operators.some(
+            (o) =>
+              (o.keyedChain?.length ?? 0) > 1 || (o.native?.files.some((f) => isShared(f.file)) ?? false),
+          ),
+        )
+          ? 'incremental'
+          : 'full',
       mode: this.o.mode,
       backend: this.o.backend,
       maxParallelism: this.o.graph.maxParallelism,

@@ -1,7 +1,7 @@
 // In-memory checkpoint storage (Flink's JobManagerCheckpointStorage): size-capped, for tests and the playground.
 import { crc32Hex } from './crc32';
 import { type CheckpointMetadata, type StateFileHandle, checkMetadata } from './metadata';
-import type { CheckpointStorage, StoredCheckpoint } from './storage';
+import type { CheckpointStorage, SavepointTarget, StoredCheckpoint } from './storage';
 
 /** Resolves `.` and `..` segments, so `memory://j/chk-3/../shared/x` and `memory://j/shared/x` are one file. */
 function normalize(path: string): string {
@@ -46,6 +46,29 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
     const path = shared ? `../shared/${name}` : name;
     this.files.set(normalize(`${this.location(job, id)}/${path}`), data.slice());
     return { path, size: data.length, checksum: crc32Hex(data) };
+  }
+
+  savepoint(dir: string, job: string, id: number): SavepointTarget {
+    const location = normalize(
+      `${dir.startsWith('memory://') ? dir : `memory://${dir}`}/savepoint-${job}-${id}-${Math.random().toString(36).slice(2, 8)}`,
+    );
+    return {
+      location,
+      writeState: async (name, data) => {
+        if (this.usedBytes() + data.length > this.maxBytes)
+          throw new Error(`in-memory checkpoint storage is full (${this.maxBytes} bytes)`);
+        this.files.set(`${location}/${name}`, data.slice());
+        return { path: name, size: data.length, checksum: crc32Hex(data) };
+      },
+      commit: async (m) => {
+        this.metadata.set(location, JSON.stringify(m));
+        return location;
+      },
+      discard: async () => {
+        this.metadata.delete(location);
+        for (const k of [...this.files.keys()]) if (k.startsWith(`${location}/`)) this.files.delete(k);
+      },
+    };
   }
 
   async readState(location: string, handle: StateFileHandle): Promise<Uint8Array> {

@@ -52,6 +52,10 @@ export interface CheckpointMetadata {
   readonly operators: readonly OperatorStateEntry[];
   /** Total bytes of the state files. */
   readonly stateSize: number;
+  /** The weir version that wrote it. */
+  readonly weirVersion?: string;
+  /** CRC-32 of the job's statement text: tells whether the query changed since (not whether state fits). */
+  readonly queryHash?: string;
 }
 
 /** The keyed-state files a subtask's state is restored from, in order. */

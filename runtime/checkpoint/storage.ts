@@ -1,6 +1,19 @@
 // Checkpoint storage (Flink's CheckpointStorage): where state files and `_metadata` live; file system or memory.
 import type { CheckpointMetadata, StateFileHandle } from './metadata';
 
+/**
+ * Where one savepoint is written: a folder of its own (`savepoint-<job>-<id>-<random>`), every path in its
+ * `_metadata` relative to it, so the folder can be moved or copied and still restores.
+ */
+export interface SavepointTarget {
+  readonly location: string;
+  writeState(name: string, data: Uint8Array): Promise<StateFileHandle>;
+  /** Writes `_metadata` last and atomically: the savepoint exists once this resolves. */
+  commit(metadata: CheckpointMetadata): Promise<string>;
+  /** Removes a savepoint that failed. */
+  discard(): Promise<void>;
+}
+
 /** A completed checkpoint as storage knows it. */
 export interface StoredCheckpoint {
   readonly id: number;
@@ -35,6 +48,8 @@ export interface CheckpointStorage {
    * checkpoint references any more.
    */
   discard(job: string, id: number, unreferencedShared?: readonly string[]): Promise<void>;
+  /** A new savepoint folder under `dir` (`execution.checkpointing.savepoint-dir` or `SAVEPOINT TO 'dir'`). */
+  savepoint(dir: string, job: string, id: number): SavepointTarget;
   /** Deletes what is left of a job's checkpoints (abandoned folders of failed checkpoints included). */
   discardAll(job: string): Promise<void>;
 }

@@ -157,6 +157,7 @@ function readThrough(write: CheckpointStorage, read: CheckpointStorage): Checkpo
     readMetadata: (...a) => write.readMetadata(...a),
     discard: (...a) => write.discard(...a),
     discardAll: (...a) => write.discardAll(...a),
+    savepoint: (...a) => write.savepoint(...a),
   };
 }
 

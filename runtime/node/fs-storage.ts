@@ -4,7 +4,7 @@ import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promis
 import { join, resolve } from 'node:path';
 import { crc32Hex } from '../checkpoint/crc32';
 import { type CheckpointMetadata, type StateFileHandle, checkMetadata } from '../checkpoint/metadata';
-import type { CheckpointStorage, StoredCheckpoint } from '../checkpoint/storage';
+import type { CheckpointStorage, SavepointTarget, StoredCheckpoint } from '../checkpoint/storage';
 import { faultPoint } from './faults';
 
 /** `file:///a/b`, `file://rel` or a plain path → a path. */
@@ -37,6 +37,24 @@ function syncDir(dir: string): void {
   }
 }
 
+/** Writes one state file durably into `dir`; its handle names it relative to `dir`. */
+async function writeStateFile(dir: string, name: string, data: Uint8Array): Promise<StateFileHandle> {
+  await mkdir(dir, { recursive: true });
+  await writeDurably(join(dir, name), data);
+  faultPoint('state-written');
+  return { path: name, size: data.length, checksum: crc32Hex(data) };
+}
+
+/** Writes `_metadata` into `dir` last and atomically (write, fsync, rename, fsync the folder). */
+async function commitMetadata(dir: string, metadata: CheckpointMetadata): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  syncDir(dir);
+  await writeDurably(join(dir, '_metadata'), `${JSON.stringify(metadata, null, 2)}\n`);
+  syncDir(dir);
+  faultPoint('metadata-written');
+  return dir;
+}
+
 export class FsCheckpointStorage implements CheckpointStorage {
   readonly kind = 'filesystem';
   readonly root: string;
@@ -57,10 +75,22 @@ export class FsCheckpointStorage implements CheckpointStorage {
     shared = false,
   ): Promise<StateFileHandle> {
     const dir = shared ? join(this.root, job, 'shared') : this.checkpointDir(job, id);
-    await mkdir(dir, { recursive: true });
-    await writeDurably(join(dir, name), data);
-    faultPoint('state-written');
-    return { path: shared ? `../shared/${name}` : name, size: data.length, checksum: crc32Hex(data) };
+    const h = await writeStateFile(dir, name, data);
+    return shared ? { ...h, path: `../shared/${name}` } : h;
+  }
+
+  savepoint(dir: string, job: string, id: number): SavepointTarget {
+    const random = Math.random().toString(36).slice(2, 8);
+    const location = join(
+      storagePath(dir),
+      `savepoint-${job.replace(/[^A-Za-z0-9._-]/g, '_')}-${id}-${random}`,
+    );
+    return {
+      location,
+      writeState: (name, data) => writeStateFile(location, name, data),
+      commit: (metadata) => commitMetadata(location, metadata),
+      discard: () => rm(location, { recursive: true, force: true }),
+    };
   }
 
   async readState(location: string, handle: StateFileHandle): Promise<Uint8Array> {
@@ -88,13 +118,7 @@ export class FsCheckpointStorage implements CheckpointStorage {
   }
 
   async commit(job: string, metadata: CheckpointMetadata): Promise<string> {
-    const dir = this.checkpointDir(job, metadata.checkpointId);
-    await mkdir(dir, { recursive: true });
-    syncDir(dir);
-    await writeDurably(join(dir, '_metadata'), `${JSON.stringify(metadata, null, 2)}\n`);
-    syncDir(dir);
-    faultPoint('metadata-written');
-    return dir;
+    return commitMetadata(this.checkpointDir(job, metadata.checkpointId), metadata);
   }
 
   async list(job: string): Promise<StoredCheckpoint[]> {

@@ -97,8 +97,17 @@ export class Session {
         }
         return;
       }
-      case 'savepoint':
-        throw new Error('SAVEPOINT is not available yet: savepoints come with the savepoints issue (#6)');
+      case 'savepoint': {
+        const running = this.running();
+        if (running.length === 0) throw new Error('SAVEPOINT: no job is running');
+        for (const job of running) {
+          const c = await job.triggerSavepoint(s.path);
+          this.out(
+            `Savepoint of job '${job.name}' completed: ${c.location} (${formatBytes(c.size)}, ${formatDuration(c.duration)})`,
+          );
+        }
+        return;
+      }
       case 'show':
         this.show(s.what);
         return;
@@ -108,8 +117,13 @@ export class Session {
           throw new Error(
             `STOP JOB: no job named '${s.job}' (jobs: ${this.jobs.map((j) => j.name).join(', ') || 'none'})`,
           );
-        if (s.withSavepoint)
-          throw new Error('STOP JOB ... WITH SAVEPOINT is not available yet (the savepoints issue, #6)');
+        if (s.withSavepoint) {
+          const c = await job.stopWithSavepoint();
+          this.out(
+            `Job '${job.name}' stopped with savepoint ${c.location} (${formatBytes(c.size)}, ${formatDuration(c.duration)}).`,
+          );
+          return;
+        }
         await job.cancel();
         this.out(`Job '${job.name}' stopped.`);
         return;

@@ -54,8 +54,8 @@ export interface CanonicalSnapshot {
   readonly format: 'canonical';
   /** False for an incremental snapshot: only the changes since the last completed checkpoint. */
   readonly full: boolean;
-  /** Yields key groups one by one, reading the state as of the synchronous part. */
-  keyGroups(): IterableIterator<KeyGroupData>;
+  /** Yields key groups one by one (in order), reading the state as of the synchronous part. */
+  keyGroups(): Iterable<KeyGroupData> | AsyncIterable<KeyGroupData>;
   /** MUST be called when the snapshot is written or abandoned, so that retained old values are released. */
   release(): void;
 }
@@ -89,8 +89,9 @@ export interface KeyedStateBackend {
   /**
    * The synchronous part: marks a version; MUST be cheap (no copying of state). `full` forces a full
    * snapshot; otherwise an incremental backend writes the changes since the last completed checkpoint.
+   * `savepoint`: full, in the canonical format whatever the backend, and never the base of a later one.
    */
-  snapshot(checkpointId: number, full?: boolean): SnapshotRunner;
+  snapshot(checkpointId: number, full?: boolean, savepoint?: boolean): SnapshotRunner;
   /** Checkpoint `checkpointId` completed: it becomes the base of the next incremental snapshot. */
   notifyCheckpointComplete?(checkpointId: number): void;
   /** Loads key groups (only those inside this backend's range are kept). */

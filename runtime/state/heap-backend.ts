@@ -208,6 +208,11 @@ class HeapTable<V> implements KeyedTable<V> {
   }
 }
 
+/** The heap backend's snapshots read memory: their key groups come synchronously. */
+export interface HeapSnapshot extends CanonicalSnapshot {
+  keyGroups(): IterableIterator<KeyGroupData>;
+}
+
 export class HeapKeyedStateBackend implements KeyedStateBackend {
   readonly kind = 'hashmap' as const;
   private readonly tables = new Map<string, HeapTable<unknown>>();
@@ -234,12 +239,12 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     return t as HeapTable<V>;
   }
 
-  snapshot(checkpointId: number, full = false): CanonicalSnapshot {
+  snapshot(checkpointId: number, full = false, savepoint = false): HeapSnapshot {
     const vs = this.versions;
     const version = vs.current++;
     vs.active.push(version);
     vs.maxActive = Math.max(...vs.active);
-    this.pending.set(checkpointId, version);
+    if (!savepoint) this.pending.set(checkpointId, version);
     const base = this.incremental && !full ? this.baseVersion : undefined;
     const tables = [...this.tables.values()];
     const range = this.keyGroupRange;

@@ -13,11 +13,14 @@ const MAGIC = 0x77697231; // "wir1"
  * Encodes key groups, yielding to the event loop every few milliseconds so records keep flowing while a
  * large state is written. Layout: magic, then per key group a length-prefixed msgpack [keyGroup, tables].
  */
-export async function encodeKeyGroups(groups: Iterable<KeyGroupData>, sliceMs = 4): Promise<Uint8Array> {
+export async function encodeKeyGroups(
+  groups: Iterable<KeyGroupData> | AsyncIterable<KeyGroupData>,
+  sliceMs = 4,
+): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let total = 4;
   let sliceStart = Date.now();
-  for (const g of groups) {
+  for await (const g of groups) {
     const body = packr.pack([g.keyGroup, g.tables]);
     const header = new Uint8Array(4);
     new DataView(header.buffer).setUint32(0, body.length);

@@ -12,7 +12,6 @@ import {
   isSource,
 } from '../operator';
 import type { StateFileHandle } from '../checkpoint/metadata';
-import type { CheckpointStorage } from '../checkpoint/storage';
 import { encodeKeyGroups } from '../state/snapshot-format';
 import type { NativeKeyedState } from '../state/backend';
 import { BarrierAligner, type CheckpointingMode } from './barrier-aligner';
@@ -75,7 +74,13 @@ export interface StreamTaskOptions {
   readonly inputs: readonly InputChannel[];
   readonly writer: RecordWriter;
   readonly mode: CheckpointingMode;
-  readonly storage: CheckpointStorage;
+  /** Writes a state file of checkpoint or savepoint `id` (the coordinator knows where it goes). */
+  readonly writeState: (
+    id: number,
+    name: string,
+    data: Uint8Array,
+    shared: boolean,
+  ) => Promise<StateFileHandle>;
   readonly jobName: string;
   readonly listener: TaskListener;
   readonly clock: Clock;
@@ -139,7 +144,9 @@ export class StreamTask {
   private lastData: number;
   private currentWatermark = -Infinity;
   private nextChannel = 0;
-  private readonly triggers: { id: number; final: boolean; timestamp: number }[] = [];
+  private readonly triggers: { id: number; final: boolean; timestamp: number; savepoint: boolean }[] = [];
+  /** Savepoint barriers seen (a savepoint's snapshot is full and canonical, whatever the backend). */
+  private readonly savepoints = new Set<number>();
   /** Per chain member: the state files of the last completed checkpoint (incremental snapshots extend them). */
   private readonly completedChains: (StateFileHandle[] | undefined)[] = [];
   /** `<checkpoint id>/<chain index>` → the chain a checkpoint in flight wrote. */
@@ -191,8 +198,8 @@ export class StreamTask {
   }
 
   /** The coordinator asks this source task to take checkpoint `id` (and, if final, to end afterwards). */
-  triggerCheckpoint(id: number, timestamp: number, final: boolean): void {
-    this.triggers.push({ id, final, timestamp });
+  triggerCheckpoint(id: number, timestamp: number, final: boolean, savepoint = false): void {
+    this.triggers.push({ id, final, timestamp, savepoint });
   }
 
   /**
@@ -291,6 +298,7 @@ export class StreamTask {
   private stepSource(): boolean {
     const t = this.triggers.shift();
     if (t) {
+      if (t.savepoint) this.savepoints.add(t.id);
       this.checkpoint(t.id, t.timestamp, 0);
       if (t.final && this.status === 'SOURCE_ENDED') {
         this.o.writer.broadcast({ kind: 'end' });
@@ -365,6 +373,7 @@ export class StreamTask {
         this.advanceWatermark();
         return;
       case 'barrier': {
+        if (e.isSavepoint) this.savepoints.add(e.checkpointId);
         const d = this.aligner.onBarrier(c, e.checkpointId, this.o.clock.now());
         for (const id of d.aborted ?? [])
           this.o.listener.decline(this.key, id, new Error('subsumed by a newer barrier'), false);
@@ -435,12 +444,13 @@ export class StreamTask {
    */
   private checkpoint(id: number, timestamp: number, alignmentMs: number): void {
     const syncStart = this.o.clock.now();
+    const savepoint = this.savepoints.delete(id);
     const parts = this.chain.map((m, i) => {
       // Incremental: extend the last completed chain, unless it grew long (then start a new full base).
       const base = this.completedChains[i];
       // A native (rocksdb) snapshot decides itself which files it can share with earlier checkpoints.
-      const full = m.ctx.state?.kind === 'rocksdb' ? false : !base || base.length >= MAX_CHAIN;
-      const keyed = m.ctx.state ? m.ctx.state.snapshot(id, full) : undefined;
+      const full = savepoint || (m.ctx.state?.kind === 'rocksdb' ? false : !base || base.length >= MAX_CHAIN);
+      const keyed = m.ctx.state ? m.ctx.state.snapshot(id, full, savepoint) : undefined;
       return {
         m,
         index: i,
@@ -449,7 +459,7 @@ export class StreamTask {
         base: keyed && keyed.format === 'canonical' && !keyed.full ? (base ?? []) : [],
       };
     });
-    this.o.writer.broadcast({ kind: 'barrier', checkpointId: id, timestamp, isSavepoint: false });
+    this.o.writer.broadcast({ kind: 'barrier', checkpointId: id, timestamp, isSavepoint: savepoint });
     const syncMs = this.o.clock.now() - syncStart;
     const asyncStart = this.o.clock.now();
     const run = async () => {
@@ -464,15 +474,14 @@ export class StreamTask {
           if (p.keyed?.format === 'native') {
             native = await p.keyed.write(async (name, data, shared) => {
               bytes += data.length;
-              return this.o.storage.writeState(this.o.jobName, id, name, data, shared);
+              return this.o.writeState(id, name, data, shared);
             });
             p.keyed.release();
           } else if (p.keyed) {
             const data = await encodeKeyGroups(p.keyed.keyGroups());
             p.keyed.release();
-            const incremental = ctx.state!.incremental;
-            keyed = await this.o.storage.writeState(
-              this.o.jobName,
+            const incremental = ctx.state!.incremental && !savepoint;
+            keyed = await this.o.writeState(
               id,
               `${ctx.operator.uid}-${ctx.subtaskIndex}${incremental ? `-${id}` : ''}.state`,
               data,

@@ -1,8 +1,8 @@
 // Heap state backend: copy-on-write snapshot isolation, overlapping snapshots, tombstones, restore and rescale.
 import { describe, expect, it } from 'vitest';
 import type { StateKey } from '../../runtime/key-groups';
-import type { CanonicalSnapshot as SnapshotRunner, KeyGroupData } from '../../runtime/state/backend';
-import { HeapKeyedStateBackend } from '../../runtime/state/heap-backend';
+import type { KeyGroupData } from '../../runtime/state/backend';
+import { type HeapSnapshot as SnapshotRunner, HeapKeyedStateBackend } from '../../runtime/state/heap-backend';
 import { decodeKeyGroups, encodeKeyGroups } from '../../runtime/state/snapshot-format';
 
 const FULL = { start: 0, end: 15 };

@@ -28,7 +28,8 @@ function taskWithTwoInputs(clock: ManualClock) {
     ],
     writer: new RecordWriter([]),
     mode: 'EXACTLY_ONCE',
-    storage: new MemoryCheckpointStorage(),
+    writeState: (id, name, data, shared) =>
+      new MemoryCheckpointStorage().writeState('j', id, name, data, shared),
     jobName: 'j',
     listener: { acknowledge: () => {}, decline: () => {}, sourceEnded: () => {}, failed: () => {} },
     clock,

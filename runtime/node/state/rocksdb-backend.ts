@@ -6,6 +6,7 @@ import RocksDB from 'rocksdb-native';
 import type { StateFileHandle } from '../../checkpoint/metadata';
 import type { KeyGroupRange, StateKey } from '../../key-groups';
 import type {
+  CanonicalSnapshot,
   KeyGroupData,
   KeyedStateBackend,
   KeyedTable,
@@ -290,10 +291,8 @@ export class RocksDBKeyedStateBackend implements KeyedStateBackend {
         const got = await Promise.all(values);
         for (let i = 0; i < got.length; i++) {
           const v = got[i];
-          if (v !== null && v !== undefined) {
-            wanted[i]!.s.v = decodeValue(v);
-            this.live++;
-          }
+          // Loading changes nothing: `live` already counts what RocksDB holds.
+          if (v !== null && v !== undefined) wanted[i]!.s.v = decodeValue(v);
         }
       } finally {
         r.destroy();
@@ -307,7 +306,11 @@ export class RocksDBKeyedStateBackend implements KeyedStateBackend {
     return this.enqueue(async (db) => db.iterator({ gte, lt, capacity: 256 }));
   }
 
-  snapshot(checkpointId: number, full = false): NativeSnapshot {
+  snapshot(checkpointId: number, full?: boolean, savepoint?: false): NativeSnapshot;
+  snapshot(checkpointId: number, full: boolean, savepoint: true): CanonicalSnapshot;
+  snapshot(checkpointId: number, full?: boolean, savepoint?: boolean): NativeSnapshot | CanonicalSnapshot;
+  snapshot(checkpointId: number, full = false, savepoint = false): NativeSnapshot | CanonicalSnapshot {
+    if (savepoint) return this.canonicalSnapshot();
     // The synchronous part: changes so far are encoded now; RocksDB work happens in order on the queue.
     void this.writeDirty();
     const local = join(this.o.dir, `chk-${checkpointId}`);
@@ -346,6 +349,43 @@ export class RocksDBKeyedStateBackend implements KeyedStateBackend {
         return { format: 'rocksdb', keyGroupRange: this.keyGroupRange, files } satisfies NativeKeyedState;
       },
       release: () => rmSync(local, { recursive: true, force: true }),
+    };
+  }
+
+  /**
+   * A savepoint: the canonical format, read through a RocksDB snapshot taken after the changes so far are
+   * written (so records processed meanwhile do not show), key group by key group in key order.
+   */
+  private canonicalSnapshot(): CanonicalSnapshot {
+    void this.writeDirty();
+    const view = this.enqueue(async (db) => db.snapshot());
+    view.catch(() => {});
+    const { start, end } = this.keyGroupRange;
+    return {
+      format: 'canonical',
+      full: true,
+      async *keyGroups(): AsyncIterableIterator<KeyGroupData> {
+        const snap = await view;
+        let current: { keyGroup: number; tables: KeyGroupData['tables'] } | undefined;
+        for await (const { key, value } of snap.iterator({
+          gte: keyGroupBound(start),
+          lt: keyGroupBound(end + 1),
+          capacity: 1024,
+        })) {
+          const k = decodeKey(key);
+          if (current?.keyGroup !== k.keyGroup) {
+            if (current) yield current;
+            current = { keyGroup: k.keyGroup, tables: {} };
+          }
+          const t = (current.tables[k.table] ??= [[], []]);
+          t[0].push(k.key);
+          t[1].push(decodeValue(value));
+        }
+        if (current) yield current;
+      },
+      release: () => {
+        void view.then((s) => s.close()).catch(() => {});
+      },
     };
   }
 

@@ -37,6 +37,8 @@ declare module 'rocksdb-native' {
     resume(): Promise<void>;
     iterator(range: IteratorRange): AsyncIterable<{ key: Buffer; value: Buffer }>;
     getProperty(name: string): Promise<string>;
+    /** A session reading the database as of now. */
+    snapshot(): RocksDB;
     compactRange(start?: Buffer | null, end?: Buffer | null): Promise<void>;
   }
   export = RocksDB;
