@@ -24,7 +24,11 @@ export interface ConnectorContext {
  * restore at `offset()`, it produces exactly the rows it produced after that point before.
  */
 export interface SourceReader {
-  open(ctx: ConnectorContext, restoredOffset: unknown): void | Promise<void>;
+  /**
+   * `restoredOffset`: this subtask's offset; `allOffsets`: every old subtask's (Flink's union state), so
+   * that a source restored at another parallelism can tell what its new split still has to read.
+   */
+  open(ctx: ConnectorContext, restoredOffset: unknown, allOffsets?: readonly unknown[]): void | Promise<void>;
   /** Up to `max` rows; `idle` when nothing is available now, `end` when the split is exhausted. */
   poll(max: number): Row[] | 'idle' | 'end';
   /** The position after the last row returned (JSON-able). */

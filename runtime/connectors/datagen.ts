@@ -1,4 +1,5 @@
 // The `datagen` source: per column a sequence or seeded random values; rows-per-second paced on the clock.
+import { SequenceSplit } from './sequence-split';
 import type { TableDef } from '../../compiler/catalog';
 import type { Field, SqlType } from '../../compiler/types';
 import type { Row } from '../messages';
@@ -76,9 +77,8 @@ export class DatagenReader implements SourceReader {
   private readonly gens: ColumnGen[];
   private readonly total: number;
   private readonly rate: number;
-  private split = 0;
   private splits = 1;
-  private emitted = 0;
+  private seq!: SequenceSplit;
   private startTime = 0;
   private ctx!: ConnectorContext;
 
@@ -94,18 +94,16 @@ export class DatagenReader implements SourceReader {
     this.rate = Number(o['rows-per-second'] ?? 10000);
   }
 
-  open(ctx: ConnectorContext, restored: unknown): void {
+  open(ctx: ConnectorContext, restored: unknown, all: readonly unknown[] = []): void {
     this.ctx = ctx;
-    this.split = ctx.subtaskIndex;
     this.splits = ctx.parallelism;
-    if (restored !== undefined) this.emitted = (restored as { emitted: number }).emitted;
+    this.seq = new SequenceSplit(ctx.subtaskIndex, ctx.parallelism, this.total, 'datagen source');
+    this.seq.restore(restored, all);
     this.startTime = ctx.clock.now();
   }
 
   poll(max: number): Row[] | 'idle' | 'end' {
-    const mine =
-      this.total === Infinity ? Infinity : Math.max(0, Math.ceil((this.total - this.split) / this.splits));
-    let n = Math.min(max, mine - this.emitted);
+    let n = Math.min(max, this.seq.remaining());
     if (n <= 0) return 'end';
     if (this.rate > 0) {
       // Pace on the clock: this split may have produced rate/splits rows per second since it started.
@@ -114,19 +112,15 @@ export class DatagenReader implements SourceReader {
       n = Math.min(n, allowed - this.emittedSinceStart);
       if (n <= 0) return 'idle';
     }
-    const out: Row[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const r = this.split + (this.emitted + i) * this.splits;
-      out[i] = this.gens.map((g) => g(r));
-    }
-    this.emitted += n;
+    const t = this.seq.take(n);
+    const rows = Array.isArray(t) ? t : Array.from({ length: t.count }, (_, i) => t.first + i * t.stride);
     this.emittedSinceStart += n;
-    return out;
+    return rows.map((r) => this.gens.map((g) => g(r)));
   }
 
   private emittedSinceStart = 0;
 
   offset(): unknown {
-    return { emitted: this.emitted };
+    return this.seq.offset();
   }
 }

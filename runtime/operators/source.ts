@@ -15,7 +15,7 @@ export class SourceOperatorImpl implements SourceOperator {
   async open(ctx: OperatorContext, restored: RestoredOperatorState | undefined): Promise<void> {
     this.ctx = ctx;
     this.batchSize = ctx.batchSize;
-    await this.reader.open(this.connector(ctx), restored?.own);
+    await this.reader.open(this.connector(ctx), restored?.own, restored?.all);
   }
 
   processBatch(): void {
