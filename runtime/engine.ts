@@ -10,6 +10,7 @@ import {
   type CompletedCheckpoint,
 } from './checkpoint/coordinator';
 import { type CheckpointMetadata, keyedFiles } from './checkpoint/metadata';
+import { restorePlan } from './checkpoint/restore-plan';
 import type { CheckpointStorage } from './checkpoint/storage';
 import type { ConnectorContext, ConnectorRegistry } from './connectors/connector';
 import type { JobHandle, JobMetrics, JobResult, JobStatus } from './job';
@@ -536,20 +537,8 @@ export class JobRunner implements JobHandle {
 
 /** Refuses a restore that would lose state or mix incompatible layouts. */
 function checkRestorable(m: CheckpointMetadata, job: CompiledJob, ignoreUnclaimed: boolean): void {
-  if (m.maxParallelism !== job.graph.maxParallelism) {
-    throw new Error(
-      `cannot restore: the checkpoint was taken with max parallelism ${m.maxParallelism}, the job has ${job.graph.maxParallelism} ('pipeline.max-parallelism' must not change)`,
-    );
-  }
-  const uids = new Set(job.graph.operators.map((o) => o.uid));
-  const unclaimed = m.operators.filter(
-    (o) => !uids.has(o.uid) && o.subtasks.some((s) => s.keyed || s.operatorState !== undefined),
-  );
-  if (unclaimed.length > 0 && !ignoreUnclaimed) {
-    throw new Error(
-      `cannot restore: state of ${unclaimed.map((o) => `${o.uid} (${o.name})`).join(', ')} belongs to no operator of the job; set 'execution.state-recovery.ignore-unclaimed-state' = 'true' to drop it`,
-    );
-  }
+  const { problems } = restorePlan(m, job, ignoreUnclaimed);
+  if (problems.length > 0) throw new Error(`cannot restore: ${problems.join('; ')}`);
 }
 
 /** Starts a compiled job; resolves once its tasks are open. */

@@ -10,7 +10,8 @@ import { builtinConnectors } from '../connectors/builtin';
 import { type EngineEnvironment, runJob, setting } from '../engine';
 import type { JobHandle } from '../job';
 import { registerNodeConnectors } from './connectors/index';
-import { formatRate } from './format';
+import { formatBytes, formatRate } from './format';
+import { formatRestorePlan, restorePlan } from '../checkpoint/restore-plan';
 import { FsCheckpointStorage, checkpointFolder, storagePath } from './fs-storage';
 import { parseMemory } from '../../compiler/options';
 import { HeapKeyedStateBackend } from '../state/heap-backend';
@@ -87,6 +88,16 @@ async function resolveRecovery(job: CompiledJob, storage: CheckpointStorage, o: 
     for (const s of op.subtasks) for (const f of stateFiles(s)) await fs.readState(location, f);
   warn(`job '${job.name}' restores from ${r.kind} ${location}`);
   return { metadata, location, storage: fs };
+}
+
+/** EXPLAIN RESTORE FROM 'path': what restoring the job from `path` would do, without running anything. */
+export async function explainRestore(job: CompiledJob, path: string): Promise<string> {
+  const base = storagePath(path);
+  const perJob = join(base, job.name);
+  const location = existsSync(join(perJob, '_metadata')) ? perJob : checkpointFolder(path);
+  const metadata = await new FsCheckpointStorage('/').readMetadata(location);
+  const ignore = setting(job.config, 'execution.state-recovery.ignore-unclaimed-state') === 'true';
+  return formatRestorePlan(restorePlan(metadata, job, ignore), location, formatBytes);
 }
 
 export async function startJob(job: CompiledJob, o: StartJobOptions): Promise<JobHandle> {

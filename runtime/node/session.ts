@@ -2,7 +2,7 @@
 import { Compiler, explainJob, typeToString, type CompiledStatement } from '../../compiler/index';
 import { formatDiagnostic } from '../../grammar/diagnostics';
 import type { JobHandle } from '../job';
-import { startJob } from './environment';
+import { explainRestore, startJob } from './environment';
 import { formatBytes, formatDuration, renderTable } from './format';
 
 export interface SessionOptions {
@@ -67,6 +67,10 @@ export class Session {
         info('Execute statement succeeded.');
         return;
       case 'explain':
+        if (s.restoreFrom !== undefined) {
+          this.out(await explainRestore(s.job, s.restoreFrom));
+          return;
+        }
         this.out(explainJob(s.job, s.verbose));
         return;
       case 'job': {
