@@ -1,8 +1,10 @@
 // The crash harness: runs a script in a real `weir` process, SIGKILLs it at random moments, resumes it with
 // --from-checkpoint latest until it finishes, and compares the committed sink output with a failure-free run.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { crc32Hex } from '../../runtime/checkpoint/crc32';
+import { type CheckpointMetadata, stateFiles } from '../../runtime/checkpoint/metadata';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const WEIR_BIN = join(ROOT, 'bin/weir.js');
@@ -92,6 +94,45 @@ export function committedRows(folder: string): Map<string, number> {
   return rows;
 }
 
+/**
+ * Every completed checkpoint (a `_metadata` file) left under `<cwd>/.weir/checkpoints`, whichever run wrote
+ * it, must list only files that exist with their size and checksum: returns what is wrong. Also counts the
+ * files in `shared/` folders that no such checkpoint lists (uploads of checkpoints a kill interrupted).
+ */
+export function checkpointProblems(cwd: string): {
+  problems: string[];
+  checkpoints: number;
+  orphans: number;
+} {
+  const root = join(cwd, '.weir/checkpoints');
+  const problems: string[] = [];
+  let checkpoints = 0;
+  let orphans = 0;
+  for (const job of existsSync(root) ? readdirSync(root) : []) {
+    const listed = new Set<string>();
+    for (const chk of readdirSync(join(root, job)).filter((n) => /^chk-\d+$/.test(n))) {
+      const dir = join(root, job, chk);
+      if (!existsSync(join(dir, '_metadata'))) continue;
+      checkpoints++;
+      const m = JSON.parse(readFileSync(join(dir, '_metadata'), 'utf8')) as CheckpointMetadata;
+      for (const f of m.operators.flatMap((o) => o.subtasks.flatMap((st) => stateFiles(st)))) {
+        const path = join(dir, f.path);
+        listed.add(path);
+        if (!existsSync(path)) problems.push(`${job}/${chk}: ${f.path} is missing`);
+        else if (statSync(path).size !== f.size)
+          problems.push(
+            `${job}/${chk}: ${f.path} has ${statSync(path).size} bytes, _metadata says ${f.size}`,
+          );
+        else if (crc32Hex(readFileSync(path)) !== f.checksum)
+          problems.push(`${job}/${chk}: ${f.path} has another checksum than _metadata says`);
+      }
+    }
+    const shared = join(root, job, 'shared');
+    if (existsSync(shared)) for (const n of readdirSync(shared)) if (!listed.has(join(shared, n))) orphans++;
+  }
+  return { problems, checkpoints, orphans };
+}
+
 export interface RunResult {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
@@ -125,19 +166,44 @@ export function runWeir(
 export interface CrashRunSummary {
   readonly kills: number;
   readonly runs: number;
+  /** Kills by the fault point that caused them (runs with WEIR_FAULT set have no kill timer). */
+  readonly faultKills: Readonly<Record<string, number>>;
   readonly stderrTail: string;
+}
+
+export interface KillOptions {
+  /** At most this many kills. */
+  readonly kills: number;
+  /** Random kills come after a delay in [minMs, maxMs]. */
+  readonly minMs: number;
+  readonly maxMs: number;
+  readonly seed: number;
+  /** Fault points a run may ask weir to SIGKILL itself at (WEIR_FAULT), instead of a timed kill. */
+  readonly faultPoints?: readonly string[];
+  /**
+   * A fault run dies at the n-th time the point is reached, n random in [1, faultHits] (default 3; per
+   * point when a record: points reached once per file written may take a larger n than per-checkpoint ones).
+   */
+  readonly faultHits?: number | Readonly<Record<string, number>>;
+  /**
+   * Fault points that must each cause a kill: the runs after the first use them in turn until each has
+   * killed once (so `kills` must exceed their number). A run that reaches its point fewer than n times
+   * simply finishes: check `faultKills`.
+   */
+  readonly mustHit?: readonly string[];
 }
 
 /**
  * Runs the script to completion under random SIGKILLs: at most `kills` kills, each after a random delay in
- * [minMs, maxMs]; `selfKill` runs ask weir to SIGKILL itself at a fault point (inside checkpoint writing).
+ * [minMs, maxMs]; fault runs ask weir to SIGKILL itself at a fault point (inside checkpoint writing, SST
+ * uploads or sink commits) instead.
  */
-export async function runWithKills(
-  cwd: string,
-  script: string,
-  o: { kills: number; minMs: number; maxMs: number; seed: number; faultPoints?: readonly string[] },
-): Promise<CrashRunSummary> {
+export async function runWithKills(cwd: string, script: string, o: KillOptions): Promise<CrashRunSummary> {
   const rnd = prng(o.seed);
+  const hits = (point: string) =>
+    typeof o.faultHits === 'number' ? o.faultHits : (o.faultHits?.[point] ?? 3);
+  const faultKills: Record<string, number> = {};
+  const missing = [...(o.mustHit ?? [])];
   let kills = 0;
   let runs = 0;
   let tail = '';
@@ -145,24 +211,31 @@ export async function runWithKills(
     runs++;
     if (runs > o.kills * 3 + 20) throw new Error(`no completion after ${runs} runs; last stderr:\n${tail}`);
     const killing = kills < o.kills;
+    const forced = killing && runs > 1 && missing.length > 0 ? missing[0] : undefined;
     const fault =
-      killing && o.faultPoints?.length && rnd() < 0.3
+      forced ??
+      (killing && o.faultPoints?.length && rnd() < 0.3
         ? o.faultPoints[Math.floor(rnd() * o.faultPoints.length)]
-        : undefined;
+        : undefined);
     const delay = killing && !fault ? Math.floor(o.minMs + rnd() * (o.maxMs - o.minMs)) : undefined;
     const args = ['run', script, ...(runs > 1 ? ['--from-checkpoint', 'latest'] : [])];
     const r = await runWeir(
       cwd,
       args,
       delay,
-      fault ? { WEIR_FAULT: `${fault}:${1 + Math.floor(rnd() * 3)}` } : {},
+      fault ? { WEIR_FAULT: `${fault}:${1 + Math.floor(rnd() * hits(fault))}` } : {},
     );
     tail = r.stderr.slice(-2000);
     if (r.signal === 'SIGKILL') {
       kills++;
+      if (fault) {
+        faultKills[fault] = (faultKills[fault] ?? 0) + 1;
+        const i = missing.indexOf(fault);
+        if (i >= 0) missing.splice(i, 1);
+      }
       continue;
     }
-    if (r.code === 0) return { kills, runs, stderrTail: tail };
+    if (r.code === 0) return { kills, runs, faultKills, stderrTail: tail };
     throw new Error(`weir exited with ${r.code} (run ${runs}, seed ${o.seed}):\n${tail}`);
   }
 }
