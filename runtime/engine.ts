@@ -329,8 +329,15 @@ export class JobRunner implements JobHandle {
         tasks.push(task);
       }
     }
-    await Promise.all(pendingRestores);
-    for (const t of tasks) await t.open();
+    try {
+      await Promise.all(pendingRestores);
+      for (const t of tasks) await t.open();
+    } catch (e) {
+      // A restore or open that fails MUST NOT leave open databases and their folders behind.
+      await Promise.allSettled(pendingRestores);
+      await Promise.allSettled(this.backends.map((b) => b.dispose()));
+      throw e;
+    }
     this.tasks = tasks;
     this.sourcesEnded = new Set();
     this.finalCheckpoint = undefined;

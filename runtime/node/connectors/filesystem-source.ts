@@ -112,8 +112,14 @@ export class FilesystemReader implements SourceReader {
     this.parseLine = format === 'json' ? jsonLineParser(fields) : csvLineParser(fields, this.delimiter);
   }
 
-  open(ctx: ConnectorContext, restored: unknown): void {
+  open(ctx: ConnectorContext, restored: unknown, all: readonly unknown[] = []): void {
     this.ctx = ctx;
+    // At another parallelism, every old split's offset tells which files (and how much of them) are read.
+    const rescaled =
+      all.length > 0 &&
+      (all.length !== ctx.parallelism ||
+        all.some((o) => (o as FilesystemOffset | null)?.splits !== ctx.parallelism));
+    if (rescaled) restored = { all };
     let st: fs.Stats;
     try {
       st = fs.statSync(this.root);
