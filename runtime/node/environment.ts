@@ -1,6 +1,6 @@
 // Starting a job under Node: storage and connectors from the configuration, recovery resolved, progress shown.
 import { randomUUID } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CompiledJob } from '../../compiler/index';
 import { MemoryCheckpointStorage } from '../checkpoint/memory-storage';
@@ -19,6 +19,8 @@ import { RocksDBKeyedStateBackend } from './state/rocksdb-backend';
 
 export interface StartJobOptions {
   readonly recovery?: { readonly kind: 'checkpoint' | 'savepoint'; readonly path: string };
+  /** Snapshot folders earlier jobs of the same session restored from: one folder restores one job. */
+  readonly claimed?: Set<string>;
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
   readonly interactive: boolean;
@@ -65,6 +67,58 @@ export async function latestValidCheckpoint(
   return undefined;
 }
 
+/**
+ * The snapshot in `path` that restores `job`: `path` itself, or one of the folders in it (a savepoint
+ * folder holds one per job). A snapshot goes to the job whose operators claim all of its state, so that
+ * adding an INSERT or reordering statements (which renames jobs) still restores each job's own state;
+ * failing that, to the job of its name (whose restore then reports what does not fit).
+ */
+async function pickSnapshot(
+  job: CompiledJob,
+  path: string,
+  fs: FsCheckpointStorage,
+  claimed: Set<string>,
+): Promise<{ location: string; metadata: CheckpointMetadata } | undefined> {
+  const base = checkpointFolder(path);
+  let folders: string[];
+  if (existsSync(join(base, '_metadata'))) folders = [base];
+  else {
+    if (!existsSync(base))
+      throw new Error(`no savepoint or checkpoint at ${base}: the folder does not exist`);
+    folders = readdirSync(base)
+      .map((n) => join(base, n))
+      .filter((d) => existsSync(join(d, '_metadata')));
+    if (folders.length === 0)
+      throw new Error(`no savepoint or checkpoint in ${base}: no folder with a _metadata file`);
+  }
+  const candidates = [];
+  for (const location of folders)
+    if (!claimed.has(location)) candidates.push({ location, metadata: await fs.readMetadata(location) });
+  const ignore = setting(job.config, 'execution.state-recovery.ignore-unclaimed-state') === 'true';
+  const fits = candidates
+    .map((c) => {
+      const plan = restorePlan(c.metadata, job, ignore);
+      return {
+        c,
+        ok: plan.problems.length === 0,
+        restored: plan.rows.filter((x) => x.status === 'restored').length,
+      };
+    })
+    .filter((x) => x.ok && x.restored > 0)
+    .sort(
+      (a, b) =>
+        Number(b.c.metadata.jobName === job.name) - Number(a.c.metadata.jobName === job.name) ||
+        b.restored - a.restored ||
+        b.c.metadata.completionTime - a.c.metadata.completionTime,
+    );
+  const pick =
+    fits[0]?.c ??
+    candidates.find((c) => c.metadata.jobName === job.name) ??
+    (folders.length === 1 ? candidates[0] : undefined);
+  if (pick) claimed.add(pick.location);
+  return pick;
+}
+
 async function resolveRecovery(job: CompiledJob, storage: CheckpointStorage, o: StartJobOptions) {
   const r = o.recovery;
   if (!r) return undefined;
@@ -78,12 +132,13 @@ async function resolveRecovery(job: CompiledJob, storage: CheckpointStorage, o: 
     else warn(`job '${job.name}' resumes from checkpoint ${found.metadata.checkpointId} (${found.location})`);
     return found;
   }
-  // A folder holding one folder per job (several jobs), or the checkpoint folder itself.
-  const base = storagePath(r.path);
-  const perJob = join(base, job.name);
-  const location = existsSync(join(perJob, '_metadata')) ? perJob : checkpointFolder(r.path);
   const fs = new FsCheckpointStorage('/');
-  const metadata = await fs.readMetadata(location);
+  const found = await pickSnapshot(job, r.path, fs, o.claimed ?? new Set());
+  if (!found) {
+    warn(`nothing in ${storagePath(r.path)} belongs to job '${job.name}': it starts without state`);
+    return undefined;
+  }
+  const { location, metadata } = found;
   for (const op of metadata.operators)
     for (const s of op.subtasks) for (const f of stateFiles(s)) await fs.readState(location, f);
   warn(`job '${job.name}' restores from ${r.kind} ${location}`);
@@ -92,12 +147,11 @@ async function resolveRecovery(job: CompiledJob, storage: CheckpointStorage, o: 
 
 /** EXPLAIN RESTORE FROM 'path': what restoring the job from `path` would do, without running anything. */
 export async function explainRestore(job: CompiledJob, path: string): Promise<string> {
-  const base = storagePath(path);
-  const perJob = join(base, job.name);
-  const location = existsSync(join(perJob, '_metadata')) ? perJob : checkpointFolder(path);
-  const metadata = await new FsCheckpointStorage('/').readMetadata(location);
+  const found = await pickSnapshot(job, path, new FsCheckpointStorage('/'), new Set());
+  if (!found)
+    return `== Restore from ${storagePath(path)} ==\nNothing there belongs to job '${job.name}': it would start without state.`;
   const ignore = setting(job.config, 'execution.state-recovery.ignore-unclaimed-state') === 'true';
-  return formatRestorePlan(restorePlan(metadata, job, ignore), location, formatBytes);
+  return formatRestorePlan(restorePlan(found.metadata, job, ignore), found.location, formatBytes);
 }
 
 export async function startJob(job: CompiledJob, o: StartJobOptions): Promise<JobHandle> {

@@ -77,6 +77,7 @@ export class Session {
         const recovery = this.recoveryFor(s.job.name, s.job.config);
         const handle = await startJob(s.job, {
           recovery,
+          claimed: this.claimed,
           out: this.out,
           err: this.err,
           interactive: this.options.interactive,
@@ -134,6 +135,9 @@ export class Session {
       }
     }
   }
+
+  /** Snapshot folders this session's jobs restored from. */
+  private readonly claimed = new Set<string>();
 
   private running(): JobHandle[] {
     return this.jobs.filter((j) => j.status() === 'RUNNING' || j.status() === 'RESTARTING');
