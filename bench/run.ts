@@ -4,6 +4,7 @@ import { keyedCountBench } from './keyed-count';
 import { incrementalBench } from './incremental';
 import { largerThanMemoryBench } from './larger-than-memory';
 import { nexmarkBench } from './nexmark';
+import { savepointBench } from './savepoint';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   parse: parseBench,
@@ -11,6 +12,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   nexmark: nexmarkBench,
   incremental: incrementalBench,
   'larger-than-memory': largerThanMemoryBench,
+  savepoint: savepointBench,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

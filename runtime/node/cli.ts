@@ -1,4 +1,4 @@
-// The `weir` command: run, sql, explain, playground — argument parsing and exit codes.
+// The `weir` command: run, sql, explain, savepoint, playground — argument parsing and exit codes.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { compileScript, explainJob, explainJobJson } from '../../compiler/index';
@@ -15,10 +15,14 @@ commands:
       --parallelism N                 shorthand for -D parallelism.default=N
   sql [FILE.sql]                an interactive shell (statements end with ';'); a file is run first
   explain FILE.sql [--json]     print the logical plan, the optimized plan and the job graph of each job
+  savepoint inspect PATH        what a savepoint (or hashmap checkpoint) holds: operators, key groups, entries,
+                                bytes, source offsets; every file's checksum is verified
+  savepoint diff A B            per operator uid: state in A only, B only or both; entries added, removed, changed
   playground [--port N]         serve the Monaco playground on 127.0.0.1
   help                          this text
 
-Errors print as file:line:col with the offending line; the exit status is 1 for errors in a script, 2 for usage.`;
+Errors print as file:line:col with the offending line; the exit status is 1 for errors in a script (or a
+missing or damaged savepoint), 2 for usage.`;
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -29,6 +33,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return explain(rest);
     case 'sql':
       return (await import('./shell')).shell(rest);
+    case 'savepoint':
+      return (await import('./savepoint-tools')).savepointCommand(rest);
     case 'playground':
       return (await import('./playground-server')).servePlayground(rest);
     case undefined:
