@@ -89,15 +89,19 @@ class RocksTable<V> implements KeyedTable<V> {
     return v === ABSENT ? undefined : (v as V);
   }
 
-  put(keyGroup: number, key: StateKey, value: V): void {
-    // A blind write needs no read: the slot is created if the key was not loaded.
+  /** The slot a write goes to. A blind write needs no read: the slot is created if the key was not loaded. */
+  private slotToWrite(keyGroup: number, key: StateKey): { slot: Slot; created: boolean } {
     const m = this.map(keyGroup);
-    let s = m.get(key);
-    if (s === undefined) {
-      s = { v: ABSENT, dirty: false };
-      m.set(key, s);
-      this.b.resident++;
-    }
+    const s = m.get(key);
+    if (s !== undefined) return { slot: s, created: false };
+    const slot: Slot = { v: ABSENT, dirty: false };
+    m.set(key, slot);
+    this.b.resident++;
+    return { slot, created: true };
+  }
+
+  put(keyGroup: number, key: StateKey, value: V): void {
+    const s = this.slotToWrite(keyGroup, key).slot;
     if (s.v === ABSENT) this.b.live++;
     s.v = value;
     this.b.markDirty(this, keyGroup, key, s);
@@ -112,14 +116,11 @@ class RocksTable<V> implements KeyedTable<V> {
   }
 
   delete(keyGroup: number, key: StateKey): void {
-    const m = this.map(keyGroup);
-    let s = m.get(key);
-    if (s === undefined) {
-      s = { v: ABSENT, dirty: false };
-      m.set(key, s);
-      this.b.resident++;
-    } else if (s.v === ABSENT) return;
-    else this.b.live--;
+    const { slot: s, created } = this.slotToWrite(keyGroup, key);
+    if (!created) {
+      if (s.v === ABSENT) return;
+      this.b.live--;
+    }
     s.v = ABSENT;
     this.b.markDirty(this, keyGroup, key, s);
   }
