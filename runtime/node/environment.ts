@@ -21,6 +21,11 @@ export interface StartJobOptions {
   readonly recovery?: { readonly kind: 'checkpoint' | 'savepoint'; readonly path: string };
   /** Snapshot folders earlier jobs of the same session restored from: one folder restores one job. */
   readonly claimed?: Set<string>;
+  /**
+   * The other jobs of the script: a snapshot that one of them restores is never given to this job for its
+   * name alone (an INSERT added before an existing one takes the existing one's job name).
+   */
+  readonly others?: readonly CompiledJob[];
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
   readonly interactive: boolean;
@@ -71,13 +76,15 @@ export async function latestValidCheckpoint(
  * The snapshot in `path` that restores `job`: `path` itself, or one of the folders in it (a savepoint
  * folder holds one per job). A snapshot goes to the job whose operators claim all of its state, so that
  * adding an INSERT or reordering statements (which renames jobs) still restores each job's own state;
- * failing that, to the job of its name (whose restore then reports what does not fit).
+ * failing that, to the job of its name (whose restore then reports what does not fit), unless one of the
+ * script's `others` jobs restores it.
  */
 async function pickSnapshot(
   job: CompiledJob,
   path: string,
   fs: FsCheckpointStorage,
   claimed: Set<string>,
+  others: readonly CompiledJob[] = [],
 ): Promise<{ location: string; metadata: CheckpointMetadata } | undefined> {
   const base = checkpointFolder(path);
   let folders: string[];
@@ -91,30 +98,29 @@ async function pickSnapshot(
     if (folders.length === 0)
       throw new Error(`no savepoint or checkpoint in ${base}: no folder with a _metadata file`);
   }
-  const candidates = [];
+  const candidates: { location: string; metadata: CheckpointMetadata }[] = [];
   for (const location of folders)
     if (!claimed.has(location)) candidates.push({ location, metadata: await fs.readMetadata(location) });
-  const ignore = setting(job.config, 'execution.state-recovery.ignore-unclaimed-state') === 'true';
+  /** Operators of `j` that would restore from `c`; 0 when the restore would fail. */
+  const restores = (c: (typeof candidates)[number], j: CompiledJob): number => {
+    const ignore = setting(j.config, 'execution.state-recovery.ignore-unclaimed-state') === 'true';
+    const plan = restorePlan(c.metadata, j, ignore);
+    return plan.problems.length === 0 ? plan.rows.filter((x) => x.status === 'restored').length : 0;
+  };
   const fits = candidates
-    .map((c) => {
-      const plan = restorePlan(c.metadata, job, ignore);
-      return {
-        c,
-        ok: plan.problems.length === 0,
-        restored: plan.rows.filter((x) => x.status === 'restored').length,
-      };
-    })
-    .filter((x) => x.ok && x.restored > 0)
+    .map((c) => ({ c, restored: restores(c, job) }))
+    .filter((x) => x.restored > 0)
     .sort(
       (a, b) =>
         Number(b.c.metadata.jobName === job.name) - Number(a.c.metadata.jobName === job.name) ||
         b.restored - a.restored ||
         b.c.metadata.completionTime - a.c.metadata.completionTime,
     );
+  const unfit = candidates.filter((c) => !others.some((o) => restores(c, o) > 0));
   const pick =
     fits[0]?.c ??
-    candidates.find((c) => c.metadata.jobName === job.name) ??
-    (folders.length === 1 ? candidates[0] : undefined);
+    unfit.find((c) => c.metadata.jobName === job.name) ??
+    (folders.length === 1 ? unfit[0] : undefined);
   if (pick) claimed.add(pick.location);
   return pick;
 }
@@ -133,7 +139,7 @@ async function resolveRecovery(job: CompiledJob, storage: CheckpointStorage, o: 
     return found;
   }
   const fs = new FsCheckpointStorage('/');
-  const found = await pickSnapshot(job, r.path, fs, o.claimed ?? new Set());
+  const found = await pickSnapshot(job, r.path, fs, o.claimed ?? new Set(), o.others);
   if (!found) {
     warn(`nothing in ${storagePath(r.path)} belongs to job '${job.name}': it starts without state`);
     return undefined;
@@ -141,7 +147,7 @@ async function resolveRecovery(job: CompiledJob, storage: CheckpointStorage, o: 
   const { location, metadata } = found;
   for (const op of metadata.operators)
     for (const s of op.subtasks) for (const f of stateFiles(s)) await fs.readState(location, f);
-  warn(`job '${job.name}' restores from ${r.kind} ${location}`);
+  warn(`job '${job.name}' restores from ${metadata.kind} ${location}`);
   return { metadata, location, storage: fs };
 }
 

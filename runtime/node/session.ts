@@ -1,5 +1,11 @@
 // The SQL session: compiles statements and carries them out — SET, DDL, jobs, CHECKPOINT, SHOW, STOP JOB.
-import { Compiler, explainJob, typeToString, type CompiledStatement } from '../../compiler/index';
+import {
+  Compiler,
+  explainJob,
+  typeToString,
+  type CompiledJob,
+  type CompiledStatement,
+} from '../../compiler/index';
 import { formatDiagnostic } from '../../grammar/diagnostics';
 import type { JobHandle } from '../job';
 import { explainRestore, startJob } from './environment';
@@ -37,6 +43,7 @@ export class Session {
     const result = this.compiler.compile(text);
     for (const d of result.diagnostics) this.err(formatDiagnostic(file, text, d));
     if (result.diagnostics.some((d) => d.severity === 'error')) return false;
+    this.scriptJobs = result.statements.flatMap((s) => (s.kind === 'job' ? [s.job] : []));
     for (const s of result.statements) {
       try {
         await this.execute(s);
@@ -78,6 +85,7 @@ export class Session {
         const handle = await startJob(s.job, {
           recovery,
           claimed: this.claimed,
+          others: this.scriptJobs.filter((j) => j !== s.job),
           out: this.out,
           err: this.err,
           interactive: this.options.interactive,
@@ -138,6 +146,8 @@ export class Session {
 
   /** Snapshot folders this session's jobs restored from. */
   private readonly claimed = new Set<string>();
+  /** The jobs of the script being run: a snapshot one of them restores is not another's by name. */
+  private scriptJobs: CompiledJob[] = [];
 
   private running(): JobHandle[] {
     return this.jobs.filter((j) => j.status() === 'RUNNING' || j.status() === 'RESTARTING');
