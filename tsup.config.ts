@@ -9,5 +9,5 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   dts: false,
-  external: ['chevrotain', 'msgpackr', 'rocksdb-native'],
+  external: ['chevrotain', 'msgpackr', 'rocksdb-native', 'pg'],
 });

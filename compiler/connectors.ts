@@ -7,10 +7,28 @@ export interface ConnectorSpec {
   readonly source: boolean;
   readonly sink: boolean;
   readonly options: readonly OptionSpec[];
-  /** For sinks: whether the given options accept retractions (-U/+U/-D) or only inserts. */
-  readonly sinkAccepts?: (options: Readonly<Record<string, string>>) => 'append' | 'changelog';
+  /**
+   * For sinks: whether the given options (and the table's PRIMARY KEY columns) accept retractions (-U/+U/-D)
+   * or only inserts.
+   */
+  readonly sinkAccepts?: (
+    options: Readonly<Record<string, string>>,
+    primaryKey: readonly string[],
+  ) => 'append' | 'changelog';
   /** How the sink's output format is described in errors: "format 'json'". */
-  readonly describe?: (options: Readonly<Record<string, string>>) => string;
+  readonly describe?: (options: Readonly<Record<string, string>>, primaryKey: readonly string[]) => string;
+  /** What to change so that an updating query fits (default: the filesystem sink's 'changelog-json'). */
+  readonly updatingHint?: string;
+  /** A problem with the table's definition as a whole (options together with its PRIMARY KEY), if any. */
+  readonly validate?: (
+    options: Readonly<Record<string, string>>,
+    primaryKey: readonly string[],
+  ) => string | undefined;
+}
+
+/** The postgres sink's `sink.semantic`, lower case ('exactly-once' when absent). */
+export function postgresSemantic(options: Readonly<Record<string, string>>): string {
+  return (options['sink.semantic'] ?? 'exactly-once').toLowerCase();
 }
 
 const onError: OptionSpec[] = [
@@ -178,6 +196,54 @@ export const CONNECTORS: ReadonlyMap<string, ConnectorSpec> = new Map(
           },
         ],
         sinkAccepts: () => 'changelog',
+      },
+      {
+        name: 'postgres',
+        description:
+          'rows into a PostgreSQL table with the `pg` client: exactly-once by two-phase commit (PREPARE TRANSACTION per checkpoint), idempotent upserts, or plain at-least-once inserts',
+        source: false,
+        sink: true,
+        options: [
+          {
+            key: 'url',
+            kind: 'string',
+            required: true,
+            description: "the server: 'postgres://user:password@host:port/database'",
+          },
+          {
+            key: 'table-name',
+            kind: 'string',
+            required: true,
+            description:
+              "the table to write ('schema.table' or 'table'); it must exist with the sink's columns",
+          },
+          {
+            key: 'sink.semantic',
+            kind: 'enum',
+            values: ['exactly-once', 'upsert', 'at-least-once'],
+            default: 'exactly-once',
+            description:
+              "'exactly-once': one transaction per checkpoint and subtask, prepared at the barrier and committed when the checkpoint completes (needs max_prepared_transactions > 0); 'upsert': INSERT ... ON CONFLICT DO UPDATE / DELETE by the PRIMARY KEY (needs one), flushed per batch and at barriers; 'at-least-once': plain INSERTs (inserts only), repeated after a failure",
+          },
+          {
+            key: 'sink.buffer-flush.max-rows',
+            kind: 'int',
+            default: '500',
+            description: 'rows buffered before they are sent (in the open transaction for exactly-once)',
+          },
+        ],
+        sinkAccepts: (o, pk) =>
+          postgresSemantic(o) === 'upsert' || (postgresSemantic(o) === 'exactly-once' && pk.length > 0)
+            ? 'changelog'
+            : 'append',
+        describe: (o, pk) =>
+          `'sink.semantic' = '${postgresSemantic(o)}'${pk.length === 0 ? ' without a PRIMARY KEY' : ''}`,
+        updatingHint:
+          "declare a PRIMARY KEY (k) NOT ENFORCED with 'sink.semantic' = 'exactly-once' or 'upsert' (updates then map onto the key)",
+        validate: (o, pk) =>
+          postgresSemantic(o) === 'upsert' && pk.length === 0
+            ? "'sink.semantic' = 'upsert' needs a PRIMARY KEY: add PRIMARY KEY (k) NOT ENFORCED to the table, or use 'sink.semantic' = 'exactly-once' or 'at-least-once'"
+            : undefined,
       },
       {
         name: 'blackhole',

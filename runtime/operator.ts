@@ -84,6 +84,8 @@ export interface StreamOperator {
    * that a backend keeping state on disk (rocksdb) loads them first. Not called on the heap backend.
    */
   stateKeys?(call: StateCall, into: StateKeyRefs): void;
+  /** Sinks: false while the external system is behind; the task then reads no input (backpressure). */
+  hasCapacity?(): boolean;
 }
 
 /** The operator call that `stateKeys` is asked about. */

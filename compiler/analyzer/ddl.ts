@@ -174,6 +174,11 @@ export function analyzeCreateTable(s: CreateTableStatement, problems: Problems):
       );
     }
   }
+  const definitionProblem = connector.validate?.(
+    options,
+    primaryKey.map((i) => columns[i]!.name),
+  );
+  if (definitionProblem) p.report('bad-option', `table '${s.name.name}': ${definitionProblem}`, s.name.span);
   return {
     name: s.name.name,
     columns,

@@ -113,11 +113,12 @@ export function analyzeJob(
         exprs,
         targets.map((t) => t.name),
       );
-  if (plan.changelog === 'updating' && connector.sinkAccepts?.(table.options) === 'append') {
+  const keyNames = table.primaryKey.map((i) => table.columns[i]!.name);
+  if (plan.changelog === 'updating' && connector.sinkAccepts?.(table.options, keyNames) === 'append') {
     const source = describeUpdating(plan);
     throw p.bail(
       'updating-into-append-only',
-      `table '${table.name}' (${table.connector}, ${connector.describe?.(table.options) ?? 'append-only'}) only takes inserts, but this query produces updates${source}: use 'format' = 'changelog-json', or a window aggregation, whose results are final`,
+      `table '${table.name}' (${table.connector}, ${connector.describe?.(table.options, keyNames) ?? 'append-only'}) only takes inserts, but this query produces updates${source}: ${connector.updatingHint ?? "use 'format' = 'changelog-json'"}, or a window aggregation, whose results are final`,
       s.table.span,
     );
   }

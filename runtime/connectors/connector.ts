@@ -47,6 +47,8 @@ export interface SinkWriter {
     restored: { checkpointId: number; all: readonly unknown[]; own: unknown } | undefined,
   ): void | Promise<void>;
   write(batch: RecordBatch): void;
+  /** False while the external system is behind: the task reads no more input until it is true (backpressure). */
+  hasCapacity?(): boolean;
   snapshot?(checkpointId: number): unknown;
   commit?(checkpointId: number): void | Promise<void>;
   finish?(): void | Promise<void>;

@@ -22,6 +22,10 @@ export class SinkOperator implements StreamOperator {
 
   processWatermark(): void {}
 
+  hasCapacity(): boolean {
+    return this.writer.hasCapacity?.() ?? true;
+  }
+
   snapshotState(checkpointId: number): unknown {
     return this.writer.snapshot?.(checkpointId);
   }

@@ -157,6 +157,8 @@ export class StreamTask {
   private readonly loader: StateLoader | undefined;
   /** State being loaded: the task does nothing else until it is. */
   private loading: Promise<void> | undefined;
+  /** Chain members that may ask the task to stop reading input. */
+  private readonly throttling: readonly ChainMember[];
   /** The element whose state was being loaded: handled first once it is. */
   private deferred: { channel: number; element: StreamElement } | undefined;
 
@@ -179,6 +181,7 @@ export class StreamTask {
     this.idle = o.inputs.map(() => false);
     this.lastData = o.clock.now();
     this.loader = StateLoader.forChain(o.chain, o.key);
+    this.throttling = o.chain.filter((m) => m.op.hasCapacity !== undefined);
   }
 
   get isSourceTask(): boolean {
@@ -218,7 +221,7 @@ export class StreamTask {
     }
     if (this.timed.length > 0) this.fireProcessingTime();
     if (this.source) return this.stepSource() || worked > 0;
-    while (worked < budget && !this.loading && (this.status as TaskStatus) !== 'ENDED') {
+    while (worked < budget && !this.loading && (this.status as TaskStatus) !== 'ENDED' && this.hasRoom()) {
       const next = this.pollInput();
       if (!next) break;
       if (this.loader) {
@@ -233,6 +236,12 @@ export class StreamTask {
       worked++;
     }
     return worked > 0;
+  }
+
+  /** Whether every chain member that can hold the task back (a sink behind its database) has room. */
+  private hasRoom(): boolean {
+    for (const m of this.throttling) if (!m.op.hasCapacity!()) return false;
+    return true;
   }
 
   /** The head's calls that handling `e` will make, for the state loader. */
@@ -306,7 +315,7 @@ export class StreamTask {
       }
       return true;
     }
-    if (this.status !== 'RUNNING' || !this.o.writer.hasCapacity()) return false;
+    if (this.status !== 'RUNNING' || !this.o.writer.hasCapacity() || !this.hasRoom()) return false;
     const r = this.source!.poll(this.outputs[0]!);
     if (r === 'idle') {
       const timeout = this.o.idleTimeout ?? 0;
@@ -569,7 +578,11 @@ export class StreamTask {
     if (this.loading) return false;
     if (this.deferred) return true;
     if (this.source)
-      return this.triggers.length > 0 || (this.status === 'RUNNING' && this.o.writer.hasCapacity());
+      return (
+        this.triggers.length > 0 ||
+        (this.status === 'RUNNING' && this.o.writer.hasCapacity() && this.hasRoom())
+      );
+    if (!this.hasRoom()) return false;
     return this.o.inputs.some((x, c) => !this.ended[c] && !this.aligner.isBlocked(c) && x.channel.size > 0);
   }
 

@@ -1,4 +1,4 @@
--- fail: 2:14: table 'orders' needs a connector: add WITH ('connector' = '...'), one of nexmark, datagen, filesystem, print, blackhole
+-- fail: 2:14: table 'orders' needs a connector: add WITH ('connector' = '...'), one of nexmark, datagen, filesystem, print, postgres, blackhole
 CREATE TABLE orders (
   order_id BIGINT,
   amount DOUBLE

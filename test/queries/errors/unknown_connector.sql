@@ -1,4 +1,4 @@
--- fail: 5:23: unknown connector 'kafka'; expected one of nexmark, datagen, filesystem, print, blackhole
+-- fail: 5:23: unknown connector 'kafka'; expected one of nexmark, datagen, filesystem, print, postgres, blackhole
 CREATE TABLE clicks (
   user_id BIGINT,
   url STRING

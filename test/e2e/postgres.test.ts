@@ -1,0 +1,247 @@
+// The postgres sink against a real PostgreSQL server: exact tables with and without SIGKILLs, at-least-once duplicates, clear errors.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PostgresServer, startPostgres } from '../support/postgres';
+import { runWeir, runWithKills, writeInputs } from './crash-harness';
+import { TABLES_DDL, expectedTables, postgresScript, preparedLeft, tableRows } from './postgres-fixtures';
+
+let server: PostgresServer;
+let databases = 0;
+const folders: string[] = [];
+const tempFolder = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  folders.push(dir);
+  return dir;
+};
+
+beforeAll(async () => {
+  // No server means failing tests that say why (startPostgres throws), never an empty pass.
+  server = await startPostgres();
+}, 60_000);
+
+afterAll(async () => {
+  await server?.stop();
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh database with the fixture tables, and a work folder holding the inputs and `job.sql`. */
+async function prepare(script: (url: string) => string, orders = 20_000, customers = 500) {
+  const db = `t${++databases}`;
+  const url = await server.createDatabase(db);
+  await server.query(TABLES_DDL, [], db);
+  const dir = tempFolder('weir-pg-e2e-');
+  writeInputs(dir, orders, customers, 7);
+  writeFileSync(join(dir, 'job.sql'), script(url));
+  return { db, url, dir };
+}
+
+async function expectExact(db: string, dir: string, label: string): Promise<void> {
+  const expected = expectedTables(dir);
+  expect(expected.totals.length).toBeGreaterThan(0);
+  expect(await tableRows(server, db, 'totals'), `totals (exactly-once) ${label}`).toEqual(expected.totals);
+  expect(await tableRows(server, db, 'totals_upsert'), `totals_upsert ${label}`).toEqual(expected.totals);
+  expect(await tableRows(server, db, 'enriched'), `enriched (exactly-once) ${label}`).toEqual(
+    expected.enriched,
+  );
+  expect(await tableRows(server, db, 'enriched_upsert'), `enriched_upsert ${label}`).toEqual(
+    expected.enriched,
+  );
+  expect(await preparedLeft(server, db), `pg_prepared_xacts ${label}`).toEqual([]);
+}
+
+describe('postgres sink', () => {
+  it('GROUP BY and LEFT JOIN into exactly-once and upsert tables end equal to the expected result', async () => {
+    const { db, dir } = await prepare((url) => postgresScript(url, '200ms'));
+    const r = await runWeir(dir, ['run', 'job.sql']);
+    expect(r.code, r.stderr).toBe(0);
+    await expectExact(db, dir, 'after a failure-free run');
+  });
+
+  it('SIGKILLs at random moments, after PREPARE and before COMMIT PREPARED: tables exact, nothing left prepared', async () => {
+    const seed = Number(process.env['WEIR_CRASH_SEED'] ?? 11);
+    const { db, dir } = await prepare((url) => postgresScript(url, '150ms'), 40_000, 1_000);
+    const summary = await runWithKills(dir, 'job.sql', {
+      kills: 5,
+      minMs: 300,
+      maxMs: 1500,
+      seed,
+      faultPoints: ['pg-prepared', 'pg-committing', 'metadata-written'],
+      mustHit: ['pg-prepared', 'pg-committing'],
+      faultHits: 4,
+    });
+    console.log(
+      `postgres crash test: ${summary.kills} SIGKILLs over ${summary.runs} runs (seed ${seed}; at fault points: ${JSON.stringify(summary.faultKills)})`,
+    );
+    expect(summary.faultKills['pg-prepared'] ?? 0).toBeGreaterThan(0);
+    expect(summary.faultKills['pg-committing'] ?? 0).toBeGreaterThan(0);
+    await expectExact(db, dir, `after ${summary.kills} kills in ${summary.runs} runs`);
+  }, 120_000);
+
+  it('at-least-once writes rows again after a failure; exactly-once in the same job does not', async () => {
+    const rows = 15_000;
+    const { db, dir } = await prepare(
+      (url) => `
+SET 'execution.checkpointing.interval' = '1s';
+SET 'restart-strategy.type' = 'none';
+CREATE TABLE events (id BIGINT, amount INT) WITH ('connector' = 'datagen', 'rows-per-second' = '5000',
+  'number-of-rows' = '${rows}', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '${rows}',
+  'fields.amount.min' = '1', 'fields.amount.max' = '100');
+CREATE TABLE raw_alo (id BIGINT, amount INT) WITH ('connector' = 'postgres', 'url' = '${url}',
+  'table-name' = 'raw_alo', 'sink.semantic' = 'at-least-once', 'sink.buffer-flush.max-rows' = '100');
+CREATE TABLE raw_eo (id BIGINT, amount INT) WITH ('connector' = 'postgres', 'url' = '${url}',
+  'table-name' = 'raw_eo', 'sink.buffer-flush.max-rows' = '100');
+INSERT INTO raw_alo SELECT id, amount FROM events;
+INSERT INTO raw_eo SELECT id, amount FROM events;
+`,
+    );
+    await server.query(
+      'CREATE TABLE raw_alo (id bigint, amount int); CREATE TABLE raw_eo (id bigint, amount int)',
+      [],
+      db,
+    );
+    const killed = await runWeir(dir, ['run', 'job.sql'], 2_300);
+    expect(killed.signal, killed.stderr).toBe('SIGKILL');
+    const resumed = await runWeir(dir, ['run', 'job.sql', '--from-checkpoint', 'latest']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const count = async (t: string) =>
+      (
+        await server.query<{ n: string; d: string }>(
+          `SELECT count(*) n, count(DISTINCT id) d FROM ${t}`,
+          [],
+          db,
+        )
+      )[0]!;
+    const alo = await count('raw_alo');
+    const eo = await count('raw_eo');
+    console.log(
+      `at-least-once after one SIGKILL: ${alo.n} rows for ${alo.d} ids (${Number(alo.n) - Number(alo.d)} duplicates); exactly-once: ${eo.n} rows for ${eo.d} ids`,
+    );
+    expect(Number(alo.d)).toBe(rows);
+    expect(Number(alo.n)).toBeGreaterThan(rows);
+    expect({ n: Number(eo.n), d: Number(eo.d) }).toEqual({ n: rows, d: rows });
+    expect(await preparedLeft(server, db)).toEqual([]);
+  }, 60_000);
+
+  it('a database connection killed mid-transaction restarts the job from the last checkpoint, still exact', async () => {
+    const rows = 12_000;
+    const { db, dir } = await prepare(
+      (url) => `
+SET 'execution.checkpointing.interval' = '300ms';
+SET 'restart-strategy.type' = 'fixed-delay';
+SET 'restart-strategy.fixed-delay.delay' = '200ms';
+CREATE TABLE events (id BIGINT, amount INT) WITH ('connector' = 'datagen', 'rows-per-second' = '4000',
+  'number-of-rows' = '${rows}', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '${rows}',
+  'fields.amount.kind' = 'sequence', 'fields.amount.start' = '1', 'fields.amount.end' = '${rows}');
+CREATE TABLE sums (k BIGINT, n BIGINT, total BIGINT, PRIMARY KEY (k) NOT ENFORCED)
+  WITH ('connector' = 'postgres', 'url' = '${url}', 'table-name' = 'sums', 'sink.buffer-flush.max-rows' = '50');
+INSERT INTO sums SELECT id % 97, COUNT(*), SUM(amount) FROM events GROUP BY id % 97;
+`,
+    );
+    await server.query('CREATE TABLE sums (k bigint PRIMARY KEY, n bigint, total bigint)', [], db);
+    const run = runWeir(dir, ['run', 'job.sql']);
+    // Wait until the sink's transaction has rows, then kill its connection (the server rolls the transaction back).
+    let terminated = 0;
+    for (let i = 0; i < 100 && terminated === 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const killedBackends = await server.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE 'weir data%' AND state LIKE 'idle in transaction%' AND pg_terminate_backend(pid)`,
+        [db],
+      );
+      terminated = killedBackends.length;
+    }
+    expect(terminated, 'a weir data connection in a transaction was found and terminated').toBeGreaterThan(0);
+    const r = await run;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/1 restart/);
+    const expected: string[] = [];
+    for (let k = 0; k < 97; k++) {
+      let n = 0;
+      let total = 0;
+      for (let id = 1; id <= rows; id++) {
+        if (id % 97 !== k) continue;
+        n++;
+        total += id;
+      }
+      expected.push(JSON.stringify([k, n, total]));
+    }
+    expect(await tableRows(server, db, 'sums')).toEqual(expected.sort());
+    expect(await preparedLeft(server, db)).toEqual([]);
+  }, 60_000);
+
+  describe('errors', () => {
+    const script = (url: string, table: string, columns: string, extra = '') => `
+SET 'restart-strategy.type' = 'none';
+CREATE TABLE src (id BIGINT, amount INT) WITH ('connector' = 'datagen', 'number-of-rows' = '10');
+CREATE TABLE out (${columns}) WITH ('connector' = 'postgres', 'url' = '${url}', 'table-name' = '${table}'${extra});
+INSERT INTO out SELECT id, amount FROM src;
+`;
+    const runScript = async (text: string) => {
+      const dir = tempFolder('weir-pg-err-');
+      writeFileSync(join(dir, 'job.sql'), text);
+      return runWeir(dir, ['run', 'job.sql']);
+    };
+
+    it('an unreachable server is named with host and port', async () => {
+      // A port nothing listens on: the server's own port after it is known, plus one, is not reliable; take a fresh one.
+      const { createServer } = await import('node:net');
+      const port = await new Promise<number>((resolve) => {
+        const s = createServer().listen(0, '127.0.0.1', () => {
+          const p = (s.address() as { port: number }).port;
+          s.close(() => resolve(p));
+        });
+      });
+      const r = await runScript(
+        script(`postgres://postgres@127.0.0.1:${port}/nowhere`, 'out', 'id BIGINT, amount INT'),
+      );
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain(`cannot connect to PostgreSQL at 127.0.0.1:${port}`);
+    });
+
+    it('a missing table, and columns that do not match the query, are named', async () => {
+      const db = `t${++databases}`;
+      const url = await server.createDatabase(db);
+      await server.query('CREATE TABLE out_cols (id bigint, amt integer)', [], db);
+      const missing = await runScript(script(url, 'no_such_table', 'id BIGINT, amount INT'));
+      expect(missing.code).not.toBe(0);
+      expect(missing.stderr).toContain(`table 'no_such_table' does not exist in database '${db}'`);
+      expect(missing.stderr).toContain('CREATE TABLE no_such_table (id bigint, amount integer)');
+      const cols = await runScript(
+        script(url, 'out_cols', 'id BIGINT, amount INT', ", 'sink.semantic' = 'at-least-once'"),
+      );
+      expect(cols.code).not.toBe(0);
+      expect(cols.stderr).toContain("has no column 'amount'");
+      expect(cols.stderr).toContain('the table has id, amt');
+    });
+
+    it('an upsert table without a matching unique key is an error at open', async () => {
+      const db = `t${++databases}`;
+      const url = await server.createDatabase(db);
+      await server.query('CREATE TABLE out_nokey (id bigint, amount integer)', [], db);
+      const r = await runScript(
+        script(
+          url,
+          'out_nokey',
+          'id BIGINT, amount INT, PRIMARY KEY (id) NOT ENFORCED',
+          ", 'sink.semantic' = 'upsert'",
+        ),
+      );
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain('has no PRIMARY KEY or UNIQUE constraint on (id)');
+    });
+
+    it('max_prepared_transactions = 0 says to set it', async () => {
+      const plain = await startPostgres({ maxPreparedTransactions: 0 });
+      try {
+        await plain.query('CREATE TABLE out (id bigint, amount integer)');
+        const r = await runScript(script(plain.url, 'out', 'id BIGINT, amount INT'));
+        expect(r.code).not.toBe(0);
+        expect(r.stderr).toContain(`max_prepared_transactions is 0 on the server at 127.0.0.1:${plain.port}`);
+        expect(r.stderr).toContain('set max_prepared_transactions');
+      } finally {
+        await plain.stop();
+      }
+    });
+  });
+});
