@@ -100,18 +100,18 @@ export class FsCheckpointStorage implements CheckpointStorage {
       data = await readFile(file);
     } catch (e) {
       throw new Error(
-        `checkpoint file ${file} cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+        `state file ${file} cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
       );
     }
     if (data.length !== handle.size) {
       throw new Error(
-        `checkpoint file ${file} is truncated or corrupt: ${data.length} bytes, _metadata says ${handle.size}`,
+        `state file ${file} is truncated or corrupt: ${data.length} bytes, _metadata says ${handle.size}`,
       );
     }
     const sum = crc32Hex(data);
     if (sum !== handle.checksum) {
       throw new Error(
-        `checkpoint file ${file} is corrupt: checksum ${sum}, _metadata says ${handle.checksum}`,
+        `state file ${file} is corrupt: checksum ${sum}, _metadata says ${handle.checksum}`,
       );
     }
     return data;

@@ -124,8 +124,8 @@ async function readGroups(
     return decodeKeyGroups(data, join(location, handle.path));
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    // The storage's messages say "checkpoint file"; a savepoint's files are savepoint files.
-    problems.push(kind === 'savepoint' ? message.replace(/^checkpoint file /, 'savepoint file ') : message);
+    // The storage's messages say "state file"; name the kind of snapshot it belongs to.
+    problems.push(message.replace(/^state file /, `${kind} file `));
     return undefined;
   }
 }

@@ -845,7 +845,7 @@ describe('moved and damaged savepoints', () => {
     fs.writeFileSync(file, bytes);
     const job = jobOf(evoScript({ rate: 0, out: 'evo-damaged' }, EVO_QUERY), 'evo');
     expect(await restoreError(job, location)).toMatch(
-      new RegExp(`checkpoint file ${file} is corrupt: checksum [0-9a-f]+, _metadata says [0-9a-f]+`),
+      new RegExp(`state file ${file} is corrupt: checksum [0-9a-f]+, _metadata says [0-9a-f]+`),
     );
 
     // The same through the CLI: exit status 1 and the file named.
@@ -857,7 +857,7 @@ describe('moved and damaged savepoints', () => {
       timeout: 30_000,
     });
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`checkpoint file ${file} is corrupt`);
+    expect(r.stderr).toContain(`state file ${file} is corrupt`);
   });
 
   it('a truncated state file fails the restore naming the file', async () => {
@@ -866,7 +866,7 @@ describe('moved and damaged savepoints', () => {
     fs.truncateSync(file, Math.floor(size / 2));
     const job = jobOf(evoScript({ rate: 0, out: 'evo-damaged' }, EVO_QUERY), 'evo');
     expect(await restoreError(job, location)).toContain(
-      `checkpoint file ${file} is truncated or corrupt: ${Math.floor(size / 2)} bytes, _metadata says ${size}`,
+      `state file ${file} is truncated or corrupt: ${Math.floor(size / 2)} bytes, _metadata says ${size}`,
     );
   });
 
