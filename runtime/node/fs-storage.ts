@@ -99,9 +99,7 @@ export class FsCheckpointStorage implements CheckpointStorage {
     try {
       data = await readFile(file);
     } catch (e) {
-      throw new Error(
-        `state file ${file} cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
-      );
+      throw new Error(`state file ${file} cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
     }
     if (data.length !== handle.size) {
       throw new Error(
@@ -110,9 +108,7 @@ export class FsCheckpointStorage implements CheckpointStorage {
     }
     const sum = crc32Hex(data);
     if (sum !== handle.checksum) {
-      throw new Error(
-        `state file ${file} is corrupt: checksum ${sum}, _metadata says ${handle.checksum}`,
-      );
+      throw new Error(`state file ${file} is corrupt: checksum ${sum}, _metadata says ${handle.checksum}`);
     }
     return data;
   }
