@@ -9,6 +9,7 @@ import { HeapKeyedStateBackend } from '../runtime/state/heap-backend';
 import { encodeKeyGroups } from '../runtime/state/snapshot-format';
 import { keyGroupOf } from '../runtime/key-groups';
 import { RocksDBKeyedStateBackend } from '../runtime/node/state/rocksdb-backend';
+import { record } from './results';
 
 const KEYS = Number(process.env.WEIR_BENCH_KEYS ?? 1_000_000);
 const CHANGED = Math.round(KEYS / 100);
@@ -98,5 +99,16 @@ export async function incrementalBench(): Promise<void> {
     console.log(
       `${kind.padEnd(8)} incremental / full = ${((inc.bytes / full.bytes) * 100).toFixed(2)}% of the bytes  (target <= 10%)`,
     );
+    for (const [label, t] of [
+      ['full', full],
+      ['incremental', inc],
+    ] as const)
+      record({
+        workload: `${label} snapshot, ${KEYS} keys${label === 'incremental' ? ', 1% changed' : ''}`,
+        engine: `weir ${kind === 'hashmap' ? 'heap' : kind}`,
+        ckptP50Ms: t.syncMs + t.asyncMs,
+        ckptBytes: t.bytes,
+        note: `${t.files} files; sync ${t.syncMs.toFixed(1)} ms${label === 'incremental' ? `; ${((inc.bytes / full.bytes) * 100).toFixed(2)}% of full (target <= 10%)` : ''}`,
+      });
   }
 }

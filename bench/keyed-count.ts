@@ -1,5 +1,6 @@
 // Keyed count: 10M Nexmark bids, GROUP BY auction COUNT(*), MAX(price) into blackhole, beside a hand-written Map loop.
 import { CONFIG_KEYS } from '../compiler/config';
+import { checkpointFigures, record } from './results';
 import { runScriptJob } from './run-job';
 import { NexmarkGenerator, nexmarkConfigFromOptions } from '../runtime/connectors/nexmark/generator';
 
@@ -7,7 +8,13 @@ const BIDS = Number(process.env.WEIR_BENCH_BIDS ?? 10_000_000);
 /** Events such that BIDS of them are bids (46 of every 50 by default). */
 const EVENTS = Math.ceil((BIDS * 50) / 46);
 
-function script(checkpointMs: number | undefined, incremental = false, backend = 'hashmap'): string {
+/** The keyed-count job over `events` Nexmark events (bids are 46 of every 50). */
+export function keyedCountScript(
+  events: number,
+  checkpointMs: number | undefined,
+  incremental = false,
+  backend = 'hashmap',
+): string {
   return `
 SET 'state.backend.type' = '${backend}';
 ${checkpointMs ? `SET 'execution.checkpointing.interval' = '${checkpointMs}ms';` : ''}
@@ -19,20 +26,24 @@ CREATE TABLE nexmark (
   person ROW<id BIGINT, name VARCHAR, emailAddress VARCHAR, creditCard VARCHAR, city VARCHAR, state VARCHAR, \`dateTime\` TIMESTAMP(3), extra VARCHAR>,
   auction ROW<id BIGINT, itemName VARCHAR, description VARCHAR, initialBid BIGINT, reserve BIGINT, \`dateTime\` TIMESTAMP(3), expires TIMESTAMP(3), seller BIGINT, category BIGINT, extra VARCHAR>,
   bid ROW<auction BIGINT, bidder BIGINT, price BIGINT, channel VARCHAR, url VARCHAR, \`dateTime\` TIMESTAMP(3), extra VARCHAR>
-) WITH ('connector' = 'nexmark', 'events.num' = '${EVENTS}');
+) WITH ('connector' = 'nexmark', 'events.num' = '${events}');
 CREATE TABLE sink (auction BIGINT, bids BIGINT, max_price BIGINT) WITH ('connector' = 'blackhole');
 INSERT INTO sink SELECT bid.auction, COUNT(*), MAX(bid.price) FROM nexmark WHERE event_type = 2 GROUP BY bid.auction;
 `;
 }
 
 /** The hardware limit: the same generated events through one Map, no engine. */
-function handWritten(): { ms: number; keys: number } {
+export function handWrittenKeyedCount(events: number): {
+  ms: number;
+  keys: number;
+  counts: Map<number, number[]>;
+} {
   const gen = new NexmarkGenerator(nexmarkConfigFromOptions({}));
   const counts = new Map<number, number[]>();
   const batch: unknown[][] = new Array(1024);
   const start = performance.now();
-  for (let n = 0; n < EVENTS; n += 1024) {
-    const k = Math.min(1024, EVENTS - n);
+  for (let n = 0; n < events; n += 1024) {
+    const k = Math.min(1024, events - n);
     gen.fill(n, 1, k, batch);
     for (let i = 0; i < k; i++) {
       const e = batch[i]!;
@@ -46,20 +57,31 @@ function handWritten(): { ms: number; keys: number } {
       }
     }
   }
-  return { ms: performance.now() - start, keys: counts.size };
+  return { ms: performance.now() - start, keys: counts.size, counts };
+}
+
+interface Weir {
+  ms: number;
+  checkpoints: number;
+  bytes: number;
+  figures: ReturnType<typeof checkpointFigures>;
 }
 
 async function weir(
   checkpointMs: number | undefined,
   incremental = false,
   backend = 'hashmap',
-): Promise<{ ms: number; checkpoints: number; bytes: number }> {
-  const { ms, runner } = await runScriptJob(script(checkpointMs, incremental, backend), 'keyed-count');
+): Promise<Weir> {
+  const { ms, runner } = await runScriptJob(
+    keyedCountScript(EVENTS, checkpointMs, incremental, backend),
+    'keyed-count',
+  );
   const done = runner.checkpoints().filter((c) => c.status === 'COMPLETED');
   return {
     ms,
     bytes: done.reduce((n, c) => n + c.size, 0),
     checkpoints: done.length,
+    figures: checkpointFigures(runner.checkpoints()),
   };
 }
 
@@ -82,7 +104,7 @@ export async function keyedCountBench(): Promise<void> {
   const rocks = [];
   const rocksIncrementals = [];
   for (let i = 0; i < 3; i++) {
-    loops.push(handWritten());
+    loops.push(handWrittenKeyedCount(EVENTS));
     nones.push(await weir(undefined));
     fulls.push(await weir(1000));
     incrementals.push(await weir(1000, true));
@@ -99,7 +121,7 @@ export async function keyedCountBench(): Promise<void> {
   console.log(
     `weir, no checkpoints       ${fmt(rate(none.ms))} events/s  ratio to loop ${(loop.ms / none.ms).toFixed(3)}  (target >= 0.20)`,
   );
-  const line = (label: string, r: { ms: number; checkpoints: number; bytes: number }) =>
+  const line = (label: string, r: Weir) =>
     console.log(
       `${label} ${fmt(rate(r.ms))} events/s  ${r.checkpoints} checkpoints, ${(r.bytes / 1024 / 1024).toFixed(1)} MiB written, overhead ${(((r.ms - none.ms) / none.ms) * 100).toFixed(1)}%  (target <= 5%)`,
     );
@@ -113,4 +135,17 @@ export async function keyedCountBench(): Promise<void> {
   console.log(
     `weir rocksdb, checkpoint every 1 s, incremental ${fmt(rate(rockInc.ms))} events/s  ratio to heap ${(none.ms / rockInc.ms).toFixed(3)}  ${rockInc.checkpoints} checkpoints, ${(rockInc.bytes / 1024 / 1024).toFixed(1)} MiB uploaded`,
   );
+  const row = (engine: string, r: { ms: number }, figures?: Weir['figures'], note?: string) =>
+    record({ workload: 'keyed count', engine, eventsPerSec: rate(r.ms), runs: 3, ...figures, note });
+  row('hand-written Map loop', loop, undefined, `${loop.keys} keys`);
+  row('weir heap, no ckpt', none, undefined, `${(loop.ms / none.ms).toFixed(3)} of loop (target >= 0.20)`);
+  row('weir heap, ckpt 1s full', every, every.figures);
+  row('weir heap, ckpt 1s incremental', incremental, incremental.figures);
+  row(
+    'weir rocksdb, no ckpt',
+    rock,
+    undefined,
+    `${(none.ms / rock.ms).toFixed(3)} of heap (target >= 0.333)`,
+  );
+  row('weir rocksdb, ckpt 1s incremental', rockInc, rockInc.figures);
 }

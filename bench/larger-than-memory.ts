@@ -1,6 +1,7 @@
 // Larger than memory: a keyed count over 20M distinct keys in a 512 MiB V8 heap, rocksdb vs hashmap, in child processes.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { record } from './results';
 
 const KEYS = Number(process.env.WEIR_BENCH_LTM_KEYS ?? 20_000_000);
 const HEAP_MB = 512;
@@ -63,5 +64,13 @@ export async function largerThanMemoryBench(): Promise<void> {
         `${backend.padEnd(8)} completed in ${s} s (${Math.round(KEYS / (r.ms / 1000)).toLocaleString('en-US')} keys/s), peak RSS ${mib(r.peakRss)}`,
       );
     else console.log(`${backend.padEnd(8)} FAILED after ${s} s: ${r.detail}; peak RSS ${mib(r.peakRss)}`);
+    record({
+      workload: `keyed count, ${KEYS} keys, ${HEAP_MB} MiB heap`,
+      engine: `weir ${backend === 'hashmap' ? 'heap' : backend}, ckpt 20s`,
+      eventsPerSec: r.ok ? KEYS / (r.ms / 1000) : undefined,
+      runs: 1,
+      peakRss: r.peakRss,
+      note: r.ok ? 'completed' : `FAILED: ${r.detail}`,
+    });
   }
 }

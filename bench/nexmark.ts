@@ -1,6 +1,7 @@
 // Nexmark q5, q7, q8, q11: the query files as they are (blackhole sinks), heap backend, a checkpoint every second.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkpointFigures, record } from './results';
 import { runScriptJob } from './run-job';
 
 const EVENTS = Number(process.env.WEIR_BENCH_EVENTS ?? 2_000_000);
@@ -24,6 +25,7 @@ interface Run {
   readonly checkpoints: number;
   readonly late: number;
   readonly rowsOut: number;
+  readonly figures: ReturnType<typeof checkpointFigures>;
 }
 
 async function run(query: string): Promise<Run> {
@@ -34,6 +36,7 @@ async function run(query: string): Promise<Run> {
     checkpoints: runner.checkpoints().filter((c) => c.status === 'COMPLETED').length,
     late: m.lateRecords,
     rowsOut: m.recordsOut,
+    figures: checkpointFigures(runner.checkpoints()),
   };
 }
 
@@ -50,5 +53,13 @@ export async function nexmarkBench(): Promise<void> {
     console.log(
       `${q.padEnd(4)} ${fmt(Math.round((EVENTS * 1000) / m.ms))} events/s  ${(m.ms / 1000).toFixed(2).padStart(6)} s  ${fmt(m.checkpoints, 3)} checkpoints  ${fmt(m.late, 1)} late records  ${fmt(m.rowsOut, 1)} rows out`,
     );
+    record({
+      workload: q,
+      engine: 'weir heap, ckpt 1s',
+      eventsPerSec: (EVENTS * 1000) / m.ms,
+      runs: 3,
+      ...m.figures,
+      note: `${m.late} late, ${m.rowsOut} rows out`,
+    });
   }
 }

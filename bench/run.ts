@@ -1,15 +1,18 @@
-// `npm run bench [-- name ...]`: runs the named benchmarks (all by default) and prints their figures.
+// `npm run bench [-- name ...]`: runs the named benchmarks (all by default), prints their figures, writes bench/results/.
 import { parseBench } from './parse';
 import { keyedCountBench } from './keyed-count';
 import { incrementalBench } from './incremental';
 import { largerThanMemoryBench } from './larger-than-memory';
 import { nexmarkBench } from './nexmark';
+import { nexmarkSuiteBench } from './nexmark-suite';
+import { markdownTable, recorded, startBench, writeResults } from './results';
 import { savepointBench } from './savepoint';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   parse: parseBench,
   'keyed-count': keyedCountBench,
   nexmark: nexmarkBench,
+  'nexmark-suite': nexmarkSuiteBench,
   incremental: incrementalBench,
   'larger-than-memory': largerThanMemoryBench,
   savepoint: savepointBench,
@@ -24,5 +27,8 @@ for (const n of chosen) {
     process.exit(2);
   }
   console.log(`\n## ${n}`);
+  startBench(n);
   await b();
 }
+const file = writeResults(chosen);
+console.log(`\n## results\n\n${markdownTable(recorded())}\n\nwritten to ${file} (and .json, .svg)`);

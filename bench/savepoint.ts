@@ -12,6 +12,7 @@ import { HeapKeyedStateBackend } from '../runtime/state/heap-backend';
 import { StateKeyRefs } from '../runtime/state/key-refs';
 import { decodeKeyGroups, encodeKeyGroups } from '../runtime/state/snapshot-format';
 import { WEIR_VERSION } from '../runtime/version';
+import { record } from './results';
 
 const KEYS = Number(process.env.WEIR_BENCH_SAVEPOINT_KEYS ?? 1_000_000);
 const MAX_PARALLELISM = 128;
@@ -218,6 +219,14 @@ export async function savepointBench(): Promise<void> {
   );
   // renderTable's last line counts rows, as for a query result: not wanted here.
   console.log(table.split('\n').slice(0, -1).join('\n'));
+  for (const r of rows)
+    record({
+      workload: `savepoint, ${KEYS} keys`,
+      engine: `weir ${r.from === 'hashmap' ? 'heap' : r.from}`,
+      ckptP50Ms: r.written.syncMs + r.written.encodeMs + r.written.writeMs,
+      ckptBytes: r.written.bytes,
+      note: `restore: heap ${ms(total(r.restored.hashmap))}, rocksdb ${ms(total(r.restored.rocksdb))} (target <= 1 s)`,
+    });
   console.log('\nwhere the time goes:');
   for (const r of rows) {
     const w = r.written;
