@@ -48,6 +48,8 @@ export interface EngineEnvironment {
   readonly schedule?: (tasks: readonly StreamTask[], round: number) => readonly StreamTask[];
   /** Tests: called before each task step; throwing there fails the task (failure injection). */
   readonly beforeStep?: (task: StreamTask, attempt: number) => void;
+  /** Observers (the playground's barrier progress): a task acknowledged checkpoint `checkpointId`. */
+  readonly onAcknowledge?: (taskKey: string, checkpointId: number) => void;
 }
 
 export interface StartOptions {
@@ -402,7 +404,10 @@ export class JobRunner implements JobHandle {
 
   private listener(): TaskListener {
     return {
-      acknowledge: (ack) => this.coordinator.acknowledge(ack),
+      acknowledge: (ack) => {
+        this.env.onAcknowledge?.(ack.taskKey, ack.checkpointId);
+        this.coordinator.acknowledge(ack);
+      },
       decline: (key, id, error, fatal) => this.coordinator.decline(key, id, error, fatal),
       sourceEnded: (key) => {
         this.sourcesEnded.add(key);

@@ -1,15 +1,10 @@
 // The SQL session: compiles statements and carries them out — SET, DDL, jobs, CHECKPOINT, SHOW, STOP JOB.
-import {
-  Compiler,
-  explainJob,
-  typeToString,
-  type CompiledJob,
-  type CompiledStatement,
-} from '../../compiler/index';
+import { Compiler, explainJob, type CompiledJob, type CompiledStatement } from '../../compiler/index';
 import { formatDiagnostic } from '../../grammar/diagnostics';
 import type { JobHandle } from '../job';
 import { explainRestore, startJob } from './environment';
-import { formatBytes, formatDuration, renderTable } from './format';
+import { formatBytes, formatDuration } from './format';
+import { showStatement } from '../show';
 
 export interface SessionOptions {
   readonly config?: Readonly<Record<string, string>>;
@@ -122,7 +117,7 @@ export class Session {
         return;
       }
       case 'show':
-        this.show(s.what);
+        this.out(showStatement(s.what, this.compiler.catalog, this.jobs));
         return;
       case 'stopJob': {
         const job = this.jobs.find((j) => j.name === s.job || j.id === s.job);
@@ -151,78 +146,6 @@ export class Session {
 
   private running(): JobHandle[] {
     return this.jobs.filter((j) => j.status() === 'RUNNING' || j.status() === 'RESTARTING');
-  }
-
-  private show(what: 'CHECKPOINTS' | 'JOBS' | 'TABLES' | 'VIEWS'): void {
-    const c = this.compiler.catalog;
-    switch (what) {
-      case 'TABLES':
-        this.out(
-          renderTable(
-            ['table name', 'connector', 'columns'],
-            c.tableNames().map((n) => {
-              const t = c.table(n)!;
-              return [n, t.connector, t.columns.map((f) => `${f.name} ${typeToString(f.type)}`).join(', ')];
-            }),
-          ),
-        );
-        return;
-      case 'VIEWS':
-        this.out(
-          renderTable(
-            ['view name', 'columns'],
-            c.viewNames().map((n) => [
-              n,
-              c
-                .view(n)!
-                .schema.map((f) => f.name)
-                .join(', '),
-            ]),
-          ),
-        );
-        return;
-      case 'JOBS':
-        this.out(
-          renderTable(
-            ['job id', 'job name', 'status', 'records in', 'records out', 'late', 'last checkpoint'],
-            this.jobs.map((j) => {
-              const m = j.metrics();
-              return [
-                j.id,
-                j.name,
-                j.status(),
-                String(m.recordsIn),
-                String(m.recordsOut),
-                String(m.lateRecords),
-                m.lastCheckpoint ?? '-',
-              ];
-            }),
-          ),
-        );
-        return;
-      case 'CHECKPOINTS':
-        this.out(
-          renderTable(
-            ['job', 'id', 'status', 'trigger time', 'duration', 'sync', 'async', 'alignment', 'size'],
-            this.jobs.flatMap((j) =>
-              j
-                .checkpoints()
-                .map((c) => [
-                  j.name,
-                  String(c.id),
-                  c.status,
-                  new Date(c.triggerTime).toISOString(),
-                  c.duration === undefined ? '-' : formatDuration(c.duration),
-                  formatDuration(c.syncDuration),
-                  formatDuration(c.asyncDuration),
-                  formatDuration(c.alignmentDuration),
-                  formatBytes(c.size),
-                ]),
-            ),
-          ),
-        );
-        return;
-    }
   }
 
   /** What a new job restores from: the command line's choice, or `execution.state-recovery.path`. */

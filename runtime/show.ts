@@ -1,0 +1,69 @@
+// SHOW TABLES | VIEWS | JOBS | CHECKPOINTS as text tables, for the CLI session and the playground alike.
+import type { Catalog } from '../compiler/catalog';
+import { typeToString } from '../compiler/types';
+import { formatBytes, formatDuration, renderTable } from './format';
+import type { JobHandle } from './job';
+
+/** The table a SHOW statement prints. */
+export function showStatement(
+  what: 'CHECKPOINTS' | 'JOBS' | 'TABLES' | 'VIEWS',
+  c: Catalog,
+  jobs: readonly JobHandle[],
+): string {
+  switch (what) {
+    case 'TABLES':
+      return renderTable(
+        ['table name', 'connector', 'columns'],
+        c.tableNames().map((n) => {
+          const t = c.table(n)!;
+          return [n, t.connector, t.columns.map((f) => `${f.name} ${typeToString(f.type)}`).join(', ')];
+        }),
+      );
+    case 'VIEWS':
+      return renderTable(
+        ['view name', 'columns'],
+        c.viewNames().map((n) => [
+          n,
+          c
+            .view(n)!
+            .schema.map((f) => f.name)
+            .join(', '),
+        ]),
+      );
+    case 'JOBS':
+      return renderTable(
+        ['job id', 'job name', 'status', 'records in', 'records out', 'late', 'last checkpoint'],
+        jobs.map((j) => {
+          const m = j.metrics();
+          return [
+            j.id,
+            j.name,
+            j.status(),
+            String(m.recordsIn),
+            String(m.recordsOut),
+            String(m.lateRecords),
+            m.lastCheckpoint ?? '-',
+          ];
+        }),
+      );
+    case 'CHECKPOINTS':
+      return renderTable(
+        ['job', 'id', 'status', 'trigger time', 'duration', 'sync', 'async', 'alignment', 'size'],
+        jobs.flatMap((j) =>
+          j
+            .checkpoints()
+            .map((c) => [
+              j.name,
+              String(c.id),
+              c.status,
+              new Date(c.triggerTime).toISOString(),
+              c.duration === undefined ? '-' : formatDuration(c.duration),
+              formatDuration(c.syncDuration),
+              formatDuration(c.asyncDuration),
+              formatDuration(c.alignmentDuration),
+              formatBytes(c.size),
+            ]),
+        ),
+      );
+  }
+}
