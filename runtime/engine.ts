@@ -1,6 +1,5 @@
 // The engine: turns a job graph into tasks and channels, runs them on the event loop, restores and restarts.
 import type { CompiledJob } from '../compiler/compile';
-import { CONFIG_KEYS } from '../compiler/config';
 import { parseDuration } from '../compiler/options';
 import type { JobOperator } from '../compiler/physical/job-graph';
 import { type Clock, systemClock, yieldNow } from './clock';
@@ -9,21 +8,20 @@ import {
   CheckpointCoordinator,
   type CompletedCheckpoint,
 } from './checkpoint/coordinator';
-import { type CheckpointMetadata, keyedFiles } from './checkpoint/metadata';
+import type { CheckpointMetadata } from './checkpoint/metadata';
 import { restorePlan } from './checkpoint/restore-plan';
 import type { CheckpointStorage } from './checkpoint/storage';
 import type { ConnectorContext, ConnectorRegistry } from './connectors/connector';
 import type { JobHandle, JobMetrics, JobResult, JobStatus } from './job';
-import { keyGroupRange } from './key-groups';
-import { type OperatorContext, type RestoredOperatorState, newMetrics } from './operator';
-import { createOperator } from './operators/factory';
-import type { KeyGroupData, KeyedStateBackend, NativeRestore } from './state/backend';
+import { type OperatorContext, newMetrics } from './operator';
+import type { KeyedStateBackend } from './state/backend';
 import { HeapKeyedStateBackend } from './state/heap-backend';
-import { decodeKeyGroups } from './state/snapshot-format';
 import type { CheckpointingMode } from './task/barrier-aligner';
-import { Channel } from './task/channel';
-import { type OutputEdge, RecordWriter } from './task/record-writer';
-import { type ChainMember, type InputChannel, StreamTask, type TaskListener } from './task/stream-task';
+import { type StreamTask, type TaskListener } from './task/stream-task';
+import { buildTasks, loadState, setting } from './task/task-builder';
+import type { RemoteAttempt, TaskManagers } from './task/task-managers';
+
+export { setting };
 
 /** Everything platform-specific the engine needs, supplied by runtime/node or the playground. */
 export interface EngineEnvironment {
@@ -48,6 +46,11 @@ export interface EngineEnvironment {
   readonly schedule?: (tasks: readonly StreamTask[], round: number) => readonly StreamTask[];
   /** Tests: called before each task step; throwing there fails the task (failure injection). */
   readonly beforeStep?: (task: StreamTask, attempt: number) => void;
+  /**
+   * Runs subtasks on task manager threads when the job asks for it (`weir.workers`, parallelism > 1);
+   * absent (the playground, tests with injected clocks): every subtask runs on this thread.
+   */
+  readonly taskManagers?: TaskManagers;
   /** Observers (the playground's barrier progress): a task acknowledged checkpoint `checkpointId`. */
   readonly onAcknowledge?: (taskKey: string, checkpointId: number) => void;
 }
@@ -55,11 +58,6 @@ export interface EngineEnvironment {
 export interface StartOptions {
   /** A completed checkpoint or savepoint to start from. */
   readonly restore?: { readonly metadata: CheckpointMetadata; readonly location: string };
-}
-
-/** A configuration value of the job, or its documented default. */
-export function setting(config: Readonly<Record<string, string>>, key: string): string | undefined {
-  return config[key] ?? CONFIG_KEYS.find((k) => k.key === key)?.default;
 }
 
 let jobCounter = 0;
@@ -87,6 +85,14 @@ export class JobRunner implements JobHandle {
   private wake: (() => void) | undefined;
   private readonly opMetrics = new Map<string, ReturnType<typeof newMetrics>[]>();
   private readonly backends: KeyedStateBackend[] = [];
+  private sourceTaskKeys: readonly string[] = [];
+  /** Task manager threads the subtasks run on (0: this thread). */
+  private readonly taskManagers: number;
+  /** The running attempt's task managers, when the subtasks run on them. */
+  private remote: RemoteAttempt | undefined;
+  private remoteEnded = false;
+  /** Keyed-state entries per task manager, as last reported. */
+  private readonly remoteStateEntries = new Map<number, number>();
 
   constructor(
     private readonly job: CompiledJob,
@@ -120,6 +126,7 @@ export class JobRunner implements JobHandle {
       onFailure: (_id, reason) => this.fail(new Error(`checkpoint failed: ${reason}`)),
       log: env.log,
     });
+    this.taskManagers = env.taskManagers?.count(job) ?? 0;
     if (options.restore) {
       const m = options.restore.metadata;
       this.coordinator.restoredFrom(m.checkpointId);
@@ -129,7 +136,7 @@ export class JobRunner implements JobHandle {
   /** Builds the first attempt and starts the task loop; resolves once tasks are open. */
   async start(): Promise<void> {
     await this.startAttempt(this.options.restore);
-    void this.loop();
+    void (this.taskManagers > 0 ? this.remoteLoop() : this.loop());
   }
 
   status(): JobStatus {
@@ -162,7 +169,9 @@ export class JobRunner implements JobHandle {
       badRecords: bad,
       restarts: this.restarts,
       lastCheckpoint: last ? `chk-${last.id}` : undefined,
-      stateEntries: this.backends.reduce((n, b) => n + b.numEntries(), 0),
+      stateEntries:
+        this.backends.reduce((n, b) => n + b.numEntries(), 0) +
+        [...this.remoteStateEntries.values()].reduce((n, x) => n + x, 0),
     };
   }
 
@@ -219,118 +228,33 @@ export class JobRunner implements JobHandle {
   }
 
   private async startAttempt(restore: StartOptions['restore']): Promise<void> {
-    const g = this.job.graph;
-    const maxP = g.maxParallelism;
     if (restore)
       checkRestorable(
         restore.metadata,
         this.job,
         setting(this.job.config, 'execution.state-recovery.ignore-unclaimed-state') === 'true',
       );
-    const batchSize = Number(setting(this.job.config, 'weir.batch-size'));
-    const ops = g.operators;
-    const chainOf = new Map<number, number>();
-    for (const c of g.chains) for (const id of c.operators) chainOf.set(id, c.id);
-    // Channels for every edge that crosses chains: [consumer op id][input index][consumer subtask] → channels by producer subtask.
-    const inputChannels = new Map<string, InputChannel[]>();
-    const outputEdges = new Map<string, OutputEdge[]>();
-    for (const op of ops) {
-      op.inputs.forEach((edge, inputIndex) => {
-        if (chainOf.get(edge.source) === chainOf.get(op.id) && edge.partitioning.kind === 'forward') return;
-        const up = ops[edge.source]!;
-        const perProducer: Channel[][] = Array.from({ length: up.parallelism }, () => []);
-        for (let d = 0; d < op.parallelism; d++) {
-          for (let u = 0; u < up.parallelism; u++) {
-            if (edge.partitioning.kind === 'forward' && u !== d) continue;
-            const ch = new Channel(`${up.name}[${u}] -> ${op.name}[${d}]`);
-            // Dense: indexed by consumer subtask on a partitioned edge; a forward edge has its one channel.
-            perProducer[u]!.push(ch);
-            const key = `${op.id}/${d}`;
-            const list = inputChannels.get(key) ?? [];
-            list.push({ channel: ch, input: inputIndex });
-            inputChannels.set(key, list);
-          }
-        }
-        for (let u = 0; u < up.parallelism; u++) {
-          const key = `${up.id}/${u}`;
-          const list = outputEdges.get(key) ?? [];
-          list.push({
-            partitioning: edge.partitioning,
-            channels: perProducer[u]!,
-            subtaskIndex: u,
-            maxParallelism: maxP,
-          });
-          outputEdges.set(key, list);
-        }
-      });
-    }
-    const restoredData = restore ? await this.loadState(restore) : undefined;
-    const tasks: StreamTask[] = [];
-    const pendingRestores: Promise<void>[] = [];
-    const listener = this.listener();
+    if (this.taskManagers > 0) return this.startRemoteAttempt(restore);
+    const restoredData = restore
+      ? await loadState(restore, (location, f) => this.env.storage.readState(location, f))
+      : undefined;
     this.backends.length = 0;
     this.opMetrics.clear();
-    for (const chain of g.chains) {
-      for (let s = 0; s < chain.parallelism; s++) {
-        const members: ChainMember[] = chain.operators.map((id) => {
-          const op = ops[id]!;
-          const range = keyGroupRange(s, op.parallelism, maxP);
-          const metrics = newMetrics();
-          const list = this.opMetrics.get(op.uid) ?? [];
-          list[s] = metrics;
-          this.opMetrics.set(op.uid, list);
-          const state = op.stateful ? this.createBackend(op, s, range) : undefined;
-          const restored = restoredData?.get(op.uid);
-          if (state && restored) pendingRestores.push(restoreBackend(state, op.name, restored, range));
-          const ctx: OperatorContext = {
-            jobName: this.name,
-            operator: op,
-            subtaskIndex: s,
-            parallelism: op.parallelism,
-            maxParallelism: maxP,
-            keyGroupRange: range,
-            state,
-            clock: this.clock,
-            metrics,
-            attempt: this.attempt,
-            inputUpdating: op.inputs.map((e) => ops[e.source]!.changelog === 'updating'),
-            batchSize,
-            stateTtl: parseDuration(setting(this.job.config, 'table.exec.state.ttl') ?? '0') ?? 0,
-            allowLateness:
-              parseDuration(setting(this.job.config, 'table.exec.emit.allow-lateness') ?? '0') ?? 0,
-          };
-          const opState: RestoredOperatorState | undefined =
-            restored && restore
-              ? {
-                  checkpointId: restore.metadata.checkpointId,
-                  own: restored.operatorStates[s],
-                  all: restored.operatorStates.filter((x) => x !== undefined),
-                }
-              : undefined;
-          const inputs = op.inputs.map((e) => ops[e.source]!);
-          return {
-            op: createOperator(op, inputs, this.env.connectors, (c) => this.connectorContext(c)),
-            ctx,
-            restored: opState,
-          };
-        });
-        const head = ops[chain.operators[0]!]!;
-        const tail = ops[chain.operators[chain.operators.length - 1]!]!;
-        const task = new StreamTask({
-          key: `${chain.id}-${s}`,
-          chain: members,
-          inputs: inputChannels.get(`${head.id}/${s}`) ?? [],
-          writer: new RecordWriter(outputEdges.get(`${tail.id}/${s}`) ?? []),
-          mode: this.mode,
-          writeState: (id, name, data, shared) => this.coordinator.writeState(id, name, data, shared),
-          jobName: this.name,
-          listener,
-          clock: this.clock,
-          idleTimeout: parseDuration(setting(this.job.config, 'table.exec.source.idle-timeout') ?? '0') ?? 0,
-        });
-        tasks.push(task);
-      }
-    }
+    const { tasks, metrics, pendingRestores } = buildTasks({
+      job: this.job,
+      attempt: this.attempt,
+      mode: this.mode,
+      clock: this.clock,
+      connectors: this.env.connectors,
+      connectorContext: (c) => this.connectorContext(c),
+      createBackend: (op, s, range) => this.createBackend(op, s, range),
+      writeState: (id, name, data, shared) => this.coordinator.writeState(id, name, data, shared),
+      listener: this.listener(),
+      ...(restoredData && restore
+        ? { restored: { checkpointId: restore.metadata.checkpointId, data: restoredData } }
+        : {}),
+    });
+    for (const [uid, list] of metrics) this.opMetrics.set(uid, list);
     try {
       await Promise.all(pendingRestores);
       for (const t of tasks) await t.open();
@@ -341,6 +265,7 @@ export class JobRunner implements JobHandle {
       throw e;
     }
     this.tasks = tasks;
+    this.sourceTaskKeys = tasks.filter((t) => t.isSourceTask).map((t) => t.key);
     this.sourcesEnded = new Set();
     this.finalCheckpoint = undefined;
     this.finalDone = false;
@@ -356,6 +281,48 @@ export class JobRunner implements JobHandle {
       abort: (id) => {
         for (const t of this.tasks) t.abortCheckpoint(id);
       },
+    });
+  }
+
+  /** Runs the attempt's subtasks on task manager threads; this thread stays the job master. */
+  private async startRemoteAttempt(restore: StartOptions['restore']): Promise<void> {
+    this.opMetrics.clear();
+    this.remoteStateEntries.clear();
+    this.sourcesEnded = new Set();
+    this.finalCheckpoint = undefined;
+    this.finalDone = false;
+    this.remoteEnded = false;
+    const listener = this.listener();
+    const remote = await this.env.taskManagers!.start({
+      job: { name: this.job.name, graph: this.job.graph, config: this.job.config },
+      count: this.taskManagers,
+      attempt: this.attempt,
+      ...(restore ? { restore: { metadata: restore.metadata, location: restore.location } } : {}),
+      listener,
+      writeState: (id, name, data, shared) => this.coordinator.writeState(id, name, data, shared),
+      readState: (location, f) => this.env.storage.readState(location, f),
+      print: this.env.print,
+      log: this.env.log,
+      metrics: (worker, ops, stateEntries) => {
+        for (const r of ops) {
+          const list = this.opMetrics.get(r.uid) ?? [];
+          list[r.subtask] = r.metrics;
+          this.opMetrics.set(r.uid, list);
+        }
+        this.remoteStateEntries.set(worker, stateEntries);
+      },
+      ended: () => {
+        this.remoteEnded = true;
+        this.wake?.();
+      },
+    });
+    this.remote = remote;
+    this.sourceTaskKeys = remote.sourceTaskKeys;
+    this.coordinator.attach({
+      taskKeys: () => remote.taskKeys,
+      triggerSources: (id, ts, final, savepoint) => remote.triggerSources(id, ts, final, savepoint),
+      notifyComplete: (id) => remote.notifyComplete(id),
+      abort: (id) => remote.abort(id),
     });
   }
 
@@ -378,30 +345,6 @@ export class JobRunner implements JobHandle {
     return b;
   }
 
-  /** Reads every operator's state files (verifying checksums) and operator states, by uid. */
-  private async loadState(restore: NonNullable<StartOptions['restore']>) {
-    const out = new Map<string, RestoredState>();
-    for (const op of restore.metadata.operators) {
-      const keyed = [];
-      const native: NativeRestore[] = [];
-      const operatorStates: unknown[] = [];
-      for (const s of op.subtasks) {
-        operatorStates[s.subtask] = s.operatorState;
-        if (s.native) {
-          // Native files are read when the backend restores them (only the overlapping subtasks' files).
-          native.push({ state: s.native, read: (f) => this.env.storage.readState(restore.location, f) });
-        }
-        // A full base, then incremental changes: decoded in order, applied in order.
-        for (const f of keyedFiles(s)) {
-          const data = await this.env.storage.readState(restore.location, f);
-          keyed.push(...decodeKeyGroups(data, `${restore.location}/${f.path}`));
-        }
-      }
-      out.set(op.uid, { keyed, native, operatorStates });
-    }
-    return out;
-  }
-
   private listener(): TaskListener {
     return {
       acknowledge: (ack) => {
@@ -411,7 +354,7 @@ export class JobRunner implements JobHandle {
       decline: (key, id, error, fatal) => this.coordinator.decline(key, id, error, fatal),
       sourceEnded: (key) => {
         this.sourcesEnded.add(key);
-        if (this.tasks.filter((t) => t.isSourceTask).every((t) => this.sourcesEnded.has(t.key))) {
+        if (this.sourceTaskKeys.every((k) => this.sourcesEnded.has(k))) {
           // Bounded input: a final checkpoint lets transactional sinks commit the last rows.
           this.finalCheckpoint = this.coordinator.trigger(true);
           this.finalCheckpoint.then(
@@ -488,6 +431,21 @@ export class JobRunner implements JobHandle {
     }
   }
 
+  /** The job master's loop while task managers run the subtasks: waits for failures, cancellation and the end. */
+  private async remoteLoop(): Promise<void> {
+    for (;;) {
+      if (this.cancelled) return this.end(this.stopStatus);
+      if (this.failure !== undefined) {
+        const restarted = await this.restartOrFail();
+        if (!restarted) return;
+        continue;
+      }
+      if (this.finalDone && this.remoteEnded) return this.end('FINISHED');
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = undefined;
+    }
+  }
+
   private async restartOrFail(): Promise<boolean> {
     const error = this.failure;
     this.failure = undefined;
@@ -528,6 +486,9 @@ export class JobRunner implements JobHandle {
 
   private async teardown(): Promise<void> {
     this.coordinator.detach();
+    const remote = this.remote;
+    this.remote = undefined;
+    if (remote) await remote.shutdown();
     for (const t of this.tasks) t.cancel();
     for (const t of this.tasks) {
       try {
@@ -564,31 +525,4 @@ export async function runJob(
   const runner = new JobRunner(job, env, options);
   await runner.start();
   return runner;
-}
-
-/** One operator's state as read from a checkpoint, before it is handed to the new subtasks. */
-interface RestoredState {
-  readonly keyed: KeyGroupData[];
-  readonly native: NativeRestore[];
-  readonly operatorStates: unknown[];
-}
-
-/** Loads a new subtask's key groups into its backend: canonical key groups, or the overlapping native snapshots. */
-async function restoreBackend(
-  state: KeyedStateBackend,
-  name: string,
-  restored: RestoredState,
-  range: { start: number; end: number },
-): Promise<void> {
-  await state.restore(restored.keyed.filter((kg) => kg.keyGroup >= range.start && kg.keyGroup <= range.end));
-  const native = restored.native.filter(
-    (n) => n.state.keyGroupRange.start <= range.end && n.state.keyGroupRange.end >= range.start,
-  );
-  if (native.length === 0) return;
-  if (!state.restoreNative)
-    throw new Error(
-      `the checkpoint holds ${native[0]!.state.format} state of ${name}, which the ${state.kind} backend cannot read: ` +
-        `restore it with SET 'state.backend.type' = '${native[0]!.state.format}', or restore from a savepoint to change backends`,
-    );
-  await state.restoreNative(native);
 }

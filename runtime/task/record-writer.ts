@@ -3,12 +3,12 @@ import type { Partitioning } from '../../compiler/physical/job-graph';
 import { keyGroupOf, keySelector, subtaskForKeyGroup } from '../key-groups';
 import { type RecordBatch, type Row, type RowKind, type StreamElement } from '../messages';
 import type { Output } from '../operator';
-import type { Channel } from './channel';
+import type { ChannelWriter } from './channel';
 
 /** One outgoing edge: the channels to each downstream subtask, indexed by subtask. */
 export interface OutputEdge {
   readonly partitioning: Partitioning;
-  readonly channels: readonly Channel[];
+  readonly channels: readonly ChannelWriter[];
   /** For forward edges: this task's own subtask index. */
   readonly subtaskIndex: number;
   readonly maxParallelism: number;

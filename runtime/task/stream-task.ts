@@ -16,7 +16,7 @@ import { encodeKeyGroups } from '../state/snapshot-format';
 import type { NativeKeyedState } from '../state/backend';
 import { BarrierAligner, type CheckpointingMode } from './barrier-aligner';
 import { StateLoader } from './state-loader';
-import type { Channel } from './channel';
+import type { ChannelReader } from './channel';
 import type { RecordWriter } from './record-writer';
 
 /** Incremental snapshots chained on one full base at most this long; then a new full base is written. */
@@ -32,7 +32,7 @@ export interface ChainMember {
 }
 
 export interface InputChannel {
-  readonly channel: Channel;
+  readonly channel: ChannelReader;
   /** Which logical input (a join: 0 left, 1 right). */
   readonly input: number;
 }
