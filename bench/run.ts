@@ -1,4 +1,5 @@
 // `npm run bench [-- name ...]`: runs the named benchmarks (all by default), prints their figures, writes bench/results/.
+import { alignmentBench } from './alignment';
 import { parseBench } from './parse';
 import { keyedCountBench } from './keyed-count';
 import { incrementalBench } from './incremental';
@@ -16,6 +17,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   incremental: incrementalBench,
   'larger-than-memory': largerThanMemoryBench,
   savepoint: savepointBench,
+  alignment: alignmentBench,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
