@@ -1,8 +1,13 @@
-// Build: bundles the CLI (and later the worker entry) into dist/ for `npx weir`.
+// Build: bundles the CLI and the task manager's worker entry into dist/ for `npx weir`.
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { cli: 'runtime/node/cli.ts', index: 'index.ts' },
+  entry: {
+    cli: 'runtime/node/cli.ts',
+    index: 'index.ts',
+    // Worker threads load it by path: dist/task-manager.js beside dist/cli.js (runtime/node/workers/worker-entry.ts).
+    'task-manager': 'runtime/node/workers/task-manager.ts',
+  },
   format: ['esm'],
   target: 'node20',
   platform: 'node',

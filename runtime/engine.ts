@@ -324,6 +324,7 @@ export class JobRunner implements JobHandle {
       notifyComplete: (id) => remote.notifyComplete(id),
       abort: (id) => remote.abort(id),
     });
+    remote.run();
   }
 
   private createBackend(
@@ -440,7 +441,11 @@ export class JobRunner implements JobHandle {
         if (!restarted) return;
         continue;
       }
-      if (this.finalDone && this.remoteEnded) return this.end('FINISHED');
+      if (this.finalDone) {
+        // After the final checkpoint nothing is left to snapshot: no periodic checkpoint fails at the end.
+        this.coordinator.stop();
+        if (this.remoteEnded) return this.end('FINISHED');
+      }
       await new Promise<void>((resolve) => (this.wake = resolve));
       this.wake = undefined;
     }

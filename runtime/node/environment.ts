@@ -16,6 +16,7 @@ import { FsCheckpointStorage, checkpointFolder, storagePath } from './fs-storage
 import { parseMemory } from '../../compiler/options';
 import { HeapKeyedStateBackend } from '../state/heap-backend';
 import { RocksDBKeyedStateBackend } from './state/rocksdb-backend';
+import { workerTaskManagers } from './workers/worker-task-managers';
 
 export interface StartJobOptions {
   readonly recovery?: { readonly kind: 'checkpoint' | 'savepoint'; readonly path: string };
@@ -169,6 +170,8 @@ export async function startJob(job: CompiledJob, o: StartJobOptions): Promise<Jo
     stateBackend: stateBackendFactory(job),
     print: (line, stderr) => (stderr ? o.err(line) : o.out(line)),
     log: (m) => o.err(`[weir] ${m}`),
+    // Parallelism > 1 runs on worker threads (weir.workers); injected clocks and schedules stay in this thread.
+    ...(o.engine ? {} : { taskManagers: workerTaskManagers }),
     ...o.engine,
   };
   // A restore from another location reads its files through the storage that found them.
@@ -190,9 +193,14 @@ export async function startJob(job: CompiledJob, o: StartJobOptions): Promise<Jo
  * Creates each stateful subtask's backend; rocksdb ones get a fresh folder under
  * `state.backend.rocksdb.localdir`/<job>. What a crashed run left there is removed first.
  */
-export function stateBackendFactory(job: CompiledJob): NonNullable<EngineEnvironment['stateBackend']> {
+export function stateBackendFactory(
+  job: Pick<CompiledJob, 'name' | 'config'>,
+  clean = true,
+): NonNullable<EngineEnvironment['stateBackend']> {
   const root = resolve(setting(job.config, 'state.backend.rocksdb.localdir')!, safeName(job.name));
-  if (setting(job.config, 'state.backend.type') === 'rocksdb') rmSync(root, { recursive: true, force: true });
+  // Task manager threads pass clean = false: the job master cleaned the folder before starting them.
+  if (clean && setting(job.config, 'state.backend.type') === 'rocksdb')
+    rmSync(root, { recursive: true, force: true });
   return (kind, ctx) =>
     kind === 'rocksdb'
       ? new RocksDBKeyedStateBackend({

@@ -1,4 +1,4 @@
-// Crash points for tests: WEIR_FAULT=<point>:<n> makes the process SIGKILL itself at the n-th time it reaches <point>.
+// Crash points for tests: WEIR_FAULT=<point>:<n> makes the process SIGKILL itself (or a task manager thread die) at the n-th time it reaches <point>.
 
 const spec = process.env['WEIR_FAULT'];
 const [point, nth] = spec ? [spec.split(':')[0], Number(spec.split(':')[1] ?? 1)] : [undefined, 0];
@@ -12,4 +12,22 @@ export function faultPoint(name: string): void {
   if (name !== point) return;
   hits++;
   if (hits === nth) process.kill(process.pid, 'SIGKILL');
+}
+
+const workerSpec = point === 'worker-exit' || point === 'worker-throw' ? point : undefined;
+let workerRounds = 0;
+
+/**
+ * Task manager faults: WEIR_FAULT=worker-exit:<n> makes task manager 0 end its thread (process.exit in a
+ * worker) after its n-th busy round of the job's first attempt; worker-throw:<n> throws an uncaught error
+ * there instead. The job master sees the thread die and restarts the job from its latest checkpoint.
+ */
+export function workerFault(taskManager: number, attempt: number): void {
+  if (!workerSpec || taskManager !== 0 || attempt !== 0) return;
+  workerRounds++;
+  if (workerRounds !== nth) return;
+  if (workerSpec === 'worker-exit') process.exit(3);
+  setImmediate(() => {
+    throw new Error(`injected fault: task manager ${taskManager} throws (WEIR_FAULT=${spec})`);
+  });
 }

@@ -39,6 +39,8 @@ export interface RemoteAttemptOptions {
 export interface RemoteAttempt {
   readonly taskKeys: readonly string[];
   readonly sourceTaskKeys: readonly string[];
+  /** Lets the opened tasks run (after the coordinator is attached, so that no report comes before). */
+  run(): void;
   triggerSources(id: number, timestamp: number, final: boolean, savepoint: boolean): void;
   /** Resolves once every task manager has notified its tasks (sinks committed). */
   notifyComplete(id: number): Promise<void>;
@@ -51,6 +53,6 @@ export interface RemoteAttempt {
 export interface TaskManagers {
   /** How many task managers a job runs on; 0 keeps every subtask on the job master's thread. */
   count(job: JobSpec): number;
-  /** Resolves once every task is open; rejects when building, restoring or opening fails. */
+  /** Resolves once every task is open (not yet running); rejects when building, restoring or opening fails. */
   start(o: RemoteAttemptOptions): Promise<RemoteAttempt>;
 }
