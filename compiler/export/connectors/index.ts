@@ -1,0 +1,66 @@
+// A table's WITH options for Flink: weir's connectors mapped option by option; unknown ones kept and said so.
+import type { CreateTableStatement } from '../../../grammar/ast';
+import { FILESYSTEM } from './filesystem';
+import { DATAGEN, NEXMARK } from './generators';
+import type { ConnectorMapping, FlinkOption, MappingContext } from './mapping';
+import { POSTGRES } from './postgres';
+import { BLACKHOLE, PRINT } from './sinks';
+
+export type { FlinkOption } from './mapping';
+
+/** weir's connectors (compiler/connectors.ts); a new one without a mapping fails to compile here. */
+type WeirConnector = 'nexmark' | 'datagen' | 'filesystem' | 'print' | 'postgres' | 'blackhole';
+
+const MAPPINGS: Readonly<Record<WeirConnector, ConnectorMapping>> = {
+  nexmark: NEXMARK,
+  datagen: DATAGEN,
+  filesystem: FILESYSTEM,
+  print: PRINT,
+  postgres: POSTGRES,
+  blackhole: BLACKHOLE,
+};
+
+function mappingOf(connector: string): ConnectorMapping | undefined {
+  return Object.hasOwn(MAPPINGS, connector) ? MAPPINGS[connector as WeirConnector] : undefined;
+}
+
+/** What Flink needs on its classpath for a weir connector, when it is not built into Flink. */
+export function connectorRequirement(connector: string): string | undefined {
+  return mappingOf(connector)?.requires;
+}
+
+/**
+ * The Flink WITH options of a weir table, with notes for everything that changed or has no Flink equivalent.
+ * @example flinkOptions(parsed `... WITH ('connector' = 'postgres', 'url' = 'postgres://u@h/db', 'table-name' = 't')`, false, note)
+ *   // [['connector', 'jdbc'], ['url', 'jdbc:postgresql://h/db'], ['username', 'u'], ['table-name', 't']]
+ */
+export function flinkOptions(
+  table: CreateTableStatement,
+  sink: boolean,
+  note: (text: string) => void,
+): readonly FlinkOption[] {
+  const options = new Map(table.options.map((o) => [o.key.value, o.value.value]));
+  const connector = options.get('connector') ?? '';
+  const mapping = mappingOf(connector);
+  if (!mapping) {
+    note(`weir has no connector '${connector}': its options are kept as written.`);
+    return table.options.map((o) => [o.key.value, o.value.value]);
+  }
+  const ctx: MappingContext = { table, options, sink, note };
+  const out: FlinkOption[] = [['connector', mapping.flinkConnector]];
+  for (const [key, value] of options) {
+    if (key === 'connector') continue;
+    const rule = mapping.rules.find((r) => (typeof r.key === 'string' ? r.key === key : r.key.test(key)));
+    if (!rule)
+      note(`'${key}' = '${value}' is kept as written: weir's ${connector} connector has no such option.`);
+    out.push(
+      ...(!rule
+        ? [[key, value] as const]
+        : rule.map === 'same'
+          ? [[key, value] as const]
+          : rule.map(value, key, ctx)),
+    );
+  }
+  out.push(...(mapping.table?.(ctx) ?? []));
+  return out;
+}
