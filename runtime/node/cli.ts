@@ -1,6 +1,7 @@
 // The `weir` command: run, sql, explain, savepoint, playground — argument parsing and exit codes.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { exportFlink } from '../../compiler/export/flink';
 import { compileScript, explainJob, explainJobJson } from '../../compiler/index';
 import { formatDiagnostic } from '../../grammar/diagnostics';
 import { Session, type SessionOptions } from './session';
@@ -15,6 +16,9 @@ commands:
       --parallelism N                 shorthand for -D parallelism.default=N
   sql [FILE.sql]                an interactive shell (statements end with ';'); a file is run first
   explain FILE.sql [--json]     print the logical plan, the optimized plan and the job graph of each job
+  export --target flink FILE.sql
+                                print the script as Flink SQL for a Flink cluster (connector options mapped;
+                                weir-only statements and settings become '-- weir:' comments)
   savepoint inspect PATH        what a savepoint (or hashmap checkpoint) holds: operators, key groups, entries,
                                 bytes, source offsets; every file's checksum is verified
   savepoint diff A B            per operator uid: state in A only, B only or both; entries added, removed, changed
@@ -31,6 +35,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return run(rest);
     case 'explain':
       return explain(rest);
+    case 'export':
+      return exportScript(rest);
     case 'sql':
       return (await import('./shell')).shell(rest);
     case 'savepoint':
@@ -127,6 +133,32 @@ async function explain(args: readonly string[]): Promise<number> {
     console.log(jobs.map((j) => explainJob(j, parsed.flags.get('verbose') === true)).join('\n\n'));
   }
   return 0;
+}
+
+/** `weir export --target flink FILE.sql`: the script as Flink SQL on standard output. */
+function exportScript(args: readonly string[]): number {
+  const parsed = parseArgs(args);
+  const problem = typeof parsed === 'string' ? parsed : exportUsageProblem(parsed);
+  if (typeof parsed === 'string' || problem !== undefined) {
+    console.error(`weir export: ${problem}\n\n${USAGE}`);
+    return 2;
+  }
+  const file = parsed.files[0]!;
+  const text = readScript(file);
+  if (text === undefined) return 1;
+  const result = exportFlink(text, { fileName: file });
+  for (const d of result.diagnostics) console.error(formatDiagnostic(file, text, d));
+  if (result.diagnostics.some((d) => d.severity === 'error')) return 1;
+  process.stdout.write(result.text);
+  return 0;
+}
+
+function exportUsageProblem(parsed: ParsedArgs): string | undefined {
+  const target = parsed.flags.get('target');
+  if (parsed.files.length !== 1) return 'expected one FILE.sql';
+  if (target === undefined) return 'expected --target flink';
+  if (target !== 'flink') return `unknown target '${String(target)}'; the only target is 'flink'`;
+  return undefined;
 }
 
 async function run(args: readonly string[]): Promise<number> {
