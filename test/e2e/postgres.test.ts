@@ -3,6 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TableDef } from '../../compiler/catalog';
+import { T, type Field } from '../../compiler/types';
+import { ManualClock } from '../../runtime/clock';
+import { PostgresWriter } from '../../runtime/node/connectors/postgres-sink';
+import { newMetrics } from '../../runtime/operator';
 import { type PostgresServer, startPostgres } from '../support/postgres';
 import { runWeir, runWithKills, writeInputs } from './crash-harness';
 import { TABLES_DDL, expectedTables, postgresScript, preparedLeft, tableRows } from './postgres-fixtures';
@@ -35,6 +40,50 @@ async function prepare(script: (url: string) => string, orders = 20_000, custome
   writeInputs(dir, orders, customers, 7);
   writeFileSync(join(dir, 'job.sql'), script(url));
   return { db, url, dir };
+}
+
+/** A writer of sink table `table` (columns id BIGINT, amount INT) in this process, for what a job cannot show. */
+function writerOf(url: string, table: string, options: Record<string, string> = {}): PostgresWriter {
+  const columns: Field[] = [
+    { name: 'id', type: T.bigint() },
+    { name: 'amount', type: T.int() },
+  ];
+  const def: TableDef = {
+    name: table,
+    columns,
+    physical: [0, 1],
+    computed: [],
+    primaryKey: [],
+    connector: 'postgres',
+    options: { connector: 'postgres', url, 'table-name': table, ...options },
+    span: { start: 0, end: 0, line: 1, column: 1 },
+  };
+  return new PostgresWriter(def, columns);
+}
+
+const context = (job: string) => ({
+  jobName: job,
+  subtaskIndex: 0,
+  parallelism: 1,
+  attempt: 0,
+  clock: new ManualClock(0),
+  metrics: newMetrics(),
+  batchSize: 1024,
+  print: () => {},
+  log: () => {},
+});
+
+/** The weir connections open on database `db` (a closed one can take a moment to leave pg_stat_activity). */
+async function weirConnections(on: PostgresServer, db: string, settleMs = 2_000): Promise<number> {
+  const deadline = Date.now() + settleMs;
+  for (;;) {
+    const rows = await on.query(
+      "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE 'weir %'",
+      [db],
+    );
+    if (rows.length === 0 || Date.now() >= deadline) return rows.length;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 async function expectExact(db: string, dir: string, label: string): Promise<void> {
@@ -215,6 +264,16 @@ INSERT INTO out SELECT id, amount FROM src;
       expect(cols.stderr).toContain('the table has id, amt');
     });
 
+    it('an open that fails closes the connections it made (a restart does not pile them up)', async () => {
+      const db = `t${++databases}`;
+      const url = await server.createDatabase(db);
+      // Fails after the data connection is up: the table is missing.
+      await expect(writerOf(url, 'no_such_table').open(context('leak'), undefined)).rejects.toThrow(
+        "table 'no_such_table' does not exist",
+      );
+      expect(await weirConnections(server, db)).toBe(0);
+    });
+
     it('an upsert table without a matching unique key is an error at open', async () => {
       const db = `t${++databases}`;
       const url = await server.createDatabase(db);
@@ -239,6 +298,11 @@ INSERT INTO out SELECT id, amount FROM src;
         expect(r.code).not.toBe(0);
         expect(r.stderr).toContain(`max_prepared_transactions is 0 on the server at 127.0.0.1:${plain.port}`);
         expect(r.stderr).toContain('set max_prepared_transactions');
+        // This open fails with both connections up: it closes them.
+        await expect(writerOf(plain.url, 'out').open(context('leak'), undefined)).rejects.toThrow(
+          'max_prepared_transactions is 0',
+        );
+        expect(await weirConnections(plain, 'postgres')).toBe(0);
       } finally {
         await plain.stop();
       }

@@ -211,20 +211,27 @@ export class PostgresWriter implements SinkWriter {
           `the job name '${ctx.jobName}' is too long for PostgreSQL's ${GID_MAX}-byte prepared transaction ids: set a shorter 'pipeline.name'`,
         );
     }
-    this.data = await this.connect('data');
-    await this.checkTable(this.data);
-    if (this.semantic === 'exactly-once') {
-      this.control = await this.connect('commit');
-      const max = Number(
-        (await this.control.query<{ max_prepared_transactions: string }>('SHOW max_prepared_transactions'))
-          .rows[0]?.max_prepared_transactions ?? 0,
-      );
-      if (!(max > 0)) {
-        throw this.error(
-          `'sink.semantic' = 'exactly-once' prepares transactions, but max_prepared_transactions is 0 on the server at ${this.where}: set max_prepared_transactions (e.g. 64, at least twice the sink's parallelism) in postgresql.conf and restart the server, or use 'sink.semantic' = 'upsert'`,
+    try {
+      this.data = await this.connect('data');
+      await this.checkTable(this.data);
+      if (this.semantic === 'exactly-once') {
+        this.control = await this.connect('commit');
+        const max = Number(
+          (await this.control.query<{ max_prepared_transactions: string }>('SHOW max_prepared_transactions'))
+            .rows[0]?.max_prepared_transactions ?? 0,
         );
+        if (!(max > 0)) {
+          throw this.error(
+            `'sink.semantic' = 'exactly-once' prepares transactions, but max_prepared_transactions is 0 on the server at ${this.where}: set max_prepared_transactions (e.g. 64, at least twice the sink's parallelism) in postgresql.conf and restart the server, or use 'sink.semantic' = 'upsert'`,
+          );
+        }
+        await this.recover(restored);
       }
-      await this.recover(restored);
+    } catch (e) {
+      // A writer whose open failed is not closed by its task: its connections MUST NOT outlive it (each
+      // restart would leave more behind, up to the server's max_connections).
+      await this.close();
+      throw e;
     }
   }
 
