@@ -155,6 +155,8 @@ export class JobRunner implements JobHandle {
     for (const op of this.job.graph.operators) {
       const ms = this.opMetrics.get(op.uid) ?? [];
       for (const m of ms) {
+        // Task managers report their own subtasks: until all did, the list has holes.
+        if (!m) continue;
         if (op.spec.kind === 'source') recordsIn += m.recordsOut;
         if (op.spec.kind === 'sink') recordsOut += m.recordsIn;
         late += m.lateRecords;
