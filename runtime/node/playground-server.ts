@@ -1,7 +1,8 @@
 // `weir playground`: serves the built playground (playground/dist) on 127.0.0.1; opens nothing by itself.
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { extname, join, normalize, resolve } from 'node:path';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from './cli';
 
@@ -15,8 +16,58 @@ const TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
+/**
+ * The page may talk to its own origin only: scripts, workers, styles and fonts come from the server, and
+ * nothing (no CDN, no telemetry) is fetched from anywhere else. 'unsafe-eval': weir compiles each query's
+ * expressions into JavaScript functions once, at plan time.
+ */
+const CSP =
+  "default-src 'self'; script-src 'self' 'unsafe-eval'; worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; " +
+  "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'";
+
+/** playground/dist of this checkout: beside dist/ (the bundled CLI) or two folders up (runtime/node, run from source). */
 export function playgroundRoot(): string {
-  return resolve(fileURLToPath(import.meta.url), '../../playground/dist');
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [resolve(here, '../playground/dist'), resolve(here, '../../playground/dist')];
+  return candidates.find((c) => existsSync(dirname(c))) ?? candidates[0]!;
+}
+
+export interface PlaygroundServer {
+  readonly server: Server;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves `root` (the built page) on 127.0.0.1:`port` (0: a free port); resolves once listening.
+ * @example const { url, close } = await startPlaygroundServer(0); // url: http://127.0.0.1:41234/
+ */
+export async function startPlaygroundServer(
+  port: number,
+  root = playgroundRoot(),
+): Promise<PlaygroundServer> {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = normalize(join(root, decodeURIComponent(url.pathname)));
+    const inside = path === root || path.startsWith(root + sep);
+    const file = inside && existsSync(path) && statSync(path).isFile() ? path : join(root, 'index.html');
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-security-policy': CSP,
+      'cache-control': 'no-cache',
+    });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', ok);
+  });
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    server,
+    url: `http://127.0.0.1:${actual}/`,
+    close: () => new Promise<void>((ok) => server.close(() => ok())),
+  };
 }
 
 export async function servePlayground(args: readonly string[]): Promise<number> {
@@ -26,6 +77,10 @@ export async function servePlayground(args: readonly string[]): Promise<number> 
     return 2;
   }
   const port = Number(parsed.flags.get('port') ?? 5180);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`weir playground: --port expects a port number, got '${String(parsed.flags.get('port'))}'`);
+    return 2;
+  }
   const root = playgroundRoot();
   if (!existsSync(join(root, 'index.html'))) {
     console.error(
@@ -33,16 +88,16 @@ export async function servePlayground(args: readonly string[]): Promise<number> 
     );
     return 1;
   }
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const path = normalize(join(root, decodeURIComponent(url.pathname)));
-    const file =
-      path.startsWith(root) && existsSync(path) && statSync(path).isFile() ? path : join(root, 'index.html');
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  });
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-  console.log(`weir playground: http://127.0.0.1:${port}/`);
+  let started: PlaygroundServer;
+  try {
+    started = await startPlaygroundServer(port, root);
+  } catch (e) {
+    console.error(
+      `weir playground: cannot listen on 127.0.0.1:${port}: ${e instanceof Error ? e.message : String(e)}`,
+    );
+    return 1;
+  }
+  console.log(`weir playground: ${started.url} (open it in a browser; Ctrl+C stops)`);
   await new Promise(() => {});
   return 0;
 }

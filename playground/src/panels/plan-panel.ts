@@ -1,0 +1,113 @@
+// The plan panel: the job graph (from EXPLAIN's JSON) laid out by dagre, each operator with records/s, state and watermark.
+import { Graph, layout } from '@dagrejs/dagre';
+import type { JobFigures } from '../worker/protocol';
+import { esc, fmtNum } from './dom';
+
+/** The part of `explainJobJson` the panel draws. */
+export interface PlanJson {
+  readonly name: string;
+  readonly jobGraph: {
+    readonly operators: readonly {
+      readonly id: number;
+      readonly uid: string;
+      readonly kind: string;
+      readonly name: string;
+      readonly parallelism: number;
+      readonly stateful: boolean;
+      readonly inputs: readonly {
+        readonly source: number;
+        readonly partitioning: { readonly kind: string };
+      }[];
+    }[];
+    readonly chains: readonly {
+      readonly id: number;
+      readonly operators: readonly number[];
+      readonly parallelism: number;
+    }[];
+  };
+}
+
+const W = 230;
+const H = 74;
+
+export class PlanPanel {
+  private plan: PlanJson | undefined;
+  private positions = new Map<number, { x: number; y: number }>();
+  private size = { w: 0, h: 0 };
+  private edges: { points: { x: number; y: number }[]; label: string }[] = [];
+  private last = new Map<string, { at: number; n: number }>();
+
+  constructor(private readonly root: HTMLElement) {}
+
+  setPlan(plan: PlanJson): void {
+    this.plan = plan;
+    this.last.clear();
+    const g = new Graph();
+    g.setGraph({ rankdir: 'TB', nodesep: 30, ranksep: 40, marginx: 10, marginy: 10 });
+    g.setDefaultEdgeLabel(() => ({}));
+    for (const op of plan.jobGraph.operators) g.setNode(String(op.id), { width: W, height: H });
+    for (const op of plan.jobGraph.operators)
+      for (const e of op.inputs)
+        g.setEdge(String(e.source), String(op.id), { label: e.partitioning.kind, width: 40, height: 14 });
+    layout(g);
+    this.positions.clear();
+    for (const op of plan.jobGraph.operators) {
+      const n = g.node(String(op.id));
+      this.positions.set(op.id, { x: n.x - W / 2, y: n.y - H / 2 });
+    }
+    this.edges = g.edges().map((e) => {
+      const l = g.edge(e) as { points: { x: number; y: number }[]; label?: string };
+      return { points: l.points, label: String(l.label ?? '') };
+    });
+    const gl = g.graph();
+    this.size = { w: (gl.width ?? 400) + 20, h: (gl.height ?? 300) + 20 };
+  }
+
+  render(job: JobFigures | undefined): void {
+    const plan = this.plan;
+    if (!plan) {
+      this.root.innerHTML = '<p class="hint">The job graph of the running query appears here.</p>';
+      return;
+    }
+    const figures = new Map((job?.operators ?? []).map((o) => [o.uid, o]));
+    // Barrier progress: operators whose task acknowledged the travelling checkpoint.
+    const acked = new Set<number>();
+    if (job?.barrier)
+      for (const key of job.barrier.acked) {
+        const chain = plan.jobGraph.chains.find((c) => c.id === Number(key.split('-')[0]));
+        for (const id of chain?.operators ?? []) acked.add(id);
+      }
+    const edges = this.edges
+      .map((e) => {
+        const d = e.points.map((p, i) => `${i ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
+        const mid = e.points[Math.floor(e.points.length / 2)]!;
+        return `<path d="${d}" class="edge" marker-end="url(#arrow)"/><text x="${mid.x + 4}" y="${mid.y}" class="edge-label">${esc(e.label)}</text>`;
+      })
+      .join('');
+    const nodes = plan.jobGraph.operators
+      .map((op) => {
+        const p = this.positions.get(op.id)!;
+        const f = figures.get(op.uid);
+        const out = f?.recordsOut ?? 0;
+        const prev = this.last.get(op.uid);
+        const rate = prev && job && job.at > prev.at ? ((out - prev.n) * 1000) / (job.at - prev.at) : 0;
+        if (job) this.last.set(op.uid, { at: job.at, n: out });
+        const wm = f?.watermark == null ? '-' : new Date(f.watermark).toISOString().slice(11, 23);
+        const title = op.name.length > 34 ? `${op.name.slice(0, 33)}…` : op.name;
+        const cls = `op ${op.stateful ? 'stateful' : ''} ${job?.barrier ? (acked.has(op.id) ? 'barrier-done' : 'barrier-wait') : ''}`;
+        return `<g class="${cls}" data-uid="${esc(op.uid)}" transform="translate(${p.x},${p.y})">
+          <rect width="${W}" height="${H}" rx="6"/><title>${esc(op.name)}</title>
+          <text x="8" y="16" class="op-name">${esc(title)}${op.parallelism > 1 ? ` ×${op.parallelism}` : ''}</text>
+          <text x="8" y="34">${fmtNum(rate)} records/s · out ${fmtNum(out)}</text>
+          <text x="8" y="50">${op.stateful ? `state ${fmtNum(f?.stateEntries ?? 0)} entries` : 'stateless'}</text>
+          <text x="8" y="66">watermark ${wm}</text></g>`;
+      })
+      .join('');
+    const barrier = job?.barrier
+      ? `<p class="barrier">checkpoint ${job.barrier.id} in flight: ${acked.size} of ${plan.jobGraph.operators.length} operators acknowledged</p>`
+      : '';
+    this.root.innerHTML = `${barrier}<svg width="${this.size.w}" height="${this.size.h}" class="plan">
+      <defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0L10,5L0,10z"/></marker></defs>
+      ${edges}${nodes}</svg>`;
+  }
+}

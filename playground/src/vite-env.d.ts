@@ -1,0 +1,2 @@
+// Vite's client types: `?worker` and `?raw` imports, import.meta.glob.
+/// <reference types="vite/client" />

@@ -1,0 +1,195 @@
+// The browser test: Debian's chromium drives the served playground — markers, a run, CHECKPOINT, a failure, typing under load.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PlaygroundServer, startPlaygroundServer } from '../../runtime/node/playground-server';
+import { ensurePlaygroundBuilt } from './build-playground';
+
+const CHROMIUM = '/usr/bin/chromium';
+const OUT = resolve(import.meta.dirname, '../../test-output');
+
+/** A keyed count at the page's rate (200K events/s), with an unknown column on line 9. */
+const BROKEN = `CREATE TABLE bid (
+  auction BIGINT,
+  price BIGINT
+) WITH ('connector' = 'datagen', 'rows-per-second' = '0',
+  'fields.auction.min' = '1', 'fields.auction.max' = '50');
+CREATE TABLE bids_per_auction (auction BIGINT, bids BIGINT, top BIGINT) WITH ('connector' = 'print');
+INSERT INTO bids_per_auction
+SELECT auction, COUNT(*) AS bids,
+  MAX(pric) AS top FROM bid GROUP BY auction;
+`;
+const FIXED = BROKEN.replace('MAX(pric)', 'MAX(price)');
+
+interface Figures {
+  status: string;
+  restarts: number;
+  recordsIn: number;
+  at: number;
+  checkpoints: { id: number; status: string }[];
+  results?: { total: number };
+  exactness: {
+    checks: number;
+    exact: number;
+    pending: boolean;
+    last?: { exact: boolean; rows: number; events: number };
+  };
+}
+
+const figures = (page: Page) =>
+  page.evaluate(() => (window as unknown as { weir: { figures(): unknown } }).weir.figures()) as Promise<
+    Figures | undefined
+  >;
+
+/** Types `text` as the editor's whole content (verbatim: no auto-closed brackets or auto-indent added). */
+async function setEditorText(page: Page, text: string): Promise<void> {
+  await page.evaluate(() =>
+    (window as unknown as { weir: { editor: { updateOptions(o: object): void } } }).weir.editor.updateOptions(
+      {
+        autoClosingBrackets: 'never',
+        autoClosingQuotes: 'never',
+        autoIndent: 'none',
+      },
+    ),
+  );
+  await page.click('#editor .view-lines');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}
+
+describe('the playground in chromium', () => {
+  let server: PlaygroundServer;
+  let context: BrowserContext;
+  let profile: string;
+  let page: Page;
+  const foreign: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(
+        `${CHROMIUM} is missing: the browser test needs Debian's chromium package (apt-get install chromium); it never downloads a browser`,
+      );
+    ensurePlaygroundBuilt();
+    server = await startPlaygroundServer(0);
+    profile = mkdtempSync(join(tmpdir(), 'weir-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      viewport: { width: 1500, height: 900 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    const origin = new URL(server.url).origin;
+    page.on('request', (r) => {
+      const u = r.url();
+      if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')) foreign.push(u);
+    });
+    page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') console.error(`page console: ${m.text()}`);
+    });
+    await page.goto(server.url);
+    await page.waitForFunction(() => 'weir' in window);
+  }, 120_000);
+
+  afterAll(async () => {
+    if (page) console.log(`page log:\n${(await page.textContent('#log').catch(() => '')) ?? ''}`);
+    await context?.close();
+    await server?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('marks an error, runs the fixed query, checkpoints, stays responsive at 200K events/s and recovers exactly', async () => {
+    // 1. The error's marker: line 9, at `pric` (column 7), from the real analyzer.
+    await setEditorText(page, BROKEN);
+    await page.waitForFunction(() =>
+      (window as unknown as { weir: { markers(): { message: string }[] } }).weir
+        .markers()
+        .some((m) => m.message.includes('pric')),
+    );
+    const markers = await page.evaluate(() =>
+      (
+        window as unknown as {
+          weir: { markers(): { startLineNumber: number; startColumn: number; message: string }[] };
+        }
+      ).weir.markers(),
+    );
+    expect(markers.map((m) => `${m.startLineNumber}:${m.startColumn} ${m.message}`)).toHaveLength(1);
+    expect(markers[0]).toMatchObject({ startLineNumber: 9, startColumn: 7 });
+    expect(markers[0]!.message).toContain("unknown column 'pric'");
+    await page.waitForSelector('#editor .squiggly-error');
+
+    // 2. Fixed: no markers; run it and see rows arrive.
+    await setEditorText(page, FIXED);
+    await page.waitForFunction(
+      () => (window as unknown as { weir: { markers(): unknown[] } }).weir.markers().length === 0,
+    );
+    await page.click('#run');
+    await page.waitForFunction(
+      () => document.querySelectorAll('#result-table tbody tr').length >= 10,
+      undefined,
+      { timeout: 20_000 },
+    );
+
+    // 3. CHECKPOINT; typed in the console shows up in the timeline.
+    await page.click('[data-tab="checkpoints"]');
+    await page.fill('#prompt', 'CHECKPOINT;');
+    await page.press('#prompt', 'Enter');
+    await page.waitForFunction(() =>
+      /Checkpoint \d+ of job 'playground-1' completed/.test(
+        document.getElementById('log')!.textContent ?? '',
+      ),
+    );
+    const id = Number(/Checkpoint (\d+) of job/.exec((await page.textContent('#log'))!)![1]);
+    await page.waitForSelector(`#checkpoint-table tr.cp-completed[data-checkpoint="${id}"]`);
+
+    // 4. Responsive at 200K events/s: the job runs at that rate while keystrokes land promptly.
+    const a = (await figures(page))!;
+    await page.waitForTimeout(1500);
+    const b = (await figures(page))!;
+    const rate = ((b.recordsIn - a.recordsIn) * 1000) / (b.at - a.at);
+    console.log(`job rate while typing: ${Math.round(rate)} events/s`);
+    expect(rate).toBeGreaterThan(150_000);
+    await page.click('#editor .view-lines');
+    await page.keyboard.press('Control+End');
+    const typed = '-- typed while the job runs';
+    const start = Date.now();
+    await page.keyboard.type(typed);
+    await page.waitForFunction(
+      (t) =>
+        (window as unknown as { weir: { editor: { getValue(): string } } }).weir.editor
+          .getValue()
+          .includes(t),
+      typed,
+      { timeout: 2000 },
+    );
+    const typingMs = Date.now() - start;
+    console.log(`typed ${typed.length} characters in ${typingMs} ms while the job ran`);
+    expect(typingMs / typed.length).toBeLessThan(50);
+
+    // 5. Fail a task: the job restarts from its latest checkpoint and the results equal the shadow run's.
+    await page.click('[data-tab="results"]');
+    await page.click('#fail');
+    await page.waitForSelector('#exactness[data-exact="true"], #exactness[data-exact="false"]', {
+      timeout: 30_000,
+    });
+    const after = (await figures(page))!;
+    expect(after.restarts).toBeGreaterThanOrEqual(1);
+    expect(after.exactness.last).toMatchObject({ exact: true, rows: 50 });
+    expect(after.exactness.last!.events).toBeGreaterThan(0);
+
+    mkdirSync(OUT, { recursive: true });
+    await page.screenshot({ path: join(OUT, 'playground.png') });
+    expect(foreign).toEqual([]);
+  }, 100_000);
+});
