@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TableDef } from '../../compiler/catalog';
 import { T, type Field } from '../../compiler/types';
 import { ManualClock } from '../../runtime/clock';
+import { insertBatch } from '../../runtime/messages';
 import { PostgresWriter } from '../../runtime/node/connectors/postgres-sink';
 import { newMetrics } from '../../runtime/operator';
 import { type PostgresServer, startPostgres } from '../support/postgres';
@@ -218,6 +219,31 @@ INSERT INTO sums SELECT id % 97, COUNT(*), SUM(amount) FROM events GROUP BY id %
     expect(await tableRows(server, db, 'sums')).toEqual(expected.sort());
     expect(await preparedLeft(server, db)).toEqual([]);
   }, 60_000);
+
+  it('rows held back while two barriers were being sent are flushed once they are done (the task reads on)', async () => {
+    const db = `t${++databases}`;
+    const url = await server.createDatabase(db);
+    await server.query('CREATE TABLE held (id bigint, amount integer)', [], db);
+    const w = writerOf(url, 'held', { 'sink.buffer-flush.max-rows': '10' });
+    await w.open(context('held'), undefined);
+    try {
+      // Two checkpoints in flight (max-concurrent-checkpoints 2), then enough rows to hold the task back.
+      const first = w.snapshot(1);
+      const second = w.snapshot(2);
+      w.write(insertBatch(Array.from({ length: 40 }, (_, i) => [i, i])));
+      expect(w.hasCapacity()).toBe(false);
+      await Promise.all([first, second]);
+      // Nothing else would wake the sink: the task reads no input while the sink has no room.
+      for (let i = 0; i < 100 && !w.hasCapacity(); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(w.hasCapacity(), 'the held-back rows were sent').toBe(true);
+      const third = await w.snapshot(3);
+      await w.commit(3);
+      expect(third?.prepared.map((p) => p.gid)).toEqual(['weir:held:0:3']);
+      expect(await server.query('SELECT count(*)::int AS n FROM held', [], db)).toEqual([{ n: 40 }]);
+    } finally {
+      await w.close();
+    }
+  });
 
   describe('errors', () => {
     const script = (url: string, table: string, columns: string, extra = '') => `

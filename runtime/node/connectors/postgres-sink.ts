@@ -254,8 +254,8 @@ export class PostgresWriter implements SinkWriter {
     }
     for (let i = 0; i < rows.length; i++)
       this.buffer.push({ row: rows[i]!, kind: kinds ? kinds[i]! : RowKind.Insert });
-    // At most two flushes queued; beyond that the buffer grows until `hasCapacity` holds the task back.
-    if (this.buffer.length >= this.flushRows && this.queued < 2) this.flushInBackground();
+    // At most two steps queued; beyond that the buffer grows until `hasCapacity` holds the task back.
+    if (this.flushDue()) this.flushInBackground();
     else if (this.semantic !== 'exactly-once' && this.flushTimer === undefined) {
       // Upserts and inserts become visible within a second even when few rows arrive.
       this.flushTimer = setTimeout(() => {
@@ -496,14 +496,14 @@ export class PostgresWriter implements SinkWriter {
     return ops;
   }
 
+  private flushDue(): boolean {
+    return this.buffer.length >= this.flushRows && this.queued < 2 && !this.closed;
+  }
+
   private flushInBackground(): void {
+    // The rows are taken now: a barrier queued after this step MUST NOT see them sent after it.
     const ops = this.takeBuffer();
-    this.enqueue(() => this.send(ops))
-      .then(() => {
-        // Rows that waited while two flushes were queued: sent now, so a held-back task reads on.
-        if (this.buffer.length >= this.flushRows && this.queued < 2 && !this.closed) this.flushInBackground();
-      })
-      .catch(() => {});
+    this.enqueue(() => this.send(ops)).catch(() => {});
   }
 
   /** Queues a step on the data connection; a failing step fails the writer. */
@@ -518,6 +518,9 @@ export class PostgresWriter implements SinkWriter {
       .then(
         (v) => {
           this.queued--;
+          // Rows that waited while two steps (flushes or barriers) were queued: sent now, so a held-back
+          // task reads on. Nothing else would: a task without room reads no input, so `write` is not called.
+          if (this.flushDue()) this.flushInBackground();
           return v;
         },
         (e: unknown) => {
