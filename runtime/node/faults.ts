@@ -19,11 +19,12 @@ let workerRounds = 0;
 
 /**
  * Task manager faults: WEIR_FAULT=worker-exit:<n> makes task manager 0 end its thread (process.exit in a
- * worker) after its n-th busy round of the job's first attempt; worker-throw:<n> throws an uncaught error
- * there instead. The job master sees the thread die and restarts the job from its latest checkpoint.
+ * worker) at its n-th busy round after the first checkpoint of the job's first attempt completed;
+ * worker-throw:<n> throws an uncaught error there instead. The job master sees the thread die and restarts
+ * the job from its latest checkpoint.
  */
-export function workerFault(taskManager: number, attempt: number): void {
-  if (!workerSpec || taskManager !== 0 || attempt !== 0) return;
+export function workerFault(taskManager: number, attempt: number, checkpointed: boolean): void {
+  if (!workerSpec || taskManager !== 0 || attempt !== 0 || !checkpointed) return;
   workerRounds++;
   if (workerRounds !== nth) return;
   if (workerSpec === 'worker-exit') process.exit(3);

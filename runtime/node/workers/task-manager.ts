@@ -50,6 +50,8 @@ class TaskManager {
   private metrics = new Map<string, OperatorMetrics[]>();
   private stopped = false;
   private endedSent = false;
+  /** Whether a checkpoint of this attempt completed (fault injection waits for one). */
+  private checkpointed = false;
   private wake: (() => void) | undefined;
 
   constructor(private readonly m: StartMessage) {}
@@ -164,7 +166,7 @@ class TaskManager {
         return;
       }
       this.flush();
-      if (worked) workerFault(this.m.index, this.m.attempt);
+      if (worked) workerFault(this.m.index, this.m.attempt, this.checkpointed);
       const now = Date.now();
       if (now - lastMetrics >= METRICS_MS) {
         lastMetrics = now;
@@ -213,6 +215,7 @@ class TaskManager {
   }
 
   async notify(id: number): Promise<void> {
+    this.checkpointed = true;
     for (const t of this.tasks) await t.notifyCheckpointComplete(id);
     this.wake?.();
   }
