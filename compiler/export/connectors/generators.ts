@@ -2,10 +2,14 @@
 import { type ConnectorMapping, type FlinkOption, type MappingContext, unmapped } from './mapping';
 
 /** weir's rate 0 means "as fast as possible": nexmark-flink's default (rate.limited = false) does that. */
-function nexmarkRate(value: string, key: string, ctx: MappingContext): readonly FlinkOption[] {
-  if (Number(value) === 0) return [];
-  const limited: FlinkOption[] = ctx.options.has('rate.limited') ? [] : [['rate.limited', 'true']];
-  return [[key, value], ...limited];
+function nexmarkRate(value: string, key: string): readonly FlinkOption[] {
+  return Number(value) === 0 ? [] : [[key, value]];
+}
+
+/** A rate above 0 paces weir's generator; nexmark-flink paces only with 'rate.limited' = 'true'. */
+function nexmarkPacing(ctx: MappingContext): readonly FlinkOption[] {
+  const paced = ['first-event.rate', 'next-event.rate'].some((k) => Number(ctx.options.get(k) ?? '0') > 0);
+  return paced ? [['rate.limited', 'true']] : [];
 }
 
 export const NEXMARK: ConnectorMapping = {
@@ -24,6 +28,7 @@ export const NEXMARK: ConnectorMapping = {
         unmapped(k, v, "nexmark-flink's generator takes no seed; its events differ from weir's.", ctx),
     },
   ],
+  table: nexmarkPacing,
 };
 
 /** weir's datagen strings are 10 characters long unless said otherwise; Flink's are 100. */
