@@ -300,6 +300,31 @@ INSERT INTO out SELECT id, amount FROM src;
       expect(await weirConnections(server, db)).toBe(0);
     });
 
+    it('a NOT NULL column the sink does not write must have a default; an identity column has one', async () => {
+      const db = `t${++databases}`;
+      const url = await server.createDatabase(db);
+      await server.query(
+        'CREATE TABLE strict (id bigint, amount integer, note text NOT NULL); CREATE TABLE ident (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id bigint, amount integer)',
+        [],
+        db,
+      );
+      await expect(writerOf(url, 'strict').open(context('strict'), undefined)).rejects.toThrow(
+        "table 'strict' has NOT NULL column(s) 'note' without a default that the sink does not write (the sink writes id, amount)",
+      );
+      const w = writerOf(url, 'ident');
+      await w.open(context('ident'), undefined);
+      try {
+        w.write(insertBatch([[7, 70]]));
+        await w.snapshot(1);
+        await w.commit(1);
+      } finally {
+        await w.close();
+      }
+      expect(await server.query('SELECT seq::int, id::int, amount FROM ident', [], db)).toEqual([
+        { seq: 1, id: 7, amount: 70 },
+      ]);
+    });
+
     it('an upsert table without a matching unique key is an error at open', async () => {
       const db = `t${++databases}`;
       const url = await server.createDatabase(db);

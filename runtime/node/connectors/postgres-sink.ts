@@ -382,7 +382,8 @@ export class PostgresWriter implements SinkWriter {
     }
     const attrs = (
       await client.query<{ num: number; name: string; notnull: boolean; hasdef: boolean }>(
-        'SELECT attnum AS num, attname AS name, attnotnull AS notnull, atthasdef AS hasdef FROM pg_attribute WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped ORDER BY attnum',
+        // An identity column fills itself without a default (atthasdef is false for it).
+        "SELECT attnum AS num, attname AS name, attnotnull AS notnull, atthasdef OR attidentity <> '' AS hasdef FROM pg_attribute WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
         [oid],
       )
     ).rows;
