@@ -1,13 +1,12 @@
 // The browser test: Debian's chromium drives the served playground — markers, a run, CHECKPOINT, a failure, typing under load.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PlaygroundServer, startPlaygroundServer } from '../../runtime/node/playground-server';
 import { ensurePlaygroundBuilt } from './build-playground';
+import { type Chromium, launchChromium, setEditorText } from './chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
 const OUT = resolve(import.meta.dirname, '../../test-output');
 
 /** A keyed count at the page's rate (200K events/s), with an unknown column on line 9. */
@@ -43,52 +42,17 @@ const figures = (page: Page) =>
     Figures | undefined
   >;
 
-/** Types `text` as the editor's whole content (verbatim: no auto-closed brackets or auto-indent added). */
-async function setEditorText(page: Page, text: string): Promise<void> {
-  await page.evaluate(() =>
-    (window as unknown as { weir: { editor: { updateOptions(o: object): void } } }).weir.editor.updateOptions(
-      {
-        autoClosingBrackets: 'never',
-        autoClosingQuotes: 'never',
-        autoIndent: 'none',
-      },
-    ),
-  );
-  await page.click('#editor .view-lines');
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(text);
-}
-
 describe('the playground in chromium', () => {
   let server: PlaygroundServer;
-  let context: BrowserContext;
-  let profile: string;
+  let browser: Chromium;
   let page: Page;
   const foreign: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(
-        `${CHROMIUM} is missing: the browser test needs Debian's chromium package (apt-get install chromium); it never downloads a browser`,
-      );
     ensurePlaygroundBuilt();
     server = await startPlaygroundServer(0);
-    profile = mkdtempSync(join(tmpdir(), 'weir-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1500, height: 900 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await launchChromium();
+    page = browser.page;
     const origin = new URL(server.url).origin;
     page.on('request', (r) => {
       const u = r.url();
@@ -104,9 +68,8 @@ describe('the playground in chromium', () => {
 
   afterAll(async () => {
     if (page) console.log(`page log:\n${(await page.textContent('#log').catch(() => '')) ?? ''}`);
-    await context?.close();
+    await browser?.close();
     await server?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('marks an error, runs the fixed query, checkpoints, stays responsive at 200K events/s and recovers exactly', async () => {

@@ -174,5 +174,13 @@ export class BrowserSession {
     this.jobs.push(pj);
     this.post({ type: 'job', name: pj.name, id: pj.runner.id, plan: explainJobJson(job) });
     this.err(`[INFO] Job '${pj.name}' started (id ${pj.runner.id}).`);
+    void pj.runner.done.then((r) => {
+      const m = pj.runner.metrics();
+      const done = pj.runner.checkpoints().filter((c) => c.status === 'COMPLETED').length;
+      this.err(
+        `[weir] job '${pj.name}' ${r.status.toLowerCase()}: ${m.recordsIn} records in, ${m.recordsOut} out, ${done} checkpoint${done === 1 ? '' : 's'}${m.restarts ? `, ${m.restarts} restart${m.restarts === 1 ? '' : 's'}` : ''}`,
+      );
+      if (r.status === 'FAILED') this.err(`Job '${pj.name}' failed: ${r.error}`);
+    });
   }
 }

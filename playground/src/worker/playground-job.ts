@@ -39,6 +39,8 @@ export class PlaygroundJob {
   }
 
   runner!: JobRunner;
+  private readonly started = performance.now();
+  private ended: number | undefined;
 
   get name(): string {
     return this.job.name;
@@ -88,6 +90,7 @@ export class PlaygroundJob {
       },
       o.restore ? { restore: o.restore } : {},
     );
+    void pj.runner.done.then(() => (pj.ended = performance.now()));
     return pj;
   }
 
@@ -153,6 +156,7 @@ export class PlaygroundJob {
       ...(this.results ? { results: this.resultFigures(this.results) } : {}),
       exactness: this.exactness.figures(),
       at,
+      elapsedMs: (this.ended ?? performance.now()) - this.started,
     };
   }
 
@@ -172,12 +176,12 @@ export class PlaygroundJob {
         else merged.set(key, { row: e.row, n: e.n });
       }
     }
-    const keys = merged.size <= 20_000 ? [...merged.keys()].sort() : [...merged.keys()].slice(0, SHOWN_ROWS);
+    const entries = [...merged.values()];
+    const shown = entries.length <= 20_000 ? entries.sort((a, b) => compareRows(a.row, b.row)) : entries;
     return {
       table: res.table,
       columns: res.columns,
-      rows: keys.slice(0, SHOWN_ROWS).map((k) => {
-        const e = merged.get(k)!;
+      rows: shown.slice(0, SHOWN_ROWS).map((e) => {
         return {
           row: e.row.map((v) =>
             v === null ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v),
@@ -190,4 +194,18 @@ export class PlaygroundJob {
       missingRetractions: missing,
     };
   }
+}
+
+/** Rows in column order: numbers by value, everything else as text; NULL first. */
+function compareRows(a: readonly unknown[], b: readonly unknown[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (x === null || x === undefined) return -1;
+    if (y === null || y === undefined) return 1;
+    const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+    if (c !== 0) return c;
+  }
+  return a.length - b.length;
 }

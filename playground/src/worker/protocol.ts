@@ -86,6 +86,8 @@ export interface JobFigures {
   readonly exactness: ExactnessFigures;
   /** Milliseconds since the worker started (for rates). */
   readonly at: number;
+  /** Milliseconds from the job's start to now, or to its end once it ended. */
+  readonly elapsedMs: number;
 }
 
 export type FromWorker =
