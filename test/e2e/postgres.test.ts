@@ -245,6 +245,25 @@ INSERT INTO sums SELECT id % 97, COUNT(*), SUM(amount) FROM events GROUP BY id %
     }
   });
 
+  it('a commit that comes after close leaves the transaction prepared for the restored run to commit', async () => {
+    const db = `t${++databases}`;
+    const url = await server.createDatabase(db);
+    await server.query('CREATE TABLE late (id bigint, amount integer)', [], db);
+    const w = writerOf(url, 'late');
+    await w.open(context('late'), undefined);
+    w.write(insertBatch([[1, 10]]));
+    const state = await w.snapshot(1);
+    // The job stops while checkpoint 1's completion is being handled.
+    await w.close();
+    await w.commit(1);
+    expect(await preparedLeft(server, db)).toEqual(['weir:late:0:1']);
+    const again = writerOf(url, 'late');
+    await again.open(context('late'), { checkpointId: 1, all: [state], own: state });
+    await again.close();
+    expect(await preparedLeft(server, db)).toEqual([]);
+    expect(await server.query('SELECT id::int, amount FROM late', [], db)).toEqual([{ id: 1, amount: 10 }]);
+  });
+
   describe('errors', () => {
     const script = (url: string, table: string, columns: string, extra = '') => `
 SET 'restart-strategy.type' = 'none';

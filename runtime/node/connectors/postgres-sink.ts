@@ -301,6 +301,9 @@ export class PostgresWriter implements SinkWriter {
     if (due.length === 0) return;
     for (const p of due) {
       if (!(await p.ready)) continue;
+      // Closed meanwhile (the job stops): the transaction stays prepared; the completed checkpoint lists
+      // it, so the run restored from it commits it.
+      if (this.closed) return;
       faultPoint('pg-committing');
       await this.commitPrepared(p.gid);
     }
@@ -484,7 +487,8 @@ export class PostgresWriter implements SinkWriter {
     try {
       await run();
     } catch (e) {
-      if ((e as { code?: string }).code === UNDEFINED_OBJECT) return;
+      // Closed while the statement ran: what it did is settled on restore (listed ids committed, others rolled back).
+      if ((e as { code?: string }).code === UNDEFINED_OBJECT || this.closed) return;
       throw this.error(`${message(e)} (server ${this.where})`);
     }
   }
