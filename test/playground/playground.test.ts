@@ -23,6 +23,8 @@ SELECT auction, COUNT(*) AS bids,
 const FIXED = BROKEN.replace('MAX(pric)', 'MAX(price)');
 
 interface Figures {
+  id: string;
+  mode: string;
   status: string;
   restarts: number;
   recordsIn: number;
@@ -33,7 +35,7 @@ interface Figures {
     checks: number;
     exact: number;
     pending: boolean;
-    last?: { exact: boolean; rows: number; events: number };
+    last?: { exact: boolean; rows: number; events: number; extra: number };
   };
 }
 
@@ -153,6 +155,34 @@ describe('the playground in chromium', () => {
 
     mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: join(OUT, 'playground.png') });
-    expect(foreign).toEqual([]);
   }, 100_000);
+
+  it('with AT_LEAST_ONCE, a failure shows duplicates against the shadow run', async () => {
+    await page.selectOption('#mode', 'AT_LEAST_ONCE');
+    const previous = (await figures(page))?.id;
+    await page.click('#run');
+    await page.waitForFunction(
+      (prev) => {
+        const f = (window as unknown as { weir: { figures(): Figures | undefined } }).weir.figures();
+        return (
+          f &&
+          f.id !== prev &&
+          f.checkpoints.some((c) => c.status === 'COMPLETED') &&
+          (f.results?.total ?? 0) > 0
+        );
+      },
+      previous,
+      { timeout: 20_000 },
+    );
+    await page.click('#fail');
+    await page.waitForSelector('#exactness[data-exact="true"], #exactness[data-exact="false"]', {
+      timeout: 30_000,
+    });
+    const after = (await figures(page))!;
+    expect(after.mode).toBe('AT_LEAST_ONCE');
+    expect(after.exactness.last).toMatchObject({ exact: false });
+    expect(after.exactness.last!.extra).toBeGreaterThan(0);
+    await page.screenshot({ path: join(OUT, 'playground-at-least-once.png') });
+    expect(foreign).toEqual([]);
+  }, 60_000);
 });

@@ -28,7 +28,7 @@ export interface PlanJson {
 }
 
 const W = 230;
-const H = 74;
+const H = 90;
 
 export class PlanPanel {
   private plan: PlanJson | undefined;
@@ -70,13 +70,13 @@ export class PlanPanel {
       return;
     }
     const figures = new Map((job?.operators ?? []).map((o) => [o.uid, o]));
-    // Barrier progress: operators whose task acknowledged the travelling checkpoint.
-    const acked = new Set<number>();
-    if (job?.barrier)
-      for (const key of job.barrier.acked) {
-        const chain = plan.jobGraph.chains.find((c) => c.id === Number(key.split('-')[0]));
-        for (const id of chain?.operators ?? []) acked.add(id);
-      }
+    // Barrier progress: operators whose task acknowledged the newest checkpoint, and when (slowest subtask).
+    const acked = new Map<number, number>();
+    const barrier = job?.barrier;
+    for (const a of barrier?.acked ?? []) {
+      const chain = plan.jobGraph.chains.find((c) => c.id === Number(a.task.split('-')[0]));
+      for (const id of chain?.operators ?? []) acked.set(id, Math.max(acked.get(id) ?? 0, a.ms));
+    }
     const edges = this.edges
       .map((e) => {
         const d = e.points.map((p, i) => `${i ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
@@ -88,25 +88,28 @@ export class PlanPanel {
       .map((op) => {
         const p = this.positions.get(op.id)!;
         const f = figures.get(op.uid);
-        const out = f?.recordsOut ?? 0;
+        // Records an operator processed: what a source emitted, what any other operator received.
+        const n = (op.kind === 'source' ? f?.recordsOut : f?.recordsIn) ?? 0;
         const prev = this.last.get(op.uid);
-        const rate = prev && job && job.at > prev.at ? ((out - prev.n) * 1000) / (job.at - prev.at) : 0;
-        if (job) this.last.set(op.uid, { at: job.at, n: out });
+        const rate = prev && job && job.at > prev.at ? ((n - prev.n) * 1000) / (job.at - prev.at) : 0;
+        if (job) this.last.set(op.uid, { at: job.at, n });
+        const ack = acked.get(op.id);
         const wm = f?.watermark == null ? '-' : new Date(f.watermark).toISOString().slice(11, 23);
         const title = op.name.length > 34 ? `${op.name.slice(0, 33)}…` : op.name;
-        const cls = `op ${op.stateful ? 'stateful' : ''} ${job?.barrier ? (acked.has(op.id) ? 'barrier-done' : 'barrier-wait') : ''}`;
+        const cls = `op ${op.stateful ? 'stateful' : ''} ${barrier?.inProgress ? (ack !== undefined ? 'barrier-done' : 'barrier-wait') : ''}`;
         return `<g class="${cls}" data-uid="${esc(op.uid)}" transform="translate(${p.x},${p.y})">
           <rect width="${W}" height="${H}" rx="6"/><title>${esc(op.name)}</title>
           <text x="8" y="16" class="op-name">${esc(title)}${op.parallelism > 1 ? ` ×${op.parallelism}` : ''}</text>
-          <text x="8" y="34">${fmtNum(rate)} records/s · out ${fmtNum(out)}</text>
+          <text x="8" y="34">${fmtNum(rate)} records/s · ${op.kind === 'source' ? 'out' : 'in'} ${fmtNum(n)}</text>
           <text x="8" y="50">${op.stateful ? `state ${fmtNum(f?.stateEntries ?? 0)} entries` : 'stateless'}</text>
-          <text x="8" y="66">watermark ${wm}</text></g>`;
+          <text x="8" y="66">watermark ${wm}</text>
+          <text x="8" y="82" class="ack">${barrier ? `chk-${barrier.id} ${ack !== undefined ? `acked at +${ack} ms` : 'barrier not here yet'}` : 'no checkpoint yet'}</text></g>`;
       })
       .join('');
-    const barrier = job?.barrier
-      ? `<p class="barrier">checkpoint ${job.barrier.id} in flight: ${acked.size} of ${plan.jobGraph.operators.length} operators acknowledged</p>`
-      : '';
-    this.root.innerHTML = `${barrier}<svg width="${this.size.w}" height="${this.size.h}" class="plan">
+    const progress = barrier
+      ? `<p class="barrier">checkpoint ${barrier.id} ${barrier.inProgress ? 'in flight' : 'done'}: ${acked.size} of ${plan.jobGraph.operators.length} operators acknowledged</p>`
+      : '<p class="barrier">no checkpoint yet</p>';
+    this.root.innerHTML = `${progress}<svg width="${this.size.w}" height="${this.size.h}" class="plan">
       <defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0L10,5L0,10z"/></marker></defs>
       ${edges}${nodes}</svg>`;
   }

@@ -26,8 +26,8 @@ export class PlaygroundJob {
   /** The running attempt's tasks (seen through the engine's schedule hook). */
   private tasks: readonly StreamTask[] = [];
   private failNext = false;
-  /** Per checkpoint id, the tasks (chain-subtask keys) that acknowledged it. */
-  private readonly acks = new Map<number, Set<string>>();
+  /** Per checkpoint id, the tasks (chain-subtask keys) that acknowledged it, with the ms since its trigger. */
+  private readonly acks = new Map<number, Map<string, number>>();
   readonly exactness: ExactnessCheck;
 
   private constructor(
@@ -82,8 +82,9 @@ export class PlaygroundJob {
         schedule: (tasks) => (pj.tasks = tasks),
         beforeStep: (task) => pj.maybeFail(task),
         onAcknowledge: (key, id) => {
-          const s = pj.acks.get(id) ?? new Set<string>();
-          s.add(key);
+          const s = pj.acks.get(id) ?? new Map<string, number>();
+          const trigger = pj.runner.checkpoints().find((c) => c.id === id)?.triggerTime ?? Date.now();
+          s.set(key, Date.now() - trigger);
           pj.acks.set(id, s);
           pj.acks.delete(id - 16);
         },
@@ -139,7 +140,7 @@ export class PlaygroundJob {
       watermark: Number.isFinite(f.watermark) ? f.watermark : null,
     }));
     const checkpoints = r.checkpoints();
-    const inProgress = checkpoints.filter((c) => c.status === 'IN_PROGRESS').at(-1);
+    const newest = checkpoints.at(-1);
     return {
       name: this.name,
       id: r.id,
@@ -150,8 +151,14 @@ export class PlaygroundJob {
       recordsOut: m.recordsOut,
       operators,
       checkpoints: checkpoints.slice(-50).map((c) => ({ ...c })),
-      ...(inProgress
-        ? { barrier: { id: inProgress.id, acked: [...(this.acks.get(inProgress.id) ?? [])] } }
+      ...(newest
+        ? {
+            barrier: {
+              id: newest.id,
+              inProgress: newest.status === 'IN_PROGRESS',
+              acked: [...(this.acks.get(newest.id) ?? [])].map(([task, ms]) => ({ task, ms })),
+            },
+          }
         : {}),
       ...(this.results ? { results: this.resultFigures(this.results) } : {}),
       exactness: this.exactness.figures(),

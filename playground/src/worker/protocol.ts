@@ -80,8 +80,15 @@ export interface JobFigures {
   readonly recordsOut: number;
   readonly operators: readonly OperatorFigures[];
   readonly checkpoints: readonly CheckpointStats[];
-  /** The checkpoint whose barriers are travelling, and the tasks (chain-subtask keys) that acknowledged it. */
-  readonly barrier?: { readonly id: number; readonly acked: readonly string[] };
+  /**
+   * The newest checkpoint's barrier progress: the tasks (chain-subtask keys) that acknowledged it, with the
+   * milliseconds from its trigger; `inProgress` while its barriers are still travelling.
+   */
+  readonly barrier?: {
+    readonly id: number;
+    readonly inProgress: boolean;
+    readonly acked: readonly { readonly task: string; readonly ms: number }[];
+  };
   readonly results?: ResultsFigures;
   readonly exactness: ExactnessFigures;
   /** Milliseconds since the worker started (for rates). */
