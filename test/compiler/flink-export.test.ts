@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import { FlinkSQL } from 'dt-sql-parser';
 import { describe, expect, it } from 'vitest';
 import { exportFlink } from '../../compiler/export/flink';
+import { parse } from '../../grammar/index';
+import type { Statement } from '../../grammar/index';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const WEIR_BIN = path.join(ROOT, 'bin/weir.js');
@@ -53,6 +55,29 @@ function notes(text: string): string[] {
     .map((l) => l.slice('-- weir: '.length));
 }
 
+/** A statement's structure without positions or quoting: what must survive the export unchanged. */
+function shape(s: Statement): unknown {
+  return JSON.parse(
+    JSON.stringify(s, (k, v) =>
+      k === 'span' || k === 'quoted'
+        ? undefined
+        : k === 'frame' || k === 'forSystemTime'
+          ? v !== undefined
+          : v,
+    ),
+  );
+}
+
+/** INSERT and CREATE VIEW statements whose queries the export prints as they are (no FILTER, no SESSION rewrite). */
+function queriesOf(text: string): unknown[] {
+  const parsed = parse(text);
+  expect(parsed.diagnostics).toEqual([]);
+  return parsed.statements
+    .map((p) => p.statement)
+    .filter((s) => s.kind === 'insert' || s.kind === 'createView')
+    .map(shape);
+}
+
 function sqlFiles(dir: string): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
@@ -80,6 +105,20 @@ describe('every script in queries/', () => {
       expect(result.diagnostics).toEqual([]);
       expect(result.text).toMatch(/^INSERT INTO /m);
       expectFlinkSql(result.text, file);
+    },
+  );
+
+  it.each(files.map((f) => [path.relative(ROOT, f), f]))(
+    '%s: its queries read back (weir grammar) as the same queries',
+    (_name, file) => {
+      const source = fs.readFileSync(file, 'utf8');
+      const rewritten = (q: unknown) => /"filter":|"name":"SESSION"/i.test(JSON.stringify(q));
+      const before = queriesOf(source);
+      const after = queriesOf(exportFlink(source).text);
+      expect(after.length).toBe(before.length);
+      before.forEach((q, i) => {
+        if (!rewritten(q)) expect(after[i]).toEqual(q);
+      });
     },
   );
 });
@@ -208,7 +247,8 @@ describe('connector options', () => {
     const text = flink(`
       CREATE TABLE clicks (user_id INT, url STRING, tag VARCHAR(5), ts TIMESTAMP(3)) WITH ('connector' = 'datagen',
         'number-of-rows' = '1000', 'rows-per-second' = '0', 'seed' = '3', 'fields.user_id.min' = '1',
-        'fields.user_id.max' = '5', 'fields.ts.max-past' = '5 s');`);
+        'fields.user_id.max' = '5', 'fields.ts.max-past' = '5 s');
+      CREATE TABLE ids (id BIGINT) WITH ('connector' = 'datagen', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1');`);
     expect(optionsOf(text, 'clicks')).toEqual([
       ['connector', 'datagen'],
       ['number-of-rows', '1000'],
@@ -249,16 +289,39 @@ describe('statements and settings', () => {
       SHOW CHECKPOINTS;
       SHOW JOBS;
       STOP JOB 'q5-1' WITH SAVEPOINT;
-      SHOW TABLES;`);
+      SHOW TABLES;
+      EXPLAIN RESTORE FROM 'savepoints/x' INSERT INTO b SELECT 1;`);
     expect(notes(text)).toEqual([
       "CHECKPOINT; → in Flink, checkpoints are periodic (SET 'execution.checkpointing.interval'); for a snapshot now, trigger a savepoint with the Flink CLI: flink savepoint <jobId>.",
       "SAVEPOINT TO 'savepoints/before-upgrade'; → in Flink, take one with the Flink CLI: flink savepoint <jobId> savepoints/before-upgrade (or STOP JOB '<jobId>' WITH SAVEPOINT in the SQL client); restore with SET 'execution.state-recovery.path' (Flink 1: 'execution.savepoint.path') before the INSERT, or flink run -s <path>.",
       "SHOW CHECKPOINTS; → in Flink, the web UI's Checkpoints tab of the job, or the REST API: GET /jobs/<jobId>/checkpoints.",
       'SHOW JOBS; → in Flink, the SQL client (Flink 1.17+) has SHOW JOBS; or the CLI: flink list.',
       "STOP JOB 'q5-1' WITH SAVEPOINT; → in Flink, the SQL client (Flink 1.17+) has STOP JOB '<jobId>' WITH SAVEPOINT, or the CLI: flink stop <jobId>; Flink's job ids are generated, not weir's names (find them with SHOW JOBS or flink list).",
+      "EXPLAIN RESTORE FROM 'savepoints/x' INSERT INTO b SELECT 1; → in Flink, a job started from a savepoint (flink run -s <path>) is checked against it at start; state no operator claims fails it unless 'execution.state-recovery.ignore-unclaimed-state' = 'true' (Flink 1: 'execution.savepoint.ignore-unclaimed-state', or flink run --allowNonRestoredState).",
     ]);
     expect(text).toMatch(/^SHOW TABLES;$/m);
     expect(text).not.toMatch(/^(CHECKPOINT|SAVEPOINT|STOP|SHOW JOBS|SHOW CHECKPOINTS)/m);
+  });
+
+  it('EXPLAIN, views and DROP print as Flink statements (a temporary view is dropped as one)', () => {
+    const text = flink(`
+      CREATE TABLE t (a INT) WITH ('connector' = 'datagen', 'number-of-rows' = '5');
+      CREATE TABLE b (a INT) WITH ('connector' = 'blackhole');
+      CREATE TEMPORARY VIEW v AS SELECT a FROM t WHERE a > 0;
+      CREATE VIEW IF NOT EXISTS w AS SELECT a FROM v UNION ALL SELECT a FROM t;
+      EXPLAIN VERBOSE INSERT INTO b SELECT a FROM w;
+      SELECT DISTINCT a FROM v;
+      DROP VIEW v;
+      DROP VIEW IF EXISTS w;
+      DROP TABLE b;`);
+    expect(text).toContain('CREATE TEMPORARY VIEW v AS\nSELECT a\nFROM t\nWHERE a > 0;');
+    expect(text).toContain('CREATE VIEW IF NOT EXISTS w AS\nSELECT a\nFROM v\nUNION ALL\nSELECT a\nFROM t;');
+    expect(text).toContain('EXPLAIN INSERT INTO b\nSELECT a\nFROM w;');
+    expect(text).toContain('SELECT DISTINCT a\nFROM v;');
+    expect(text).toContain('DROP TEMPORARY VIEW v;\n\nDROP VIEW IF EXISTS w;\n\nDROP TABLE b;');
+    expect(notes(text)[0]).toMatch(
+      /^EXPLAIN VERBOSE lists weir's optimizer rules; Flink's EXPLAIN takes details/,
+    );
   });
 
   it('Flink configuration keys pass through as SET; weir-only keys and restores become comments', () => {

@@ -46,6 +46,20 @@ function stringLengths(ctx: MappingContext): readonly FlinkOption[] {
   return options;
 }
 
+/** Flink's datagen needs both ends of a sequence. */
+function sequences(ctx: MappingContext): void {
+  for (const [key, value] of ctx.options) {
+    const column = /^fields\.([^.]+)\.kind$/.exec(key)?.[1];
+    if (value !== 'sequence' || column === undefined) continue;
+    const missing = ['start', 'end'].filter((end) => !ctx.options.has(`fields.${column}.${end}`));
+    if (missing.length > 0)
+      ctx.note(
+        `Column ${column} is a sequence without ${missing.map((m) => `'fields.${column}.${m}'`).join(' and ')}: ` +
+          "Flink's datagen needs both 'start' and 'end' for a sequence.",
+      );
+  }
+}
+
 export const DATAGEN: ConnectorMapping = {
   flinkConnector: 'datagen',
   rules: [
@@ -64,5 +78,8 @@ export const DATAGEN: ConnectorMapping = {
     },
     { key: /^fields\.[^.]+\.(kind|min|max|start|end|length|null-rate|max-past)$/, map: 'same' },
   ],
-  table: stringLengths,
+  table: (ctx) => {
+    sequences(ctx);
+    return stringLengths(ctx);
+  },
 };

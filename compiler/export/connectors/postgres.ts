@@ -29,12 +29,15 @@ function semantics(ctx: MappingContext): void {
     ? `'sink.semantic' = '${semantic}'`
     : `weir's default '${semantic}'`;
   if (keyed) {
+    const before: Readonly<Record<string, string>> = {
+      upsert: "as weir's upsert",
+      'exactly-once': "Flink's SQL JDBC sink has no two-phase commit",
+      'at-least-once': 'weir inserted plain rows instead',
+    };
     ctx.note(
       `${written}: Flink's JDBC sink writes by the PRIMARY KEY (INSERT ... ON CONFLICT DO UPDATE, DELETE), ` +
         'an idempotent upsert: after a failure the replayed changes are written again and the table ends exact ' +
-        (semantic === 'exactly-once'
-          ? "(Flink's SQL JDBC sink has no two-phase commit)."
-          : '(as weir upsert).'),
+        `(${before[semantic] ?? semantic}).`,
     );
   } else {
     ctx.note(
