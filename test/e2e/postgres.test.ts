@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TableDef } from '../../compiler/catalog';
 import { T, type Field } from '../../compiler/types';
 import { ManualClock } from '../../runtime/clock';
-import { insertBatch } from '../../runtime/messages';
+import { RowKind, insertBatch } from '../../runtime/messages';
 import { PostgresWriter } from '../../runtime/node/connectors/postgres-sink';
 import { newMetrics } from '../../runtime/operator';
 import { type PostgresServer, startPostgres } from '../support/postgres';
@@ -44,7 +44,12 @@ async function prepare(script: (url: string) => string, orders = 20_000, custome
 }
 
 /** A writer of sink table `table` (columns id BIGINT, amount INT) in this process, for what a job cannot show. */
-function writerOf(url: string, table: string, options: Record<string, string> = {}): PostgresWriter {
+function writerOf(
+  url: string,
+  table: string,
+  options: Record<string, string> = {},
+  primaryKey: readonly number[] = [],
+): PostgresWriter {
   const columns: Field[] = [
     { name: 'id', type: T.bigint() },
     { name: 'amount', type: T.int() },
@@ -54,7 +59,7 @@ function writerOf(url: string, table: string, options: Record<string, string> = 
     columns,
     physical: [0, 1],
     computed: [],
-    primaryKey: [],
+    primaryKey,
     connector: 'postgres',
     options: { connector: 'postgres', url, 'table-name': table, ...options },
     span: { start: 0, end: 0, line: 1, column: 1 },
@@ -243,6 +248,51 @@ INSERT INTO sums SELECT id % 97, COUNT(*), SUM(amount) FROM events GROUP BY id %
     } finally {
       await w.close();
     }
+  });
+
+  it('upsert: -U/+U of a key update it, -D deletes it, in one flush', async () => {
+    const db = `t${++databases}`;
+    const url = await server.createDatabase(db);
+    await server.query('CREATE TABLE kv (id bigint PRIMARY KEY, amount integer)', [], db);
+    const w = writerOf(url, 'kv', { 'sink.semantic': 'upsert' }, [0]);
+    await w.open(context('kv'), undefined);
+    try {
+      w.write(
+        insertBatch([
+          [1, 10],
+          [2, 20],
+          [3, 30],
+        ]),
+      );
+      await w.snapshot(1);
+      w.write({
+        rows: [
+          [1, 10],
+          [1, 11],
+          [2, 20],
+          [3, 30],
+          [3, 31],
+          [3, 31],
+          [4, 40],
+        ],
+        kinds: [
+          RowKind.UpdateBefore,
+          RowKind.UpdateAfter,
+          RowKind.Delete,
+          RowKind.UpdateBefore,
+          RowKind.UpdateAfter,
+          RowKind.Delete,
+          RowKind.Insert,
+        ],
+      });
+      await w.snapshot(2);
+    } finally {
+      await w.close();
+    }
+    expect(await server.query('SELECT id::int, amount FROM kv ORDER BY id', [], db)).toEqual([
+      { id: 1, amount: 11 },
+      { id: 4, amount: 40 },
+    ]);
   });
 
   it('a commit that comes after close leaves the transaction prepared for the restored run to commit', async () => {

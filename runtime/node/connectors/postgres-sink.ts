@@ -545,25 +545,13 @@ export class PostgresWriter implements SinkWriter {
       this.inTransaction = true;
     }
     const columns = this.columnSql.join(', ');
-    const perStatement = Math.max(1, Math.floor(MAX_PARAMS / this.fields.length));
-    const insert = async (rows: readonly Row[], suffix: string) => {
-      for (let start = 0; start < rows.length; start += perStatement) {
-        const chunk = rows.slice(start, start + perStatement);
-        const params: unknown[] = [];
-        const tuples = chunk.map((row) => {
-          const ph = this.encoders.map((enc, i) => {
-            const v = row[i];
-            params.push(v === undefined || v === null ? null : enc(v));
-            return `$${params.length}`;
-          });
-          return `(${ph.join(', ')})`;
-        });
-        await client.query(
-          `INSERT INTO ${this.target} (${columns}) VALUES ${tuples.join(', ')}${suffix}`,
-          params,
-        );
-      }
-    };
+    const every = this.fields.map((_, i) => i);
+    const insert = (rows: readonly Row[], suffix: string) =>
+      this.inChunks(
+        rows,
+        every,
+        (values) => `INSERT INTO ${this.target} (${columns}) VALUES ${values}${suffix}`,
+      );
     if (this.keyIndexes.length === 0) {
       await insert(
         ops.map((o) => o.row),
@@ -585,29 +573,41 @@ export class PostgresWriter implements SinkWriter {
       else deletes.push(op.row);
     }
     const keyCols = this.keyIndexes.map((i) => this.columnSql[i]!);
-    if (deletes.length > 0) {
-      const perDelete = Math.max(1, Math.floor(MAX_PARAMS / keyCols.length));
-      for (let start = 0; start < deletes.length; start += perDelete) {
-        const params: unknown[] = [];
-        const tuples = deletes.slice(start, start + perDelete).map((row) => {
-          const ph = this.keyIndexes.map((i) => {
-            params.push(row[i] == null ? null : this.encoders[i]!(row[i]));
-            return `$${params.length}`;
-          });
-          return `(${ph.join(', ')})`;
-        });
-        await client.query(
-          `DELETE FROM ${this.target} WHERE (${keyCols.join(', ')}) IN (${tuples.join(', ')})`,
-          params,
-        );
-      }
-    }
+    await this.inChunks(
+      deletes,
+      this.keyIndexes,
+      (values) => `DELETE FROM ${this.target} WHERE (${keyCols.join(', ')}) IN (${values})`,
+    );
     if (upserts.length > 0) {
       const rest = this.columnSql.filter((_, i) => !this.keyIndexes.includes(i));
       const update = rest.length
         ? `DO UPDATE SET ${rest.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`
         : 'DO NOTHING';
       await insert(upserts, ` ON CONFLICT (${keyCols.join(', ')}) ${update}`);
+    }
+  }
+
+  /**
+   * Runs `statement(values)` on the data connection for `rows`, as many rows a statement as PostgreSQL's
+   * bind parameter limit allows; `values` is `($1, $2), ($3, $4), ...` over the columns at `indexes`.
+   */
+  private async inChunks(
+    rows: readonly Row[],
+    indexes: readonly number[],
+    statement: (values: string) => string,
+  ): Promise<void> {
+    const perStatement = Math.max(1, Math.floor(MAX_PARAMS / indexes.length));
+    for (let start = 0; start < rows.length; start += perStatement) {
+      const params: unknown[] = [];
+      const tuples = rows.slice(start, start + perStatement).map((row) => {
+        const ph = indexes.map((i) => {
+          const v = row[i];
+          params.push(v === undefined || v === null ? null : this.encoders[i]!(v));
+          return `$${params.length}`;
+        });
+        return `(${ph.join(', ')})`;
+      });
+      await this.data!.query(statement(tuples.join(', ')), params);
     }
   }
 }
