@@ -9,7 +9,7 @@ import { ManualClock } from '../../runtime/clock';
 import { RowKind, insertBatch } from '../../runtime/messages';
 import { PostgresWriter } from '../../runtime/node/connectors/postgres-sink';
 import { newMetrics } from '../../runtime/operator';
-import { type PostgresServer, startPostgres } from '../support/postgres';
+import { type PostgresServer, freePort, startPostgres } from '../support/postgres';
 import { runWeir, runWithKills, writeInputs } from './crash-harness';
 import { TABLES_DDL, expectedTables, postgresScript, preparedLeft, tableRows } from './postgres-fixtures';
 
@@ -329,13 +329,7 @@ INSERT INTO out SELECT id, amount FROM src;
 
     it('an unreachable server is named with host and port', async () => {
       // A port nothing listens on: the server's own port after it is known, plus one, is not reliable; take a fresh one.
-      const { createServer } = await import('node:net');
-      const port = await new Promise<number>((resolve) => {
-        const s = createServer().listen(0, '127.0.0.1', () => {
-          const p = (s.address() as { port: number }).port;
-          s.close(() => resolve(p));
-        });
-      });
+      const port = await freePort();
       const r = await runScript(
         script(`postgres://postgres@127.0.0.1:${port}/nowhere`, 'out', 'id BIGINT, amount INT'),
       );

@@ -51,7 +51,8 @@ export function postgresBinDir(): string {
   return join(root, versions[0]!, 'bin');
 }
 
-function freePort(): Promise<number> {
+/** A loopback port nothing listens on right now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
