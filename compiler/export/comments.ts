@@ -3,10 +3,37 @@ import type { Span } from '../../grammar/ast';
 
 /** The script's comments grouped by the statement they belong to. */
 export interface StatementComments {
-  /** Comments before the statement (after the previous one), and those inside it, as written. */
+  /** Comments before the statement (after the previous one), as written. */
   readonly before: readonly string[];
+  /** Comments inside the statement. */
+  readonly inside: readonly Span[];
   /** Comments that start on the line where the statement ends (`SET ...; -- why`). */
   readonly after: readonly string[];
+}
+
+/** A statement's inner comments: printers take the line comments that end their lines; the rest go above it. */
+export interface InnerComments {
+  /** The `--` comment on `line` (1-based), once; printed at the end of the printer's line for it. */
+  take(line: number): string | undefined;
+  /** The comments no printer took, in order. */
+  rest(): string[];
+}
+
+/**
+ * Inner comments of a statement, for `take` and `rest`.
+ * @example innerComments(text, spans).take(9) // '-- bounded: the job ends after 1,000 rows'
+ */
+export function innerComments(text: string, spans: readonly Span[]): InnerComments {
+  const open = new Set(spans);
+  return {
+    take: (line) => {
+      const c = [...open].find((s) => s.line === line && text.startsWith('--', s.start));
+      if (!c) return undefined;
+      open.delete(c);
+      return text.slice(c.start, c.end);
+    },
+    rest: () => [...open].map((s) => text.slice(s.start, s.end)),
+  };
 }
 
 /**
@@ -19,7 +46,11 @@ export function attachComments(
   statements: readonly Span[],
   comments: readonly Span[],
 ): StatementComments[] {
-  const groups = [...statements, undefined].map(() => ({ before: [] as string[], after: [] as string[] }));
+  const groups = [...statements, undefined].map(() => ({
+    before: [] as string[],
+    inside: [] as Span[],
+    after: [] as string[],
+  }));
   let previous: Span | undefined;
   for (const c of comments) {
     const body = text.slice(c.start, c.end);
@@ -30,6 +61,10 @@ export function attachComments(
       continue;
     }
     const owner = groups[next < 0 ? statements.length : next]!;
+    if (next >= 0 && c.start >= statements[next]!.start) {
+      owner.inside.push(c);
+      continue;
+    }
     if (previous && owner.before.length > 0 && /\n[ \t]*\r?\n/.test(text.slice(previous.end, c.start)))
       owner.before.push('');
     owner.before.push(body);

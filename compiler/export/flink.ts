@@ -1,7 +1,7 @@
 // `weir export --target flink`: a weir script printed as a Flink SQL script, with notes on what changed.
 import type * as A from '../../grammar/ast';
 import { type Diagnostic, parse } from '../../grammar/index';
-import { attachComments, noteLines } from './comments';
+import { attachComments, innerComments, noteLines } from './comments';
 import { type StatementContext, statement } from './statements';
 
 export interface FlinkExport {
@@ -37,9 +37,17 @@ export function exportFlink(script: string, options: FlinkExportOptions = {}): F
   const facts = scriptFacts(statements);
   const requirements = new Set<string>();
   const blocks = parsed.statements.map((p, i) => {
-    const ctx: StatementContext = { source: script, text: p.text, notes: new Set(), requirements, ...facts };
+    const inner = innerComments(script, comments[i]!.inside);
+    const ctx: StatementContext = {
+      source: script,
+      text: p.text,
+      notes: new Set(),
+      comments: inner,
+      requirements,
+      ...facts,
+    };
     const sql = statement(p.statement, ctx);
-    const lines = [...comments[i]!.before, ...[...ctx.notes].flatMap(noteLines)];
+    const lines = [...comments[i]!.before, ...inner.rest(), ...[...ctx.notes].flatMap(noteLines)];
     const after = comments[i]!.after.map((c) => ` ${c}`).join('');
     if (sql !== undefined) lines.push(`${sql};${after}`);
     else if (after) lines.push(after.trim());

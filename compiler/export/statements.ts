@@ -1,5 +1,6 @@
 // Statements as Flink SQL: one printer per statement kind; weir-only statements print nothing and leave a note.
 import type * as A from '../../grammar/ast';
+import type { InnerComments } from './comments';
 import { flinkReset, flinkSet } from './config';
 import { connectorRequirement, flinkOptions } from './connectors/index';
 import { dataType } from './data-types';
@@ -18,6 +19,8 @@ export interface StatementContext extends ExprContext {
   readonly temporaryViews: ReadonlySet<string>;
   /** What Flink needs on its classpath, collected for the header. */
   readonly requirements: Set<string>;
+  /** The statement's own comments: CREATE TABLE keeps those of its columns and options on their lines. */
+  readonly comments: InnerComments;
 }
 
 type StatementPrinter<K extends A.StatementKind> = (
@@ -30,27 +33,53 @@ function note(ctx: StatementContext, text: string | undefined): undefined {
   return undefined;
 }
 
+/** `items` joined by commas, one a line, each followed by the comment its source line had. */
+function commaLines(
+  items: readonly (readonly [text: string, line: number | undefined])[],
+  ctx: StatementContext,
+) {
+  return items
+    .map(([text, line], i) => {
+      const comment = line === undefined ? undefined : ctx.comments.take(line);
+      return `${text}${i < items.length - 1 ? ',' : ''}${comment ? ` ${comment}` : ''}`;
+    })
+    .join('\n');
+}
+
 function createTable(s: A.CreateTableStatement, ctx: StatementContext): string {
-  const elements = s.elements.map((e) =>
+  const elements: [string, number | undefined][] = s.elements.map((e) => [
     e.kind === 'physical'
       ? `${ident(e.name)} ${dataType(e.type)}`
       : `${ident(e.name)} AS ${expr(e.expr, ctx)}`,
-  );
+    e.span.line,
+  ]);
   if (s.watermark)
-    elements.push(`WATERMARK FOR ${ident(s.watermark.column)} AS ${expr(s.watermark.expr, ctx)}`);
-  if (s.primaryKey) elements.push(`PRIMARY KEY (${s.primaryKey.columns.map(ident).join(', ')}) NOT ENFORCED`);
+    elements.push([
+      `WATERMARK FOR ${ident(s.watermark.column)} AS ${expr(s.watermark.expr, ctx)}`,
+      s.watermark.span.line,
+    ]);
+  if (s.primaryKey)
+    elements.push([
+      `PRIMARY KEY (${s.primaryKey.columns.map(ident).join(', ')}) NOT ENFORCED`,
+      s.primaryKey.span.line,
+    ]);
   const partitioned = s.partitionedBy
     ? ` PARTITIONED BY (${s.partitionedBy.columns.map(ident).join(', ')})`
     : '';
-  const options = flinkOptions(s, ctx.sinks.has(s.name.name), (n) => ctx.notes.add(n));
+  const groups = flinkOptions(s, ctx.sinks.has(s.name.name), (n) => ctx.notes.add(n));
+  const options = groups.flatMap((g) =>
+    g.options.map(([k, v], i): [string, number | undefined] => [
+      `${stringLiteral(k)} = ${stringLiteral(v)}`,
+      i === g.options.length - 1 ? g.from?.key.span.line : undefined,
+    ]),
+  );
   const requirement = connectorRequirement(
     s.options.find((o) => o.key.value === 'connector')?.value.value ?? '',
   );
   if (requirement) ctx.requirements.add(requirement);
-  const withList = options.map(([k, v]) => `${stringLiteral(k)} = ${stringLiteral(v)}`).join(',\n');
   return (
-    `CREATE TABLE ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${ident(s.name)} (\n${indent(elements.join(',\n'))}\n)` +
-    `${partitioned} WITH (\n${indent(withList)}\n)`
+    `CREATE TABLE ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${ident(s.name)} (\n${indent(commaLines(elements, ctx))}\n)` +
+    `${partitioned} WITH (\n${indent(commaLines(options, ctx))}\n)`
   );
 }
 

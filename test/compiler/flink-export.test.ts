@@ -415,14 +415,44 @@ describe('statements and settings', () => {
     ]);
   });
 
-  it("keeps the script's comments: before a statement, inside it (moved above it) and after its ';'", () => {
+  it("keeps the script's comments: before a statement, at the ends of its columns and options, inside it (moved above it), after its ';'", () => {
     const text = flink(
-      `-- header\n\nSET 'parallelism.default' = '2'; -- two subtasks\n/* block */\nCREATE TABLE b (\n  a INT -- the only column\n) WITH ('connector' = 'blackhole');\n-- the end\n`,
+      [
+        '-- header',
+        '',
+        "SET 'parallelism.default' = '2'; -- two subtasks",
+        '/* block */',
+        'CREATE TABLE b (',
+        '  a INT -- the only column',
+        ") WITH ('connector' = 'print', -- to the terminal",
+        "  'print-identifier' = 'b');",
+        'INSERT INTO b',
+        '-- a constant',
+        'SELECT 1;',
+        '-- the end',
+      ].join('\n'),
     );
     expect(text).toContain(
-      "-- header\nSET 'parallelism.default' = '2'; -- two subtasks\n\n/* block */\n-- the only column\nCREATE TABLE b (",
+      [
+        '-- header',
+        "SET 'parallelism.default' = '2'; -- two subtasks",
+        '',
+        '/* block */',
+        'CREATE TABLE b (',
+        '  a INT -- the only column',
+        ') WITH (',
+        "  'connector' = 'print', -- to the terminal",
+        "  'print-identifier' = 'b'",
+        ');',
+        '',
+        '-- a constant',
+        'INSERT INTO b',
+        'SELECT 1;',
+        '',
+        '-- the end',
+        '',
+      ].join('\n'),
     );
-    expect(text.endsWith(');\n\n-- the end\n')).toBe(true);
   });
 
   it('returns syntax errors with their position and exports nothing', () => {

@@ -1,5 +1,5 @@
 // A table's WITH options for Flink: weir's connectors mapped option by option; unknown ones kept and said so.
-import type { CreateTableStatement } from '../../../grammar/ast';
+import type { CreateTableStatement, TableOption } from '../../../grammar/ast';
 import { FILESYSTEM } from './filesystem';
 import { DATAGEN, NEXMARK } from './generators';
 import type { ConnectorMapping, FlinkOption, MappingContext } from './mapping';
@@ -7,6 +7,12 @@ import { POSTGRES } from './postgres';
 import { BLACKHOLE, PRINT } from './sinks';
 
 export type { FlinkOption } from './mapping';
+
+/** The Flink options one weir option became (none when it has no equivalent); `from` is absent for added ones. */
+export interface MappedOption {
+  readonly from?: TableOption;
+  readonly options: readonly FlinkOption[];
+}
 
 /** weir's connectors (compiler/connectors.ts); a new one without a mapping fails to compile here. */
 type WeirConnector = 'nexmark' | 'datagen' | 'filesystem' | 'print' | 'postgres' | 'blackhole';
@@ -30,37 +36,33 @@ export function connectorRequirement(connector: string): string | undefined {
 }
 
 /**
- * The Flink WITH options of a weir table, with notes for everything that changed or has no Flink equivalent.
+ * The Flink WITH options of a weir table, grouped by the weir option they come from, with notes for everything
+ * that changed or has no Flink equivalent.
  * @example flinkOptions(parsed `... WITH ('connector' = 'postgres', 'url' = 'postgres://u@h/db', 'table-name' = 't')`, false, note)
- *   // [['connector', 'jdbc'], ['url', 'jdbc:postgresql://h/db'], ['username', 'u'], ['table-name', 't']]
+ *   // connector → [['connector', 'jdbc']], url → [['url', 'jdbc:postgresql://h/db'], ['username', 'u']], table-name → [['table-name', 't']]
  */
 export function flinkOptions(
   table: CreateTableStatement,
   sink: boolean,
   note: (text: string) => void,
-): readonly FlinkOption[] {
+): readonly MappedOption[] {
   const options = new Map(table.options.map((o) => [o.key.value, o.value.value]));
   const connector = options.get('connector') ?? '';
   const mapping = mappingOf(connector);
   if (!mapping) {
     note(`weir has no connector '${connector}': its options are kept as written.`);
-    return table.options.map((o) => [o.key.value, o.value.value]);
+    return table.options.map((o) => ({ from: o, options: [[o.key.value, o.value.value]] }));
   }
   const ctx: MappingContext = { table, options, sink, note };
-  const out: FlinkOption[] = [['connector', mapping.flinkConnector]];
-  for (const [key, value] of options) {
-    if (key === 'connector') continue;
-    const rule = mapping.rules.find((r) => (typeof r.key === 'string' ? r.key === key : r.key.test(key)));
-    if (!rule)
-      note(`'${key}' = '${value}' is kept as written: weir's ${connector} connector has no such option.`);
-    out.push(
-      ...(!rule
-        ? [[key, value] as const]
-        : rule.map === 'same'
-          ? [[key, value] as const]
-          : rule.map(value, key, ctx)),
-    );
-  }
-  out.push(...(mapping.table?.(ctx) ?? []));
-  return out;
+  return [
+    ...table.options.map((from): MappedOption => {
+      const [key, value] = [from.key.value, from.value.value];
+      if (key === 'connector') return { from, options: [['connector', mapping.flinkConnector]] };
+      const rule = mapping.rules.find((r) => (typeof r.key === 'string' ? r.key === key : r.key.test(key)));
+      if (!rule)
+        note(`'${key}' = '${value}' is kept as written: weir's ${connector} connector has no such option.`);
+      return { from, options: !rule || rule.map === 'same' ? [[key, value]] : rule.map(value, key, ctx) };
+    }),
+    { options: mapping.table?.(ctx) ?? [] },
+  ];
 }
