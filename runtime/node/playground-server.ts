@@ -50,7 +50,14 @@ export async function startPlaygroundServer(
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = normalize(join(root, decodeURIComponent(url.pathname)));
     const inside = path === root || path.startsWith(root + sep);
-    const file = inside && existsSync(path) && statSync(path).isFile() ? path : join(root, 'index.html');
+    const found = inside && existsSync(path) && statSync(path).isFile();
+    // A missing asset is a 404; any other path is the page itself.
+    if (!found && extname(url.pathname) !== '' && extname(url.pathname) !== '.html') {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`not found: ${url.pathname}\n`);
+      return;
+    }
+    const file = found ? path : join(root, 'index.html');
     res.writeHead(200, {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'content-security-policy': CSP,

@@ -94,7 +94,7 @@ export class PlanPanel {
         const rate = prev && job && job.at > prev.at ? ((n - prev.n) * 1000) / (job.at - prev.at) : 0;
         if (job) this.last.set(op.uid, { at: job.at, n });
         const ack = acked.get(op.id);
-        const wm = f?.watermark == null ? '-' : new Date(f.watermark).toISOString().slice(11, 23);
+        const wm = watermarkText(f?.watermark ?? null);
         const title = op.name.length > 34 ? `${op.name.slice(0, 33)}…` : op.name;
         const cls = `op ${op.stateful ? 'stateful' : ''} ${barrier?.inProgress ? (ack !== undefined ? 'barrier-done' : 'barrier-wait') : ''}`;
         return `<g class="${cls}" data-uid="${esc(op.uid)}" transform="translate(${p.x},${p.y})">
@@ -113,4 +113,12 @@ export class PlanPanel {
       <defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0L10,5L0,10z"/></marker></defs>
       ${edges}${nodes}</svg>`;
   }
+}
+
+/** A watermark as the time of day (UTC), or the end of input (the largest watermark a bounded source sends). */
+function watermarkText(wm: number | null): string {
+  if (wm === null) return '-';
+  if (wm >= Number.MAX_SAFE_INTEGER) return 'end of input';
+  const d = new Date(wm);
+  return Number.isNaN(d.getTime()) ? String(wm) : d.toISOString().replace('T', ' ').slice(0, 23);
 }
