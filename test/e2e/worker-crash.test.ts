@@ -30,7 +30,7 @@ describe('crash recovery with SIGKILL, subtasks on worker threads', () => {
     },
   ])(
     'committed output equals a failure-free run ($label): no loss, no duplicate',
-    async ({ settings, kills, faults, mustHit, faultHits }) => {
+    async ({ label, settings, kills, faults, mustHit, faultHits }) => {
       const seed = Number(process.env['WEIR_CRASH_SEED'] ?? 11);
       const reference = mkdtempSync(join(tmpdir(), 'weir-wref-'));
       const crashed = mkdtempSync(join(tmpdir(), 'weir-wcrash-'));
@@ -55,7 +55,7 @@ describe('crash recovery with SIGKILL, subtasks on worker threads', () => {
         ...(faultHits ? { faultHits } : {}),
       });
       console.log(
-        `worker crash test (${settings || 'hashmap'}): ${summary.kills} SIGKILLs over ${summary.runs} runs (seed ${seed}; at fault points: ${JSON.stringify(summary.faultKills)})`,
+        `worker crash test (${label}): ${summary.kills} SIGKILLs over ${summary.runs} runs (seed ${seed}; at fault points: ${JSON.stringify(summary.faultKills)})`,
       );
       expect(summary.kills).toBeGreaterThan(0);
       for (const point of mustHit)
