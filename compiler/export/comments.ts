@@ -56,13 +56,13 @@ export function attachComments(
     const body = text.slice(c.start, c.end);
     const next = statements.findIndex((s) => c.start < s.end);
     const prior = (next < 0 ? statements.length : next) - 1;
-    if (prior >= 0 && !text.slice(statements[prior]!.end, c.start).includes('\n')) {
-      groups[prior]!.after.push(body);
-      continue;
-    }
     const owner = groups[next < 0 ? statements.length : next]!;
     if (next >= 0 && c.start >= statements[next]!.start) {
       owner.inside.push(c);
+      continue;
+    }
+    if (prior >= 0 && !text.slice(statements[prior]!.end, c.start).includes('\n')) {
+      groups[prior]!.after.push(body);
       continue;
     }
     if (previous && owner.before.length > 0 && /\n[ \t]*\r?\n/.test(text.slice(previous.end, c.start)))
