@@ -198,4 +198,41 @@ describe('the playground in chromium', () => {
     await page.screenshot({ path: join(OUT, 'playground-at-least-once.png') });
     expect(foreign).toEqual([]);
   }, 60_000);
+
+  it('completes columns and configuration keys, and shows column types on hover', async () => {
+    if (setupError) throw setupError;
+    type Editor = {
+      setPosition(p: { lineNumber: number; column: number }): void;
+      trigger(source: string, id: string, payload: unknown): void;
+      focus(): void;
+    };
+    const act = (line: number, column: number, action: string) =>
+      page.evaluate(
+        ([l, c, a]) => {
+          const e = (window as unknown as { weir: { editor: Editor } }).weir.editor;
+          e.focus();
+          e.setPosition({ lineNumber: l as number, column: c as number });
+          e.trigger('test', a as string, {});
+        },
+        [line, column, action],
+      );
+    await setEditorText(page, `${FIXED}SET 'execution.checkpointing.i`);
+    // Hover on `price` in line 9: its type and table.
+    await act(9, 8, 'editor.action.showHover');
+    await page.waitForSelector('.monaco-hover-content:has-text("BIGINT")');
+    expect(await page.textContent('.monaco-hover-content')).toContain('column price: BIGINT (bid)');
+    await page.keyboard.press('Escape');
+    // Completion inside SET '...': configuration keys.
+    await act(10, 31, 'editor.action.triggerSuggest');
+    await page.waitForSelector(
+      '.suggest-widget .monaco-list-row:has-text("execution.checkpointing.interval")',
+    );
+    await page.keyboard.press('Escape');
+    // Completion after `bid.`: the table's columns.
+    await page.keyboard.press('Control+End');
+    await page.keyboard.insertText("';\nSELECT bid.");
+    await act(11, 12, 'editor.action.triggerSuggest');
+    await page.waitForSelector('.suggest-widget .monaco-list-row:has-text("auction")');
+    await page.keyboard.press('Escape');
+  }, 30_000);
 });
