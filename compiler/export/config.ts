@@ -33,16 +33,27 @@ const NOT_IN_FLINK: Readonly<Record<string, string>> = {
     "Flink sets the in-memory storage's cap in code (JobManagerCheckpointStorage), not by a key",
 };
 
+/** What Flink has in place of some weir-only keys. */
+const FLINK_INSTEAD: Readonly<Record<string, string>> = {
+  'weir.workers': "subtasks run in task slots ('taskmanager.numberOfTaskSlots' per TaskManager)",
+  'weir.batch-size': "records travel in network buffers, flushed at least every 'execution.buffer-timeout'",
+  'weir.state.rocksdb.cache-entries':
+    "RocksDB's caches come from managed memory ('state.backend.rocksdb.memory.managed')",
+};
+
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /**
  * `SET 'key' = 'value'` for Flink.
- * @example flinkSet('weir.workers', '2').note // "SET 'weir.workers' = '2' is weir-only (worker threads ...): ..."
+ * @example flinkSet('weir.workers', '2').note // "SET 'weir.workers' = '2' is weir-only: worker threads ... In Flink: ..."
  */
 export function flinkSet(key: string, value: string): FlinkSetting {
   const written = `SET ${quote(key)} = ${quote(value)}`;
   const own = weirOnly(key);
-  if (own) return { note: `${written} is weir-only (${own}): Flink has no such setting.` };
+  if (own) {
+    const instead = FLINK_INSTEAD[key];
+    return { note: `${written} is weir-only: ${own}.${instead ? ` In Flink: ${instead}.` : ''}` };
+  }
   if (RESTORE_KEYS.has(key))
     return {
       note:
@@ -64,7 +75,7 @@ export function flinkSet(key: string, value: string): FlinkSetting {
 export function flinkReset(key: string | undefined): FlinkSetting {
   if (key === undefined) return { sql: 'RESET' };
   const own = weirOnly(key);
-  return own ? { note: `RESET ${quote(key)} is weir-only (${own}).` } : { sql: `RESET ${quote(key)}` };
+  return own ? { note: `RESET ${quote(key)} is weir-only: ${own}.` } : { sql: `RESET ${quote(key)}` };
 }
 
 /** Why a key is weir's own, or undefined for Flink keys. */

@@ -36,7 +36,7 @@ export function exportFlink(script: string, options: FlinkExportOptions = {}): F
   );
   const facts = scriptFacts(statements);
   const requirements = new Set<string>();
-  const blocks = parsed.statements.map((p, i) => {
+  const blocks = parsed.statements.map((p, i): Block => {
     const inner = innerComments(script, comments[i]!.inside);
     const ctx: StatementContext = {
       source: script,
@@ -49,16 +49,25 @@ export function exportFlink(script: string, options: FlinkExportOptions = {}): F
     const sql = statement(p.statement, ctx);
     const lines = [...comments[i]!.before, ...inner.rest(), ...[...ctx.notes].flatMap(noteLines)];
     const after = comments[i]!.after.map((c) => ` ${c}`).join('');
+    // Settings written one after another stay together, as scripts usually write them.
+    const setting = (p.statement.kind === 'set' || p.statement.kind === 'reset') && lines.length === 0;
     if (sql !== undefined) lines.push(`${sql};${after}`);
     else if (after) lines.push(after.trim());
-    return lines.join('\n');
+    return { text: lines.join('\n'), setting };
   });
   const tail = comments[parsed.statements.length]!.before;
-  if (tail.length > 0) blocks.push(tail.join('\n'));
-  return {
-    text: `${[header(options.fileName, requirements), ...blocks].join('\n\n')}\n`,
-    diagnostics: parsed.diagnostics,
-  };
+  if (tail.length > 0) blocks.push({ text: tail.join('\n'), setting: false });
+  let text = header(options.fileName, requirements);
+  blocks.forEach((b, i) => {
+    text += (b.setting && blocks[i - 1]?.setting ? '\n' : '\n\n') + b.text;
+  });
+  return { text: `${text}\n`, diagnostics: parsed.diagnostics };
+}
+
+/** One statement's printed text; `setting` for a SET or RESET printed as a single line. */
+interface Block {
+  readonly text: string;
+  readonly setting: boolean;
 }
 
 function header(fileName: string | undefined, requirements: ReadonlySet<string>): string {
@@ -73,13 +82,17 @@ function header(fileName: string | undefined, requirements: ReadonlySet<string>)
 }
 
 /** What statements need to know about the whole script. */
-function scriptFacts(statements: readonly A.Statement[]): Pick<StatementContext, 'sinks' | 'temporaryViews'> {
+function scriptFacts(
+  statements: readonly A.Statement[],
+): Pick<StatementContext, 'sinks' | 'temporaryViews' | 'checkpointing'> {
   const sinks = new Set<string>();
   const temporaryViews = new Set<string>();
+  let checkpointing = false;
   for (const s of statements) {
     const inner = s.kind === 'explain' ? s.statement : s;
     if (inner.kind === 'insert') sinks.add(inner.table.name);
     if (s.kind === 'createView' && s.temporary) temporaryViews.add(s.name.name);
+    if (s.kind === 'set' && s.key.value === 'execution.checkpointing.interval') checkpointing = true;
   }
-  return { sinks, temporaryViews };
+  return { sinks, temporaryViews, checkpointing };
 }

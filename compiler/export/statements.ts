@@ -17,6 +17,8 @@ export interface StatementContext extends ExprContext {
   readonly sinks: ReadonlySet<string>;
   /** Views created TEMPORARY (Flink drops them with DROP TEMPORARY VIEW). */
   readonly temporaryViews: ReadonlySet<string>;
+  /** Whether the script sets 'execution.checkpointing.interval'. */
+  readonly checkpointing: boolean;
   /** What Flink needs on its classpath, collected for the header. */
   readonly requirements: Set<string>;
   /** The statement's own comments: CREATE TABLE keeps those of its columns and options on their lines. */
@@ -66,7 +68,8 @@ function createTable(s: A.CreateTableStatement, ctx: StatementContext): string {
   const partitioned = s.partitionedBy
     ? ` PARTITIONED BY (${s.partitionedBy.columns.map(ident).join(', ')})`
     : '';
-  const groups = flinkOptions(s, ctx.sinks.has(s.name.name), (n) => ctx.notes.add(n));
+  const script = { sink: ctx.sinks.has(s.name.name), checkpointing: ctx.checkpointing };
+  const groups = flinkOptions(s, script, (n) => ctx.notes.add(n));
   const options = groups.flatMap((g) =>
     g.options.map(([k, v], i): [string, number | undefined] => [
       `${stringLiteral(k)} = ${stringLiteral(v)}`,

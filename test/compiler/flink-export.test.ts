@@ -347,7 +347,7 @@ describe('statements and settings', () => {
       "Flink before 1.20 names this key 'state.checkpoints.dir'. 'file://.weir/checkpoints' is relative: on a cluster use a durable location that the JobManager and every TaskManager reach (s3://..., hdfs://..., or file:///shared/...).",
     );
     expect(said).toContain(
-      "SET 'weir.workers' = '2' is weir-only (worker threads for parallelism > 1 (default: the number of cores)): Flink has no such setting.",
+      "SET 'weir.workers' = '2' is weir-only: worker threads for parallelism > 1 (default: the number of cores). In Flink: subtasks run in task slots ('taskmanager.numberOfTaskSlots' per TaskManager).",
     );
     expect(
       said.some((n) =>

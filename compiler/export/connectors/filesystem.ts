@@ -74,10 +74,10 @@ export const FILESYSTEM: ConnectorMapping = {
     { key: /^partition\.time-extractor\./, map: 'same' },
   ],
   table: (ctx) => {
-    if (ctx.sink)
+    if (ctx.sink && !ctx.checkpointing)
       ctx.note(
         "Flink's filesystem sink commits files only when a checkpoint completes: set " +
-          "'execution.checkpointing.interval', as with weir.",
+          "'execution.checkpointing.interval'.",
       );
     return [];
   },

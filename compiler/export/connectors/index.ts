@@ -38,12 +38,12 @@ export function connectorRequirement(connector: string): string | undefined {
 /**
  * The Flink WITH options of a weir table, grouped by the weir option they come from, with notes for everything
  * that changed or has no Flink equivalent.
- * @example flinkOptions(parsed `... WITH ('connector' = 'postgres', 'url' = 'postgres://u@h/db', 'table-name' = 't')`, false, note)
+ * @example flinkOptions(parsed `... WITH ('connector' = 'postgres', 'url' = 'postgres://u@h/db', 'table-name' = 't')`, script, note)
  *   // connector → [['connector', 'jdbc']], url → [['url', 'jdbc:postgresql://h/db'], ['username', 'u']], table-name → [['table-name', 't']]
  */
 export function flinkOptions(
   table: CreateTableStatement,
-  sink: boolean,
+  script: Pick<MappingContext, 'sink' | 'checkpointing'>,
   note: (text: string) => void,
 ): readonly MappedOption[] {
   const options = new Map(table.options.map((o) => [o.key.value, o.value.value]));
@@ -53,7 +53,7 @@ export function flinkOptions(
     note(`weir has no connector '${connector}': its options are kept as written.`);
     return table.options.map((o) => ({ from: o, options: [[o.key.value, o.value.value]] }));
   }
-  const ctx: MappingContext = { table, options, sink, note };
+  const ctx: MappingContext = { table, options, ...script, note };
   return [
     ...table.options.map((from): MappedOption => {
       const [key, value] = [from.key.value, from.value.value];

@@ -10,6 +10,8 @@ export interface MappingContext {
   readonly options: ReadonlyMap<string, string>;
   /** True when the script inserts into the table (it is a sink), false when it only reads it. */
   readonly sink: boolean;
+  /** True when the script sets 'execution.checkpointing.interval'. */
+  readonly checkpointing: boolean;
   /** Adds a note for the reader (a `-- weir:` comment before the CREATE TABLE). */
   readonly note: (text: string) => void;
 }
