@@ -389,6 +389,19 @@ describe('statements and settings', () => {
     expect(text).toContain("WHERE a BETWEEN -1 AND b + 1 AND s NOT LIKE 'x%' AND c NOT IN (1, 2)");
   });
 
+  it('prints literals and niladic functions as Flink reads them', () => {
+    const text = flink(`
+      CREATE TABLE t (a INT, ts TIMESTAMP(3)) WITH ('connector' = 'datagen');
+      SELECT -(a + 1), - - a, 'it''s', 1.5e3, TRUE, NULL, CAST(a AS DECIMAL(10, 2)), CURRENT_TIMESTAMP
+        FROM t WHERE ts > CURRENT_TIMESTAMP - INTERVAL '1' DAYS AND ts + -INTERVAL '4' SECOND < TIMESTAMP '2030-01-01 00:00:00';`);
+    expect(text).toContain(
+      "SELECT -(a + 1), -(-a), 'it''s', 1.5e3, TRUE, NULL, CAST(a AS DECIMAL(10, 2)), CURRENT_TIMESTAMP\n",
+    );
+    expect(text).toContain(
+      "WHERE ts > CURRENT_TIMESTAMP - INTERVAL '1' DAY AND ts + INTERVAL '-4' SECOND < TIMESTAMP '2030-01-01 00:00:00';",
+    );
+  });
+
   it('writes FILTER as CASE WHEN and a SESSION window aggregate as a group window, saying so', () => {
     const text = flink(`
       ${NEXMARK_TABLE} WITH ('connector' = 'nexmark');
