@@ -1,10 +1,9 @@
 // The SQL session: compiles statements and carries them out — SET, DDL, jobs, CHECKPOINT, SHOW, STOP JOB.
-import { Compiler, explainJob, type CompiledJob, type CompiledStatement } from '../../compiler/index';
+import { Compiler, type CompiledJob, type CompiledStatement } from '../../compiler/index';
 import { formatDiagnostic } from '../../grammar/diagnostics';
 import type { JobHandle } from '../job';
 import { explainRestore, startJob } from './environment';
-import { formatBytes, formatDuration } from './format';
-import { showStatement } from '../show';
+import { type SessionHost, executeStatement } from '../statements';
 
 export interface SessionOptions {
   readonly config?: Readonly<Record<string, string>>;
@@ -52,101 +51,38 @@ export class Session {
     return true;
   }
 
-  async execute(s: CompiledStatement): Promise<void> {
-    const info = (msg: string) => {
-      if (this.options.interactive) this.out(`[INFO] ${msg}`);
-    };
-    switch (s.kind) {
-      case 'set':
-        info(`'${s.key}' = '${s.value}'`);
-        return;
-      case 'reset':
-        info(s.key ? `'${s.key}' reset` : 'all configuration reset');
-        return;
-      case 'createTable':
-      case 'createView':
-      case 'drop':
-        info('Execute statement succeeded.');
-        return;
-      case 'explain':
-        if (s.restoreFrom !== undefined) {
-          this.out(await explainRestore(s.job, s.restoreFrom));
-          return;
-        }
-        this.out(explainJob(s.job, s.verbose));
-        return;
-      case 'job': {
-        const recovery = this.recoveryFor(s.job.name, s.job.config);
-        const handle = await startJob(s.job, {
-          recovery,
+  execute(s: CompiledStatement): Promise<void> {
+    return executeStatement(s, this.host());
+  }
+
+  /** The CLI's side of the statements: jobs start under Node, restored as the command line or SET asks. */
+  private host(): SessionHost {
+    return {
+      interactive: this.options.interactive,
+      catalog: this.compiler.catalog,
+      jobs: () => this.jobs,
+      out: this.out,
+      err: this.err,
+      startJob: async (job) => {
+        const handle = await startJob(job, {
+          recovery: this.recoveryFor(job.name, job.config),
           claimed: this.claimed,
-          others: this.scriptJobs.filter((j) => j !== s.job),
+          others: this.scriptJobs.filter((j) => j !== job),
           out: this.out,
           err: this.err,
           interactive: this.options.interactive,
         });
         this.jobs.push(handle);
-        if (
-          this.options.interactive ||
-          s.job.graph.operators.some((o) => o.spec.kind === 'sink' && o.spec.target.kind === 'collect')
-        ) {
-          this.err(`[INFO] Job '${handle.name}' started (id ${handle.id}).`);
-        }
-        return;
-      }
-      case 'checkpoint': {
-        const running = this.running();
-        if (running.length === 0) throw new Error('CHECKPOINT: no job is running');
-        for (const job of running) {
-          const c = await job.triggerCheckpoint();
-          this.out(
-            `Checkpoint ${c.id} of job '${job.name}' completed: ${c.location} (${formatBytes(c.size)}, ${formatDuration(c.duration)})`,
-          );
-        }
-        return;
-      }
-      case 'savepoint': {
-        const running = this.running();
-        if (running.length === 0) throw new Error('SAVEPOINT: no job is running');
-        for (const job of running) {
-          const c = await job.triggerSavepoint(s.path);
-          this.out(
-            `Savepoint of job '${job.name}' completed: ${c.location} (${formatBytes(c.size)}, ${formatDuration(c.duration)})`,
-          );
-        }
-        return;
-      }
-      case 'show':
-        this.out(showStatement(s.what, this.compiler.catalog, this.jobs));
-        return;
-      case 'stopJob': {
-        const job = this.jobs.find((j) => j.name === s.job || j.id === s.job);
-        if (!job)
-          throw new Error(
-            `STOP JOB: no job named '${s.job}' (jobs: ${this.jobs.map((j) => j.name).join(', ') || 'none'})`,
-          );
-        if (s.withSavepoint) {
-          const c = await job.stopWithSavepoint();
-          this.out(
-            `Job '${job.name}' stopped with savepoint ${c.location} (${formatBytes(c.size)}, ${formatDuration(c.duration)}).`,
-          );
-          return;
-        }
-        await job.cancel();
-        this.out(`Job '${job.name}' stopped.`);
-        return;
-      }
-    }
+        return handle;
+      },
+      explainRestore,
+    };
   }
 
   /** Snapshot folders this session's jobs restored from. */
   private readonly claimed = new Set<string>();
   /** The jobs of the script being run: a snapshot one of them restores is not another's by name. */
   private scriptJobs: CompiledJob[] = [];
-
-  private running(): JobHandle[] {
-    return this.jobs.filter((j) => j.status() === 'RUNNING' || j.status() === 'RESTARTING');
-  }
 
   /** What a new job restores from: the command line's choice, or `execution.state-recovery.path`. */
   private recoveryFor(

@@ -1,16 +1,10 @@
 // The playground's SQL session in the worker: the statements of `weir run`/`weir sql`, on the core runtime only.
-import {
-  Compiler,
-  explainJob,
-  explainJobJson,
-  type CompiledJob,
-  type CompiledStatement,
-} from '../../../compiler/index';
+import { Compiler, explainJobJson, type CompiledJob } from '../../../compiler/index';
 import { MemoryCheckpointStorage } from '../../../runtime/checkpoint/memory-storage';
 import { formatRestorePlan, restorePlan } from '../../../runtime/checkpoint/restore-plan';
 import { setting } from '../../../runtime/engine';
-import { formatBytes, formatDuration } from '../../../runtime/format';
-import { showStatement } from '../../../runtime/show';
+import { formatBytes } from '../../../runtime/format';
+import { type SessionHost, executeStatement } from '../../../runtime/statements';
 import { Pacer } from './paced-reader';
 import { PlaygroundJob } from './playground-job';
 import type { FromWorker } from './protocol';
@@ -57,7 +51,7 @@ export class BrowserSession {
     if (result.diagnostics.some((d) => d.severity === 'error')) return false;
     for (const s of result.statements) {
       try {
-        await this.execute(s);
+        await executeStatement(s, this.host());
       } catch (e) {
         this.err(`${s.span.line}:${s.span.column}: error: ${e instanceof Error ? e.message : String(e)}`);
         return false;
@@ -76,89 +70,28 @@ export class BrowserSession {
     return this.jobs.filter((j) => j.runner.status() === 'RUNNING' || j.runner.status() === 'RESTARTING');
   }
 
-  private async execute(s: CompiledStatement): Promise<void> {
-    switch (s.kind) {
-      case 'set':
-        this.out(`[INFO] '${s.key}' = '${s.value}'`);
-        return;
-      case 'reset':
-        this.out(`[INFO] ${s.key ? `'${s.key}' reset` : 'all configuration reset'}`);
-        return;
-      case 'createTable':
-      case 'createView':
-      case 'drop':
-        this.out('[INFO] Execute statement succeeded.');
-        return;
-      case 'explain': {
-        if (s.restoreFrom !== undefined) {
-          const found = await this.shelf.find(s.restoreFrom);
-          const ignore = setting(s.job.config, 'execution.state-recovery.ignore-unclaimed-state') === 'true';
-          this.out(
-            formatRestorePlan(restorePlan(found.metadata, s.job, ignore), found.location, formatBytes),
-          );
-          return;
-        }
-        this.out(explainJob(s.job, s.verbose));
-        return;
-      }
-      case 'job':
-        await this.start(s.job);
-        return;
-      case 'checkpoint': {
-        const running = this.running();
-        if (running.length === 0) throw new Error('CHECKPOINT: no job is running');
-        for (const job of running) {
-          const c = await job.runner.triggerCheckpoint();
-          this.out(
-            `Checkpoint ${c.id} of job '${job.name}' completed: ${c.location} (${formatBytes(c.size)}, ${formatDuration(c.duration)})`,
-          );
-        }
-        return;
-      }
-      case 'savepoint': {
-        const running = this.running();
-        if (running.length === 0) throw new Error('SAVEPOINT: no job is running');
-        for (const job of running) {
-          const dir = s.path ?? setting(job.job.config, 'execution.checkpointing.savepoint-dir')!;
-          const c = await job.runner.triggerSavepoint(running.length > 1 ? `${dir}/${job.name}` : dir);
-          this.shelf.add(s.path ?? dir, c.location);
-          this.post({ type: 'savepoint', location: c.location, size: c.size });
-          this.out(
-            `Savepoint of job '${job.name}' completed: ${c.location} (${formatBytes(c.size)}, ${formatDuration(c.duration)})`,
-          );
-        }
-        return;
-      }
-      case 'show':
-        this.out(
-          showStatement(
-            s.what,
-            this.compiler.catalog,
-            this.jobs.map((j) => j.runner),
-          ),
-        );
-        return;
-      case 'stopJob': {
-        const job = this.jobs.find((j) => j.name === s.job || j.runner.id === s.job);
-        if (!job)
-          throw new Error(
-            `STOP JOB: no job named '${s.job}' (jobs: ${this.jobs.map((j) => j.name).join(', ') || 'none'})`,
-          );
-        if (s.withSavepoint) {
-          const c = await job.runner.stopWithSavepoint();
-          this.shelf.add(setting(job.job.config, 'execution.checkpointing.savepoint-dir')!, c.location);
-          this.post({ type: 'savepoint', location: c.location, size: c.size });
-          this.out(`Job '${job.name}' stopped with savepoint ${c.location} (${formatBytes(c.size)}).`);
-          return;
-        }
-        await job.runner.cancel();
-        this.out(`Job '${job.name}' stopped.`);
-        return;
-      }
-    }
+  /** The page's side of the statements (shared with the CLI: runtime/statements.ts). */
+  private host(): SessionHost {
+    return {
+      interactive: true,
+      catalog: this.compiler.catalog,
+      jobs: () => this.jobs.map((j) => j.runner),
+      out: (l) => this.out(l),
+      err: (l) => this.err(l),
+      startJob: async (job) => (await this.start(job)).runner,
+      explainRestore: async (job, path) => {
+        const found = await this.shelf.find(path);
+        const ignore = setting(job.config, 'execution.state-recovery.ignore-unclaimed-state') === 'true';
+        return formatRestorePlan(restorePlan(found.metadata, job, ignore), found.location, formatBytes);
+      },
+      savepointTaken: (c) => {
+        this.shelf.add(c.location);
+        this.post({ type: 'savepoint', location: c.location, size: c.size });
+      },
+    };
   }
 
-  private async start(job: CompiledJob): Promise<void> {
+  private async start(job: CompiledJob): Promise<PlaygroundJob> {
     const path = job.config['execution.state-recovery.path'] ?? job.config['execution.savepoint.path'];
     const restore = path ? await this.shelf.find(path) : undefined;
     if (restore)
@@ -173,7 +106,6 @@ export class BrowserSession {
     });
     this.jobs.push(pj);
     this.post({ type: 'job', name: pj.name, id: pj.runner.id, plan: explainJobJson(job) });
-    this.err(`[INFO] Job '${pj.name}' started (id ${pj.runner.id}).`);
     void pj.runner.done.then((r) => {
       const m = pj.runner.metrics();
       const done = pj.runner.checkpoints().filter((c) => c.status === 'COMPLETED').length;
@@ -182,5 +114,6 @@ export class BrowserSession {
       );
       if (r.status === 'FAILED') this.err(`Job '${pj.name}' failed: ${r.error}`);
     });
+    return pj;
   }
 }

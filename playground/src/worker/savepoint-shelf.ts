@@ -16,27 +16,33 @@ function fromBase64(text: string): Uint8Array {
   return out;
 }
 
+/** The folder a savepoint was taken into (`SAVEPOINT TO 'name'`): `memory://name/savepoint-…` → `name`. */
+function folderOf(location: string): string {
+  return location.replace(/^memory:\/\//, '').replace(/\/[^/]*$/, '');
+}
+
 export class SavepointShelf {
-  /** name (the SAVEPOINT TO directory) → locations, oldest first. */
-  private readonly byName = new Map<string, string[]>();
+  /** Savepoint locations, oldest first. */
+  private readonly locations: string[] = [];
 
   constructor(private readonly storage: MemoryCheckpointStorage) {}
 
-  add(name: string, location: string): void {
-    const list = this.byName.get(name) ?? [];
-    list.push(location);
-    this.byName.set(name, list);
+  add(location: string): void {
+    this.locations.push(location);
   }
 
   /**
-   * A snapshot to restore from: a location (`memory://…`, a checkpoint or savepoint), or a name given to
-   * `SAVEPOINT TO` or an upload (its newest savepoint).
+   * A snapshot to restore from: a location (`memory://…`, a checkpoint or savepoint), or the folder given to
+   * `SAVEPOINT TO` or an upload's name (its newest savepoint).
    */
   async find(path: string): Promise<{ metadata: CheckpointMetadata; location: string }> {
-    const location = this.byName.get(path)?.at(-1) ?? (path.startsWith('memory://') ? path : undefined);
+    const name = path.replace(/^memory:\/\//, '').replace(/\/+$/, '');
+    const location =
+      [...this.locations].reverse().find((l) => folderOf(l) === name) ??
+      (path.startsWith('memory://') ? path : undefined);
     if (!location)
       throw new Error(
-        `no savepoint named '${path}' in this page (have: ${[...this.byName.keys()].join(', ') || 'none'}); take one with SAVEPOINT TO '${path}' or upload one`,
+        `no savepoint in '${path}' in this page (have: ${[...new Set(this.locations.map(folderOf))].join(', ') || 'none'}); take one with SAVEPOINT TO '${path}' or upload one`,
       );
     return { metadata: await this.storage.readMetadata(location), location };
   }
@@ -47,8 +53,7 @@ export class SavepointShelf {
     for (const op of metadata.operators)
       for (const s of op.subtasks)
         for (const f of stateFiles(s)) files[f.path] = toBase64(await this.storage.readState(location, f));
-    const name = [...this.byName].find(([, ls]) => ls.includes(location))?.[0] ?? 'savepoint';
-    return { format: 'weir-savepoint-bundle/1', name, metadata, files };
+    return { format: 'weir-savepoint-bundle/1', name: folderOf(location), metadata, files };
   }
 
   /** Puts an uploaded bundle into the page's storage under its name; returns its new location. */
@@ -62,7 +67,7 @@ export class SavepointShelf {
     // Checks the files against the metadata's sizes and checksums.
     for (const op of m.operators)
       for (const s of op.subtasks) for (const f of stateFiles(s)) await this.storage.readState(location, f);
-    this.add(b.name, location);
+    this.add(location);
     return location;
   }
 }
