@@ -272,6 +272,8 @@ port.on('message', (m: MasterMessage) => {
       tm?.abort(m.id);
       return;
     case 'shutdown':
+      // The last counters first, so that the job's summary counts what this attempt did.
+      tm?.reportMetrics();
       void (tm ? tm.shutdown() : Promise.resolve()).finally(() => send({ type: 'closed' }));
       return;
     case 'reply': {

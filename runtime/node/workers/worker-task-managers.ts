@@ -127,7 +127,7 @@ class WorkerAttempt implements RemoteAttempt {
   }
 
   private onMessage(i: number, m: TaskManagerMessage): void {
-    if (this.closing && m.type !== 'closed') return;
+    if (this.closing && m.type !== 'closed' && m.type !== 'metrics') return;
     const o = this.o;
     switch (m.type) {
       case 'ready':
