@@ -44,7 +44,7 @@ export class ResultsPanel {
         <span id="row-count" data-rows="${r.total}">${fmtNum(r.total)} rows</span>
         <span class="kind">+I ${fmtNum(r.counts['+I'])}</span><span class="kind">-U ${fmtNum(r.counts['-U'])}</span>
         <span class="kind">+U ${fmtNum(r.counts['+U'])}</span><span class="kind">-D ${fmtNum(r.counts['-D'])}</span>
-        <span>${fmtNum(rate)} changes/s</span>
+        <span>${fmtNum(rate)} changelog rows/s</span>
         ${r.missingRetractions ? `<span class="bad">${fmtNum(r.missingRetractions)} retractions of missing rows</span>` : ''}
       </div>
       <div class="check">${check}</div>

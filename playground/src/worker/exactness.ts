@@ -43,6 +43,7 @@ export class ExactnessCheck {
   afterFailure(): void {
     if (this.pending || !this.pj.results) return;
     this.pending = true;
+    this.pj.results.keepCheckpointViews = true;
     void this.checkAfterRestart(this.pj.runner.metrics().restarts).finally(() => (this.pending = false));
   }
 
@@ -77,6 +78,7 @@ export class ExactnessCheck {
     let events = 0;
     for (const o of order) events += emittedOf(offsets[o.uid]?.[o.subtask]) ?? 0;
     const shadowResults = new JobResults(results.table, results.columns, true);
+    shadowResults.keepCheckpointViews = true;
     const restore = this.pj.restoredFrom;
     const shadow = await runJob(
       job,

@@ -21,6 +21,8 @@ export interface PlaygroundJobOptions {
 
 /** Rows of the view sent to the page at most. */
 const SHOWN_ROWS = 200;
+/** Views up to this many distinct rows are sorted before they are shown. */
+const SORTED_ROWS = 20_000;
 
 export class PlaygroundJob {
   /** The running attempt's tasks (seen through the engine's schedule hook). */
@@ -171,20 +173,21 @@ export class PlaygroundJob {
     const counts = { '+I': 0, '-U': 0, '+U': 0, '-D': 0 };
     let missing = 0;
     let total = 0;
-    const merged = new Map<string, { row: readonly unknown[]; n: number }>();
+    const entries: { row: readonly unknown[]; n: number }[] = [];
+    const distinct = res.views.reduce((n, v) => n + (v ? v.rows.size : 0), 0);
     for (const v of res.views) {
       if (!v) continue;
       for (const k of ['+I', '-U', '+U', '-D'] as const) counts[k] += v.counts[k];
       missing += v.missingRetractions;
       total += v.size;
-      for (const [key, e] of v.rows) {
-        const x = merged.get(key);
-        if (x) x.n += e.n;
-        else merged.set(key, { row: e.row, n: e.n });
+      // A large view is shown by its first rows as they come; a small one sorted (keys differ per subtask).
+      let taken = 0;
+      for (const e of v.rows.values()) {
+        if (distinct > SORTED_ROWS && taken++ >= SHOWN_ROWS) break;
+        entries.push(e);
       }
     }
-    const entries = [...merged.values()];
-    const shown = entries.length <= 20_000 ? entries.sort((a, b) => compareRows(a.row, b.row)) : entries;
+    const shown = distinct <= SORTED_ROWS ? entries.sort((a, b) => compareRows(a.row, b.row)) : entries;
     return {
       table: res.table,
       columns: res.columns,

@@ -12,6 +12,8 @@ export class JobResults {
   readonly views: ChangelogView[] = [];
   /** The view (merged over subtasks, row key → count) as of each recent checkpoint's barrier. */
   readonly atCheckpoint = new Map<number, Map<number, Map<string, number>>>();
+  /** Copies the view at each barrier (for the exactness check, from the first injected failure on). */
+  keepCheckpointViews = false;
 
   constructor(
     readonly table: string,
@@ -34,6 +36,7 @@ export class JobResults {
   }
 
   noteCheckpoint(id: number, subtask: number, view: ChangelogView): void {
+    if (!this.keepCheckpointViews) return;
     let m = this.atCheckpoint.get(id);
     if (!m) {
       m = new Map();
