@@ -8,7 +8,8 @@ import { closest } from './similar';
 
 const BaseVisitor = parser.getBaseCstVisitorConstructor();
 
-const TYPE_NAMES: Record<string, A.TypeName> = {
+/** Type names as written (aliases included) → the type; the playground colours them. */
+export const TYPE_NAMES: Readonly<Record<string, A.TypeName>> = {
   BOOLEAN: 'BOOLEAN',
   TINYINT: 'TINYINT',
   SMALLINT: 'SMALLINT',

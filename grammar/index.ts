@@ -11,7 +11,7 @@ import { KEYWORDS } from './tokens';
 export type * from './ast';
 export * from './diagnostics';
 export { KEYWORDS, NON_RESERVED_KEYWORDS } from './tokens';
-export { unquoteString } from './build-ast';
+export { TYPE_NAMES, unquoteString } from './build-ast';
 
 /** A statement and the slice of the script it was written in. */
 export interface ParsedStatement {

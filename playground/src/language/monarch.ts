@@ -1,28 +1,9 @@
 // The weir language for Monaco's Monarch tokenizer, generated from grammar/tokens.ts (the one keyword list).
 import type { languages } from 'monaco-editor/editor';
 import { AGGREGATE_FUNCTIONS, SCALAR_FUNCTIONS } from '../../../compiler/index';
-import { KEYWORDS } from '../../../grammar/index';
+import { KEYWORDS, TYPE_NAMES } from '../../../grammar/index';
 
 export const LANGUAGE_ID = 'weir-sql';
-
-/** Type names Monarch shows as types (they lex as identifiers or keywords in the grammar). */
-export const TYPE_NAMES = [
-  'BOOLEAN',
-  'TINYINT',
-  'SMALLINT',
-  'INT',
-  'INTEGER',
-  'BIGINT',
-  'FLOAT',
-  'DOUBLE',
-  'DECIMAL',
-  'VARCHAR',
-  'STRING',
-  'TIMESTAMP',
-  'TIMESTAMP_LTZ',
-  'DATE',
-  'ROW',
-];
 
 export function functionNames(): string[] {
   return [...SCALAR_FUNCTIONS.keys(), ...AGGREGATE_FUNCTIONS.keys()];
@@ -33,7 +14,8 @@ export function monarchLanguage(): languages.IMonarchLanguage {
     ignoreCase: true,
     defaultToken: '',
     keywords: KEYWORDS.map((k) => k.toLowerCase()),
-    typeKeywords: TYPE_NAMES.map((t) => t.toLowerCase()),
+    // ROW and TIMESTAMP are keywords of the grammar; as types they colour as types.
+    typeKeywords: [...Object.keys(TYPE_NAMES), 'ROW'].map((t) => t.toLowerCase()),
     builtins: functionNames().map((f) => f.toLowerCase()),
     operators: ['=', '<>', '!=', '<', '>', '<=', '>=', '+', '-', '*', '/', '%', '||'],
     tokenizer: {
