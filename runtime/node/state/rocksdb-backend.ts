@@ -307,9 +307,6 @@ export class RocksDBKeyedStateBackend implements KeyedStateBackend {
     return this.enqueue(async (db) => db.iterator({ gte, lt, capacity: 256 }));
   }
 
-  snapshot(checkpointId: number, full?: boolean, savepoint?: false): NativeSnapshot;
-  snapshot(checkpointId: number, full: boolean, savepoint: true): CanonicalSnapshot;
-  snapshot(checkpointId: number, full?: boolean, savepoint?: boolean): NativeSnapshot | CanonicalSnapshot;
   snapshot(checkpointId: number, full = false, savepoint = false): NativeSnapshot | CanonicalSnapshot {
     if (savepoint) return this.canonicalSnapshot();
     // The synchronous part: changes so far are encoded now; RocksDB work happens in order on the queue.
