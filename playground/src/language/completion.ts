@@ -25,7 +25,6 @@ export function completionProvider(
         word.endColumn,
       );
       const K = monaco.languages.CompletionItemKind;
-      const before = model.getValueInRange(new monaco.Range(1, 1, position.lineNumber, position.column));
       const line = model.getLineContent(position.lineNumber).slice(0, position.column - 1);
       const quotes = (line.match(/'/g) ?? []).length;
       // Inside a string: configuration keys after SET, connector names and options inside WITH (...).
@@ -84,7 +83,6 @@ export function completionProvider(
           })),
         };
       }
-      void before;
       const suggestions: languages.CompletionItem[] = [];
       for (const [name, rel] of relations) {
         suggestions.push({

@@ -24,10 +24,12 @@ export class ResultsPanel {
         : 0;
     this.last = { at: job.at, changes };
     const e = job.exactness;
+    const where =
+      e.last?.checkpointId == null ? 'at the end of the input' : `at checkpoint ${e.last.checkpointId}`;
     const check = e.last
       ? e.last.exact
-        ? `<span class="ok" id="exactness" data-exact="true">exact ✓ ${e.exact}/${e.checks} checks — at checkpoint ${e.last.checkpointId} the ${fmtNum(e.last.rows)} rows equal a failure-free shadow run over the same ${fmtNum(e.last.events)} events</span>`
-        : `<span class="bad" id="exactness" data-exact="false">not exact: ${e.exact}/${e.checks} checks — at checkpoint ${e.last.checkpointId}, ${fmtNum(e.last.extra)} duplicate rows and ${fmtNum(e.last.missing)} missing against the shadow run (${job.mode})</span>`
+        ? `<span class="ok" id="exactness" data-exact="true">exact ✓ ${e.exact}/${e.checks} checks — ${where} the ${fmtNum(e.last.rows)} rows equal a failure-free shadow run over the same ${fmtNum(e.last.events)} events</span>`
+        : `<span class="bad" id="exactness" data-exact="false">not exact: ${e.exact}/${e.checks} checks — ${where}, ${fmtNum(e.last.extra)} duplicate rows and ${fmtNum(e.last.missing)} missing against the shadow run (${job.mode})</span>`
       : e.pending
         ? '<span id="exactness" data-exact="pending">checking against a shadow run…</span>'
         : '<span id="exactness" class="hint">after a failure, the results are checked against a failure-free shadow run</span>';

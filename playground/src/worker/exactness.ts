@@ -1,5 +1,6 @@
 // The exactness counter: after a failure, the job's view at a checkpoint against a failure-free shadow run to the same offsets.
 import type { CompiledJob } from '../../../compiler/index';
+import type { JobStatus } from '../../../runtime/job';
 import { runJob } from '../../../runtime/engine';
 import { compareViews } from './changelog-view';
 import { GatedReader, emittedOf } from './paced-reader';
@@ -9,13 +10,23 @@ import { JobResults } from './results-sink';
 import type { PlaygroundJob } from './playground-job';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const ended = (s: JobStatus) => s === 'FINISHED' || s === 'FAILED' || s === 'CANCELED';
 
-/** The checked job as seen by the shadow: no periodic checkpoints, nothing to restore but the job's own start. */
+/** The checked job as seen by the shadow: its own name (its checkpoints apart), no periodic checkpoints. */
 function shadowJob(job: CompiledJob): CompiledJob {
   const config = { ...job.config };
   delete config['execution.checkpointing.interval'];
   return { ...job, name: `${job.name}-shadow`, config };
 }
+
+/** Where the compared views stand: a checkpoint (its id and the sources' offsets) or the end of a bounded job. */
+type ComparePoint =
+  | {
+      readonly kind: 'checkpoint';
+      readonly id: number;
+      readonly offsets: Readonly<Record<string, readonly unknown[]>>;
+    }
+  | { readonly kind: 'end' };
 
 export class ExactnessCheck {
   private checks = 0;
@@ -39,32 +50,41 @@ export class ExactnessCheck {
     this.stopped = true;
   }
 
-  /** Called when a failure is injected: once the job runs again, checks its results. */
+  /** Called when a failure is injected: once the job runs again (or has finished), checks its results. */
   afterFailure(): void {
     if (this.pending || !this.pj.results) return;
     this.pending = true;
     this.pj.results.keepCheckpointViews = true;
-    void this.checkAfterRestart(this.pj.runner.metrics().restarts).finally(() => (this.pending = false));
+    void this.checkAfterRestart(this.pj.runner.metrics().restarts)
+      .catch((e: unknown) =>
+        this.pj.log(`the exactness check failed: ${e instanceof Error ? e.message : String(e)}`),
+      )
+      .finally(() => (this.pending = false));
   }
 
   private async checkAfterRestart(restartsBefore: number): Promise<void> {
     const r = this.pj.runner;
-    while (!this.stopped && (r.metrics().restarts <= restartsBefore || r.status() !== 'RUNNING')) {
-      if (r.status() === 'FINISHED' || r.status() === 'FAILED' || r.status() === 'CANCELED') return;
+    const restarted = () => r.metrics().restarts > restartsBefore;
+    while (!this.stopped && !(restarted() && r.status() === 'RUNNING')) {
+      if (ended(r.status())) {
+        // A bounded job that restarted and then ran to its end: compare the final results.
+        if (restarted() && r.status() === 'FINISHED') await this.compare({ kind: 'end' });
+        return;
+      }
       await sleep(50);
     }
     // Let the restarted job replay what it lost and read on a little, then cut a checkpoint to compare at.
     await sleep(300);
-    if (this.stopped || r.status() !== 'RUNNING') return;
-    const c = await r.triggerCheckpoint().catch(() => undefined);
-    if (!c || this.stopped) return;
-    await this.compare(c.id, c.metadata.sourceOffsets);
+    if (this.stopped) return;
+    const c = r.status() === 'RUNNING' ? await r.triggerCheckpoint().catch(() => undefined) : undefined;
+    if (c) await this.compare({ kind: 'checkpoint', id: c.id, offsets: c.metadata.sourceOffsets });
+    else if (r.status() === 'FINISHED') await this.compare({ kind: 'end' });
   }
 
-  /** Runs the shadow to the checkpoint's source offsets and compares its view with the job's at that checkpoint. */
-  private async compare(id: number, offsets: Readonly<Record<string, readonly unknown[]>>): Promise<void> {
+  /** Runs the shadow to the same point and compares its view with the job's. */
+  private async compare(at: ComparePoint): Promise<void> {
     const results = this.pj.results!;
-    const mine = results.merged(id);
+    const mine = at.kind === 'checkpoint' ? results.merged(at.id) : results.merged();
     const job = shadowJob(this.pj.job);
     // Readers are created in the engine's order: chains, their subtasks, then the chain's operators.
     const order: { uid: string; subtask: number }[] = [];
@@ -74,9 +94,11 @@ export class ExactnessCheck {
           const op = job.graph.operators[opId]!;
           if (op.spec.kind === 'source') order.push({ uid: op.uid, subtask: s });
         }
+    const target = (i: number) => {
+      const o = order[i % Math.max(1, order.length)];
+      return at.kind === 'checkpoint' && o ? (emittedOf(at.offsets[o.uid]?.[o.subtask]) ?? 0) : Infinity;
+    };
     const gates: GatedReader[] = [];
-    let events = 0;
-    for (const o of order) events += emittedOf(offsets[o.uid]?.[o.subtask]) ?? 0;
     const shadowResults = new JobResults(results.table, results.columns, true);
     shadowResults.keepCheckpointViews = true;
     const restore = this.pj.restoredFrom;
@@ -87,10 +109,8 @@ export class ExactnessCheck {
           pasted: this.pj.pasted,
           results: shadowResults,
           wrap: (reader) => {
-            const at = order[gates.length % Math.max(1, order.length)];
-            const gate = new GatedReader(reader, () =>
-              at ? (emittedOf(offsets[at.uid]?.[at.subtask]) ?? 0) : 0,
-            );
+            const i = gates.length;
+            const gate = new GatedReader(reader, () => target(i));
             gates.push(gate);
             return gate;
           },
@@ -106,7 +126,7 @@ export class ExactnessCheck {
       while (!this.stopped && shadow.status() === 'RUNNING' && !gates.every((g) => g.reached))
         await sleep(20);
       let theirs: Map<string, number>;
-      if (shadow.status() === 'RUNNING') {
+      if (at.kind === 'checkpoint' && shadow.status() === 'RUNNING') {
         const sc = await shadow.triggerCheckpoint();
         theirs = shadowResults.merged(sc.id);
       } else {
@@ -118,14 +138,20 @@ export class ExactnessCheck {
       this.checks++;
       if (extra === 0 && missing === 0) this.exact++;
       this.last = {
-        checkpointId: id,
+        checkpointId: at.kind === 'checkpoint' ? at.id : null,
         exact: extra === 0 && missing === 0,
         rows: count(mine),
         shadowRows: count(theirs),
         extra,
         missing,
-        events,
+        // At the end, the whole input: what the failure-free shadow read.
+        events: shadow.metrics().recordsIn,
       };
+      if (at.kind === 'checkpoint') {
+        let events = 0;
+        for (let i = 0; i < order.length; i++) events += target(i);
+        this.last = { ...this.last, events };
+      }
     } finally {
       await shadow.cancel();
     }

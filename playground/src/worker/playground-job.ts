@@ -48,6 +48,11 @@ export class PlaygroundJob {
     return this.job.name;
   }
 
+  /** A line in the page's console, as the engine's own messages. */
+  log(message: string): void {
+    this.o.log(message);
+  }
+
   get storage(): CheckpointStorage {
     return this.o.storage;
   }

@@ -58,7 +58,8 @@ export interface ExactnessFigures {
   readonly checks: number;
   readonly exact: number;
   readonly last?: {
-    readonly checkpointId: number;
+    /** The checkpoint compared at; null: at the end of a bounded job. */
+    readonly checkpointId: number | null;
     readonly exact: boolean;
     readonly rows: number;
     readonly shadowRows: number;
