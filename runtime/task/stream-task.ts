@@ -86,6 +86,12 @@ export interface StreamTaskOptions {
   readonly clock: Clock;
   /** `table.exec.source.idle-timeout` in ms (0: never): a source without data that long declares itself idle. */
   readonly idleTimeout?: number;
+  /**
+   * Whether the task stops reading input while a downstream channel has no capacity (as sources always do).
+   * Task managers set it: their channels to other threads are bounded by credits. Off on one thread, where
+   * the round-robin loop keeps the queues short.
+   */
+  readonly outputBackpressure?: boolean;
 }
 
 export type TaskStatus = 'RUNNING' | 'SOURCE_ENDED' | 'ENDED' | 'CANCELED';
@@ -221,7 +227,13 @@ export class StreamTask {
     }
     if (this.timed.length > 0) this.fireProcessingTime();
     if (this.source) return this.stepSource() || worked > 0;
-    while (worked < budget && !this.loading && (this.status as TaskStatus) !== 'ENDED' && this.hasRoom()) {
+    while (
+      worked < budget &&
+      !this.loading &&
+      (this.status as TaskStatus) !== 'ENDED' &&
+      this.hasRoom() &&
+      (!this.o.outputBackpressure || this.o.writer.hasCapacity())
+    ) {
       const next = this.pollInput();
       if (!next) break;
       if (this.loader) {
@@ -582,7 +594,7 @@ export class StreamTask {
         this.triggers.length > 0 ||
         (this.status === 'RUNNING' && this.o.writer.hasCapacity() && this.hasRoom())
       );
-    if (!this.hasRoom()) return false;
+    if (!this.hasRoom() || (this.o.outputBackpressure && !this.o.writer.hasCapacity())) return false;
     return this.o.inputs.some((x, c) => !this.ended[c] && !this.aligner.isBlocked(c) && x.channel.size > 0);
   }
 

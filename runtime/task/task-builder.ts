@@ -62,6 +62,8 @@ export interface TaskBuildOptions {
   readonly hosts?: (chain: JobChain, subtask: number) => boolean;
   /** The ends of a channel this host needs (default: an in-thread Channel). */
   readonly channel?: (c: ChannelKey) => ChannelEnds;
+  /** Every task stops reading input while an output channel is full (see StreamTaskOptions). */
+  readonly outputBackpressure?: boolean;
 }
 
 export interface BuiltTasks {
@@ -207,6 +209,7 @@ export function buildTasks(o: TaskBuildOptions): BuiltTasks {
           listener: o.listener,
           clock: o.clock,
           idleTimeout: parseMs(setting(config, 'table.exec.source.idle-timeout')),
+          ...(o.outputBackpressure ? { outputBackpressure: true } : {}),
         }),
       );
     }
