@@ -1,0 +1,98 @@
+// The playground's worker session run under Node (it is platform-neutral): statements, failures, exactness, savepoint bundles.
+import { describe, expect, it } from 'vitest';
+import { BrowserSession } from '../../playground/src/worker/browser-session';
+import type { FromWorker, JobFigures } from '../../playground/src/worker/protocol';
+
+const KEYED_COUNT = `
+CREATE TABLE bid (auction BIGINT, price BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '0',
+  'fields.auction.min' = '1', 'fields.auction.max' = '20');
+CREATE TABLE out_t (auction BIGINT, bids BIGINT) WITH ('connector' = 'print');
+INSERT INTO out_t SELECT auction, COUNT(*) FROM bid GROUP BY auction;
+`;
+
+function session(rate = 100_000) {
+  const messages: FromWorker[] = [];
+  const s = new BrowserSession((m) => messages.push(m), rate);
+  const lines = () => messages.flatMap((m) => (m.type === 'log' ? [m.text] : []));
+  return { s, messages, lines };
+}
+
+async function until(cond: () => boolean, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const figures = (s: BrowserSession): JobFigures => s.jobs.at(-1)!.figures(0);
+
+describe('the playground worker session', () => {
+  it('runs a script, answers CHECKPOINT and SHOW CHECKPOINTS as the CLI does, and recovers exactly from a failure', async () => {
+    const { s, lines } = session();
+    expect(await s.runScript(KEYED_COUNT, { 'execution.checkpointing.interval': '500ms' })).toBe(true);
+    await until(() => (figures(s).results?.total ?? 0) === 20);
+    expect(await s.runStatements('CHECKPOINT;')).toBe(true);
+    expect(
+      lines().some((l) =>
+        /^Checkpoint \d+ of job 'playground-1' completed: memory:\/\/playground-1\/chk-\d+/.test(l),
+      ),
+    ).toBe(true);
+    expect(await s.runStatements('SHOW CHECKPOINTS;')).toBe(true);
+    expect(lines().at(-1)).toMatch(/\| playground-1 \| 1 +\| COMPLETED/);
+    s.jobs[0]!.fail();
+    await until(() => figures(s).exactness.last !== undefined);
+    const f = figures(s);
+    expect(f.restarts).toBe(1);
+    expect(f.exactness.last).toMatchObject({ exact: true, extra: 0, missing: 0, rows: 20 });
+    await s.reset();
+  }, 30_000);
+
+  it('with AT_LEAST_ONCE, the rows replayed after a failure show up twice', async () => {
+    const { s } = session();
+    await s.runScript(KEYED_COUNT, {
+      'execution.checkpointing.interval': '300ms',
+      'execution.checkpointing.mode': 'AT_LEAST_ONCE',
+    });
+    await until(() => figures(s).checkpoints.some((c) => c.status === 'COMPLETED'));
+    await new Promise((r) => setTimeout(r, 100));
+    s.jobs[0]!.fail();
+    await until(() => figures(s).exactness.last !== undefined);
+    const last = figures(s).exactness.last!;
+    expect(last.exact).toBe(false);
+    expect(last.extra).toBeGreaterThan(0);
+    await s.reset();
+  }, 30_000);
+
+  it('takes a savepoint, bundles it for download, and restores a new run from the uploaded bundle', async () => {
+    const { s, lines } = session(20_000);
+    await s.runScript(KEYED_COUNT);
+    await until(() => (figures(s).results?.total ?? 0) === 20);
+    expect(await s.runStatements("SAVEPOINT TO 'before';")).toBe(true);
+    const location = /Savepoint of job 'playground-1' completed: (\S+)/.exec(lines().join('\n'))![1]!;
+    expect(location).toMatch(/^memory:\/\/before\/savepoint-playground-1-/);
+    const bundle = await s.shelf.bundle(location);
+    expect(bundle.name).toBe('before');
+    await s.reset();
+
+    const other = session(1);
+    const uploaded = await other.s.shelf.upload(JSON.parse(JSON.stringify(bundle)) as typeof bundle);
+    expect(uploaded).toMatch(/^memory:\/\/before\//);
+    expect(await other.s.runScript(`SET 'execution.state-recovery.path' = 'before';\n${KEYED_COUNT}`)).toBe(
+      true,
+    );
+    expect(other.lines().some((l) => l.includes(`restores from savepoint ${uploaded}`))).toBe(true);
+    // The counts go on from the savepoint's: every auction already has bids.
+    const rows = figures(other.s).results!.rows;
+    expect(rows).toHaveLength(20);
+    expect(rows.every((r) => Number(r.row[1]) > 0)).toBe(true);
+    await other.s.reset();
+  }, 30_000);
+
+  it('reports errors with line and column and runs nothing', async () => {
+    const { s, lines } = session();
+    expect(await s.runScript(KEYED_COUNT.replace('COUNT(*) FROM bid', 'COUNT(*) FROM bids'))).toBe(false);
+    expect(lines()).toEqual([expect.stringMatching(/^5:\d+: error: unknown table 'bids'/)]);
+    expect(s.jobs).toHaveLength(0);
+  });
+});
