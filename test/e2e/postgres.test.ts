@@ -314,6 +314,25 @@ INSERT INTO sums SELECT id % 97, COUNT(*), SUM(amount) FROM events GROUP BY id %
     expect(await server.query('SELECT id::int, amount FROM late', [], db)).toEqual([{ id: 1, amount: 10 }]);
   });
 
+  it('a job restored under another name (statements added or reordered) commits the transactions its checkpoint lists', async () => {
+    const db = `t${++databases}`;
+    const url = await server.createDatabase(db);
+    await server.query('CREATE TABLE moved (id bigint, amount integer)', [], db);
+    // Job 'old' prepares checkpoint 1's transaction; the process dies before COMMIT PREPARED.
+    const w = writerOf(url, 'moved');
+    await w.open({ ...context('old'), parallelism: 2, subtaskIndex: 1 }, undefined);
+    w.write(insertBatch([[1, 10]]));
+    const state = await w.snapshot(1);
+    await w.close();
+    expect(await preparedLeft(server, db)).toEqual(['weir:old:1:1']);
+    // The checkpoint restores into job 'new' (same sink operator) at parallelism 1.
+    const again = writerOf(url, 'moved');
+    await again.open(context('new'), { checkpointId: 1, all: [undefined, state], own: undefined });
+    await again.close();
+    expect(await preparedLeft(server, db)).toEqual([]);
+    expect(await server.query('SELECT id::int, amount FROM moved', [], db)).toEqual([{ id: 1, amount: 10 }]);
+  });
+
   describe('errors', () => {
     const script = (url: string, table: string, columns: string, extra = '') => `
 SET 'restart-strategy.type' = 'none';

@@ -44,6 +44,12 @@ export function parseGid(job: string, gid: string): { subtask: number; checkpoin
   return m ? { subtask: Number(m[1]), checkpointId: Number(m[2]) } : undefined;
 }
 
+/** The subtask of a transaction id of any job (`weir:<job>:<subtask>:<checkpoint>`; a job name may hold ':'). */
+function subtaskOfGid(gid: string): number | undefined {
+  const m = /:(\d+):\d+$/.exec(gid);
+  return m ? Number(m[1]) : undefined;
+}
+
 /** A PostgreSQL column type that holds the values of a weir type (for the CREATE TABLE hint in errors). */
 export function postgresType(t: SqlType): string {
   switch (t.kind) {
@@ -437,7 +443,9 @@ export class PostgresWriter implements SinkWriter {
    * exactly-once, on open: commits the prepared transactions the restored checkpoint lists and rolls back
    * every other prepared transaction of this job (from checkpoints that never completed, or from a run
    * that is started again without restoring). Each subtask resolves the ids of its own subtask index;
-   * subtask 0 also those of subtask indexes the job no longer has.
+   * subtask 0 also those of subtask indexes the job no longer has. The listed ids are committed whatever
+   * job name they carry: a checkpoint restores into a job of another name when statements were added or
+   * moved before its INSERT.
    */
   private async recover(
     restored: { checkpointId: number; all: readonly unknown[]; own: unknown } | undefined,
@@ -450,18 +458,17 @@ export class PostgresWriter implements SinkWriter {
     }
     const rows = (
       await this.control!.query<{ gid: string }>(
-        'SELECT gid FROM pg_prepared_xacts WHERE database = current_database() AND left(gid, length($1)) = $1 ORDER BY gid',
-        [gidPrefix(job)],
+        'SELECT gid FROM pg_prepared_xacts WHERE database = current_database() AND (left(gid, length($1)) = $1 OR gid = ANY($2)) ORDER BY gid',
+        [gidPrefix(job), [...listed]],
       )
     ).rows;
     let committed = 0;
     let rolledBack = 0;
     for (const { gid } of rows) {
-      const id = parseGid(job, gid);
-      if (!id) continue;
+      const subtask = listed.has(gid) ? subtaskOfGid(gid) : parseGid(job, gid)?.subtask;
+      if (subtask === undefined) continue;
       const mine =
-        id.subtask === this.ctx.subtaskIndex ||
-        (this.ctx.subtaskIndex === 0 && id.subtask >= this.ctx.parallelism);
+        subtask === this.ctx.subtaskIndex || (this.ctx.subtaskIndex === 0 && subtask >= this.ctx.parallelism);
       if (!mine) continue;
       if (listed.has(gid)) {
         await this.commitPrepared(gid);
