@@ -185,18 +185,19 @@ export class JobRunner implements JobHandle {
     return p;
   }
 
-  triggerSavepoint(dir?: string): Promise<CompletedCheckpoint> {
+  triggerSavepoint(dir?: string, stop = false): Promise<CompletedCheckpoint> {
     if (this.state !== 'RUNNING')
       return Promise.reject(new Error(`job '${this.name}' is ${this.state.toLowerCase()}`));
     const p = this.coordinator.triggerSavepoint(
       dir ?? setting(this.job.config, 'execution.checkpointing.savepoint-dir')!,
+      stop,
     );
     this.wake?.();
     return p;
   }
 
   async stopWithSavepoint(dir?: string): Promise<CompletedCheckpoint> {
-    const savepoint = await this.triggerSavepoint(dir);
+    const savepoint = await this.triggerSavepoint(dir, true);
     // Rows after the savepoint's barrier are never committed: the output stays what the savepoint holds.
     this.stopStatus = 'FINISHED';
     await this.cancel();

@@ -74,7 +74,16 @@ interface Pending {
   readonly done: { resolve: (c: CompletedCheckpoint) => void; reject: (e: Error) => void }[];
   /** A savepoint: written to its own folder, always full and canonical, never retained or subsumed here. */
   readonly savepoint?: SavepointTarget;
+  /** Whether completing it notifies the tasks (sinks commit): checkpoints and stop-with-savepoint only. */
+  readonly notifies: boolean;
   cancelTimeout: () => void;
+}
+
+/** A savepoint asked for: its folder is named after the id it gets when it starts. */
+interface SavepointRequest {
+  readonly dir: string;
+  /** The job stops after it (STOP JOB ... WITH SAVEPOINT): its completion commits sinks' output. */
+  readonly stop: boolean;
 }
 
 export class CheckpointCoordinator {
@@ -86,7 +95,7 @@ export class CheckpointCoordinator {
   private cancelTimer: (() => void) | undefined;
   private readonly waitingTriggers: {
     final: boolean;
-    savepoint?: SavepointTarget;
+    savepoint?: SavepointRequest;
     resolve: (c: CompletedCheckpoint) => void;
     reject: (e: Error) => void;
   }[] = [];
@@ -134,22 +143,24 @@ export class CheckpointCoordinator {
   }
 
   /**
-   * Triggers a savepoint into a new folder under `dir`; resolves with it once every task wrote its state
-   * and sinks committed what precedes it.
+   * Triggers a savepoint into a new folder under `dir`; resolves with it once every task wrote its state.
+   * As in Flink (1.15+), an intermediate savepoint commits no side effects: a restart resumes from the
+   * latest checkpoint, which a savepoint is not, so output committed at a savepoint would be written again.
+   * Sinks commit it with the next checkpoint. With `stop` (stop-with-savepoint) the job ends at the
+   * savepoint, so its completion commits what precedes it.
    */
-  triggerSavepoint(dir: string): Promise<CompletedCheckpoint> {
+  triggerSavepoint(dir: string, stop = false): Promise<CompletedCheckpoint> {
     return new Promise((resolve, reject) => {
       if (!this.participants) {
         reject(new Error('no running tasks to take a savepoint of'));
         return;
       }
-      const target = this.o.storage.savepoint(dir, this.o.jobName, this.nextId);
-      // A savepoint waits for its turn like a checkpoint; it keeps the id its folder is named after.
+      // A savepoint waits for its turn like a checkpoint.
       if (this.pending.size >= this.o.maxConcurrent) {
-        this.waitingTriggers.push({ final: false, savepoint: target, resolve, reject });
+        this.waitingTriggers.push({ final: false, savepoint: { dir, stop }, resolve, reject });
         return;
       }
-      this.start(false, { resolve, reject }, target);
+      this.start(false, { resolve, reject }, { dir, stop });
     });
   }
 
@@ -179,8 +190,9 @@ export class CheckpointCoordinator {
     });
   }
 
-  private start(final: boolean, done: Pending['done'][number], savepoint?: SavepointTarget): void {
+  private start(final: boolean, done: Pending['done'][number], request?: SavepointRequest): void {
     const id = this.nextId++;
+    const savepoint = request && this.o.storage.savepoint(request.dir, this.o.jobName, id);
     const now = this.o.clock.now();
     const stats: CheckpointStats = {
       id,
@@ -200,6 +212,7 @@ export class CheckpointCoordinator {
       final,
       done: [done],
       ...(savepoint ? { savepoint } : {}),
+      notifies: !request || request.stop,
       cancelTimeout: this.o.clock.schedule(this.o.timeout, () =>
         this.fail(id, `timed out after ${this.o.timeout} ms`),
       ),
@@ -283,7 +296,7 @@ export class CheckpointCoordinator {
         if (id < p.id) this.fail(id, `subsumed by checkpoint ${p.id}`);
     }
     try {
-      await this.participants?.notifyComplete(p.id);
+      if (p.notifies) await this.participants?.notifyComplete(p.id);
     } catch (e) {
       this.o.onFailure(
         p.id,

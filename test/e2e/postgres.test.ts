@@ -9,6 +9,8 @@ import { ManualClock } from '../../runtime/clock';
 import { RowKind, insertBatch } from '../../runtime/messages';
 import { PostgresWriter } from '../../runtime/node/connectors/postgres-sink';
 import { newMetrics } from '../../runtime/operator';
+import { compileScript } from '../../compiler/index';
+import { startJob } from '../../runtime/node/environment';
 import { type PostgresServer, freePort, startPostgres } from '../support/postgres';
 import { runWeir, runWithKills, writeInputs } from './crash-harness';
 import { TABLES_DDL, expectedTables, postgresScript, preparedLeft, tableRows } from './postgres-fixtures';
@@ -222,6 +224,51 @@ INSERT INTO sums SELECT id % 97, COUNT(*), SUM(amount) FROM events GROUP BY id %
       expected.push(JSON.stringify([k, n, total]));
     }
     expect(await tableRows(server, db, 'sums')).toEqual(expected.sort());
+    expect(await preparedLeft(server, db)).toEqual([]);
+  }, 60_000);
+
+  it('an intermediate savepoint commits nothing: a failover after it restarts from the checkpoint without duplicates', async () => {
+    const rows = 6_000;
+    const { db, url, dir } = await prepare(() => '');
+    await server.query('CREATE TABLE ev (id bigint, amount int)', [], db);
+    const sql = `
+SET 'execution.checkpointing.interval' = '1h';
+SET 'execution.checkpointing.dir' = '${dir}/chk';
+SET 'execution.checkpointing.savepoint-dir' = '${dir}/sp';
+SET 'restart-strategy.type' = 'fixed-delay';
+SET 'restart-strategy.fixed-delay.delay' = '0 ms';
+CREATE TABLE events (id BIGINT, amount INT) WITH ('connector' = 'datagen', 'rows-per-second' = '4000',
+  'number-of-rows' = '${rows}', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '${rows}');
+CREATE TABLE ev (id BIGINT, amount INT) WITH ('connector' = 'postgres', 'url' = '${url}', 'table-name' = 'ev',
+  'sink.buffer-flush.max-rows' = '50');
+INSERT INTO ev SELECT id, amount FROM events;`;
+    const r = compileScript(sql, { scriptName: 'spdup' });
+    const job = r.statements.flatMap((x) => (x.kind === 'job' ? [x.job] : []))[0]!;
+    const h = await startJob(job, { out: () => {}, err: () => {}, interactive: false });
+    const until = async (n: number) => {
+      while (h.metrics().recordsIn < n) await new Promise((res) => setTimeout(res, 10));
+    };
+    await until(1000);
+    await h.triggerCheckpoint();
+    await until(3000);
+    await h.triggerSavepoint();
+    // Nothing after the checkpoint is visible yet: the savepoint committed no side effects.
+    const [visible] = await server.query<{ n: number }>('SELECT count(*)::int AS n FROM ev', [], db);
+    expect(visible!.n).toBeLessThan(3000);
+    const killed = await server.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE 'weir data%' AND pg_terminate_backend(pid)`,
+      [db],
+    );
+    expect(killed.length, "the sink's data connection was terminated").toBeGreaterThan(0);
+    const res = await h.done;
+    expect(res.status, res.error).toBe('FINISHED');
+    expect(h.metrics().restarts).toBeGreaterThan(0);
+    const [counts] = await server.query<{ n: number; d: number }>(
+      'SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM ev',
+      [],
+      db,
+    );
+    expect(counts).toEqual({ n: rows, d: rows });
     expect(await preparedLeft(server, db)).toEqual([]);
   }, 60_000);
 
