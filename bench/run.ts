@@ -1,6 +1,7 @@
 // `npm run bench [-- name ...]`: runs the named benchmarks (all by default), prints their figures, writes bench/results/.
 import { alignmentBench } from './alignment';
 import { parseBench } from './parse';
+import { playgroundBench } from './playground';
 import { keyedCountBench } from './keyed-count';
 import { incrementalBench } from './incremental';
 import { largerThanMemoryBench } from './larger-than-memory';
@@ -8,6 +9,7 @@ import { nexmarkBench } from './nexmark';
 import { nexmarkSuiteBench } from './nexmark-suite';
 import { markdownTable, recorded, startBench, writeResults } from './results';
 import { savepointBench } from './savepoint';
+import { scalingBench } from './scaling';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   parse: parseBench,
@@ -18,6 +20,8 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'larger-than-memory': largerThanMemoryBench,
   savepoint: savepointBench,
   alignment: alignmentBench,
+  playground: playgroundBench,
+  scaling: scalingBench,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
