@@ -65,7 +65,7 @@ export class Session {
       err: this.err,
       startJob: async (job) => {
         const handle = await startJob(job, {
-          recovery: this.recoveryFor(job.name, job.config),
+          recovery: this.recoveryFor(job.config),
           claimed: this.claimed,
           others: this.scriptJobs.filter((j) => j !== job),
           out: this.out,
@@ -86,14 +86,12 @@ export class Session {
 
   /** What a new job restores from: the command line's choice, or `execution.state-recovery.path`. */
   private recoveryFor(
-    jobName: string,
     config: Readonly<Record<string, string>>,
   ): { kind: 'checkpoint' | 'savepoint'; path: string } | undefined {
     if (this.options.fromSavepoint) return { kind: 'savepoint', path: this.options.fromSavepoint };
     if (this.options.fromCheckpoint) return { kind: 'checkpoint', path: this.options.fromCheckpoint };
     const path = config['execution.state-recovery.path'];
     return path ? { kind: 'checkpoint', path } : undefined;
-    void jobName;
   }
 
   /** Waits for every job started by the session, printing each one's summary; true when one failed. */
