@@ -186,7 +186,7 @@ export class RemoteChannelWriter implements ChannelWriter {
 
 /** The consumer end: a FIFO of what arrived; draining a batch gives its credit back. */
 export class RemoteChannelReader implements ChannelReader {
-  private queue: StreamElement[] = [];
+  private queue: (StreamElement | undefined)[] = [];
   private head = 0;
 
   constructor(
@@ -202,8 +202,13 @@ export class RemoteChannelReader implements ChannelReader {
 
   poll(): StreamElement | undefined {
     if (this.head >= this.queue.length) return undefined;
-    const e = this.queue[this.head++]!;
-    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+    const e = this.queue[this.head]!;
+    // Drained elements are not kept alive by the queue (they would survive young-generation collections).
+    this.queue[this.head++] = undefined;
+    if (this.head === this.queue.length) {
+      this.queue.length = 0;
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
     }

@@ -27,10 +27,13 @@ import { ChannelExchange, type ExchangeMessage } from './remote-channel';
 const port = parentPort!;
 const send = (m: TaskManagerMessage) => port.postMessage(m);
 
-/** Batches a remote channel may have in flight (the consumer's buffers). */
-const REMOTE_CAPACITY = 16;
+/**
+ * Batches a remote channel may have in flight (the consumer's buffers). Credits come back only when this
+ * thread lets port messages in: with 16 the keyed-count bench's sources stalled on credits, 64 keeps them busy.
+ */
+const REMOTE_CAPACITY = 64;
 /** While busy, the loop lets port messages in (data, credits, triggers) at least this often. */
-const YIELD_MS = 2;
+const YIELD_MS = 1;
 const METRICS_MS = 500;
 
 let seq = 0;
