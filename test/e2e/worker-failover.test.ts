@@ -17,17 +17,22 @@ SET 'restart-strategy.fixed-delay.delay' = '0 ms';
 
 describe('a task manager thread dies mid-run', () => {
   it.each([
-    { fault: 'worker-exit:20', how: 'exited with code 3' },
-    { fault: 'worker-throw:20', how: 'injected fault: task manager 0 throws' },
+    { fault: 'worker-exit:20', how: 'exited with code 3', backend: 'hashmap' },
+    { fault: 'worker-throw:20', how: 'injected fault: task manager 0 throws', backend: 'hashmap' },
+    // Its RocksDB databases die with the thread; the restarted attempt opens new ones from the checkpoint.
+    { fault: 'worker-exit:3', how: 'exited with code 3', backend: 'rocksdb' },
   ])(
-    '$fault: the job restarts from its latest checkpoint with exact output',
-    async ({ fault, how }) => {
+    '$fault ($backend): the job restarts from its latest checkpoint with exact output',
+    async ({ fault, how, backend }) => {
       const reference = mkdtempSync(join(tmpdir(), 'weir-wfo-ref-'));
       const failed = mkdtempSync(join(tmpdir(), 'weir-wfo-'));
       for (const dir of [reference, failed]) {
         writeInputs(dir, 60_000, 2_000, 5);
         // crashScript sets no restarts; the later SETs of SETTINGS win.
-        writeFileSync(join(dir, 'job.sql'), crashScript('100ms', SETTINGS));
+        writeFileSync(
+          join(dir, 'job.sql'),
+          crashScript('100ms', `${SETTINGS} SET 'state.backend.type' = '${backend}';`),
+        );
       }
       const ref = await runWeir(reference, ['run', 'job.sql']);
       expect(ref.code, ref.stderr).toBe(0);
