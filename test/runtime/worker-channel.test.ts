@@ -2,6 +2,7 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StreamElement } from '../../runtime/messages';
+import { decodeRows, encodeRows } from '../../runtime/node/workers/batch-codec';
 import { ChannelExchange, type ExchangeMessage } from '../../runtime/node/workers/remote-channel';
 
 const open: MessagePort[] = [];
@@ -115,5 +116,31 @@ describe('remote channel (task manager to task manager)', () => {
     ex.flush();
     expect(sent.length).toBe(1);
     expect((sent[0] as ExchangeMessage).data).toBeInstanceOf(Uint8Array);
+  });
+
+  it('carries every kind of value exactly: int and float columns as typed arrays, the rest as they are', async () => {
+    const rows = [
+      [1, 1.5, 'a', null, -0, [1, 'x'], true, 2 ** 40, undefined, NaN],
+      [-7, 2, 'b', 3, 5, null, false, -(2 ** 31), 'u', Infinity],
+    ];
+    const enc = encodeRows(rows);
+    expect(enc[0]).toBe(1);
+    expect(enc[2]).toBeInstanceOf(Int32Array);
+    expect(enc[3]).toBeInstanceOf(Float64Array);
+    // -0 is not an int32 (it would come back as 0); 2^40 is not either.
+    expect(enc[6]).toBeInstanceOf(Float64Array);
+    expect(enc[9]).toBeInstanceOf(Float64Array);
+    expect(decodeRows(enc)).toEqual(rows);
+    expect(Object.is(decodeRows(enc)[0]![4], -0)).toBe(true);
+    // Across a port, through msgpackr.
+    const { a, b, next } = pair();
+    a.writer('k', 'k').push({ kind: 'batch', batch: { rows, kinds: [0, 3] } });
+    a.flush();
+    await next('b');
+    const got = b.reader('k').poll();
+    expect(got).toEqual({ kind: 'batch', batch: { rows, kinds: [0, 3] } });
+    // Rows of different widths travel as they are.
+    expect(decodeRows(encodeRows([[1], [1, 2]]))).toEqual([[1], [1, 2]]);
+    expect(decodeRows(encodeRows([]))).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
 import { Packr, Unpackr } from 'msgpackr';
 import type { RecordBatch, RowKind, StreamElement } from '../../messages';
 import type { ChannelReader, ChannelWriter } from '../../task/channel';
+import { type EncodedRows, decodeRows, encodeRows } from './batch-codec';
 
 const packr = new Packr({ useRecords: false, moreTypes: true });
 const unpackr = new Unpackr({ useRecords: false, moreTypes: true, mapsAsObjects: true });
@@ -19,13 +20,13 @@ export interface ExchangeMessage {
   readonly credits?: Readonly<Record<string, number>>;
 }
 
-/** Elements as compact arrays: [0, rows, kinds] · [1, ts] · [2, id, ts, savepoint] · [3] idle · [4] endOfData · [5] end. */
+/** Elements as compact arrays: [0, rows (batch-codec), kinds] · [1, ts] · [2, id, ts, savepoint] · [3] idle · [4] endOfData · [5] end. */
 type Encoded = readonly unknown[];
 
 function encode(e: StreamElement): Encoded {
   switch (e.kind) {
     case 'batch':
-      return [0, e.batch.rows, e.batch.kinds ?? null];
+      return [0, encodeRows(e.batch.rows), e.batch.kinds ?? null];
     case 'watermark':
       return [1, e.timestamp];
     case 'barrier':
@@ -43,7 +44,7 @@ function decode(x: Encoded): StreamElement {
   switch (x[0]) {
     case 0: {
       const batch: RecordBatch = {
-        rows: x[1] as unknown[][],
+        rows: decodeRows(x[1] as EncodedRows),
         kinds: (x[2] as RowKind[] | null) ?? undefined,
       };
       return { kind: 'batch', batch };
