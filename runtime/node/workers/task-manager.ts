@@ -145,7 +145,10 @@ class TaskManager {
     this.tasks = built.tasks;
   }
 
-  /** The task loop: steps every task, then sends what the remote channels collected in one message per peer. */
+  /**
+   * The task loop: steps every task; before letting port messages in (every YIELD_MS while busy, or to
+   * wait when idle) it sends what the remote channels collected, one message per peer.
+   */
   async run(): Promise<void> {
     let lastYield = Date.now();
     let lastMetrics = Date.now();
@@ -169,7 +172,6 @@ class TaskManager {
         this.flush();
         return;
       }
-      this.flush();
       if (worked) workerFault(this.m.index, this.m.attempt, this.checkpointed);
       const now = Date.now();
       if (now - lastMetrics >= METRICS_MS) {
@@ -184,6 +186,7 @@ class TaskManager {
         send({ type: 'ended' });
       }
       if (!worked) {
+        this.flush();
         await new Promise<void>((resolve) => {
           const timer = setTimeout(() => resolve(), 2);
           this.wake = () => {
@@ -194,6 +197,8 @@ class TaskManager {
         this.wake = undefined;
         lastYield = Date.now();
       } else if (now - lastYield >= YIELD_MS) {
+        // What the remote channels collected since the last yield goes in one message per peer.
+        this.flush();
         await yieldNow();
         lastYield = Date.now();
       }
