@@ -28,6 +28,7 @@ CREATE TABLE nexmark (
 export function joinScript(events: number): string {
   return `
 SET 'execution.checkpointing.storage' = 'jobmanager';
+SET 'state.checkpoint-storage.jobmanager.max-size' = '2gb';
 ${NEXMARK_TABLE} WITH ('connector' = 'nexmark', 'events.num' = '${events}');
 CREATE VIEW auction AS SELECT auction.id, auction.seller, auction.category FROM nexmark WHERE event_type = 1;
 CREATE VIEW bid AS SELECT bid.auction, bid.bidder, bid.price FROM nexmark WHERE event_type = 2;
