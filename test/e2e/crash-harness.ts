@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { expect } from 'vitest';
 import { crc32Hex } from '../../runtime/checkpoint/crc32';
 import { type CheckpointMetadata, stateFiles } from '../../runtime/checkpoint/metadata';
 
@@ -92,6 +93,18 @@ export function committedRows(folder: string): Map<string, number> {
     }
   }
   return rows;
+}
+
+/** The sinks of `crashScript`. */
+export const CRASH_SINKS = ['out/totals', 'out/enriched'] as const;
+
+/** Requires every sink of `crashScript` under `dir` to hold exactly the (non-empty) committed rows of `reference`. */
+export function expectSameCommittedOutput(dir: string, reference: string, context = ''): void {
+  for (const sink of CRASH_SINKS) {
+    const expected = committedRows(join(reference, sink));
+    expect(expected.size, `${sink} of the reference run`).toBeGreaterThan(0);
+    expect(committedRows(join(dir, sink)), `${sink}${context ? ` ${context}` : ''}`).toEqual(expected);
+  }
 }
 
 /**

@@ -20,15 +20,14 @@ import { type CheckpointMetadata, type StateFileHandle, stateFiles } from '../..
 import {
   type RunResult,
   WEIR_BIN,
-  committedRows,
   crashScript,
   prng,
   runWeir,
   writeInputs,
+  expectSameCommittedOutput,
 } from './crash-harness';
 
 const JOBS = ['job-1', 'job-2'];
-const SINKS = ['out/totals', 'out/enriched'];
 const SEED = 11;
 // Frequent checkpoints (small batches keep barriers close behind the data: some ten per job), each flushing
 // the 64 KB memtable to a new level-0 SST that later checkpoints share until RocksDB compacts level 0
@@ -189,14 +188,6 @@ function sstNames(m: CheckpointMetadata): Map<string, Set<string>> {
   return out;
 }
 
-function expectSameOutput(dir: string, reference: string): void {
-  for (const sink of SINKS) {
-    const expected = committedRows(join(reference, sink));
-    expect(expected.size, `${sink} of the reference run`).toBeGreaterThan(0);
-    expect(committedRows(join(dir, sink)), sink).toEqual(expected);
-  }
-}
-
 describe('rocksdb checkpoints: subsumed ones are deleted, the latest restores', () => {
   let reference = '';
 
@@ -280,7 +271,7 @@ describe('rocksdb checkpoints: subsumed ones are deleted, the latest restores', 
     expect(restored.code, restored.stderr).toBe(0);
     for (const job of JOBS)
       expect(restored.stderr).toMatch(new RegExp(`job '${job}' resumes from checkpoint \\d+`));
-    expectSameOutput(dir, reference);
+    expectSameCommittedOutput(dir, reference);
     for (const job of JOBS) expect(localDirs(dir, job), `${job}: RocksDB working folders left`).toEqual([]);
   }, 180_000);
 
@@ -322,6 +313,6 @@ describe('rocksdb checkpoints: subsumed ones are deleted, the latest restores', 
         .filter((p) => !listed.has(p) && existsSync(join(newest.dir, p)));
       expect(stale, `${job}: unreferenced shared SSTs of the restarted run`).toEqual([]);
     }
-    expectSameOutput(dir, reference);
+    expectSameCommittedOutput(dir, reference);
   }, 180_000);
 });
