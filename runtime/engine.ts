@@ -18,7 +18,7 @@ import type { KeyedStateBackend } from './state/backend';
 import { HeapKeyedStateBackend } from './state/heap-backend';
 import type { CheckpointingMode } from './task/barrier-aligner';
 import { type StreamTask, type TaskListener } from './task/stream-task';
-import { buildTasks, loadState, setting } from './task/task-builder';
+import { buildTasks, loadState, openTasks, setting } from './task/task-builder';
 import type { RemoteAttempt, TaskManagers } from './task/task-managers';
 
 export { setting };
@@ -258,15 +258,7 @@ export class JobRunner implements JobHandle {
         : {}),
     });
     for (const [uid, list] of metrics) this.opMetrics.set(uid, list);
-    try {
-      await Promise.all(pendingRestores);
-      for (const t of tasks) await t.open();
-    } catch (e) {
-      // A restore or open that fails MUST NOT leave open databases and their folders behind.
-      await Promise.allSettled(pendingRestores);
-      await Promise.allSettled(this.backends.map((b) => b.dispose()));
-      throw e;
-    }
+    await openTasks(tasks, pendingRestores, this.backends);
     this.tasks = tasks;
     this.sourceTaskKeys = tasks.filter((t) => t.isSourceTask).map((t) => t.key);
     this.sourcesEnded = new Set();

@@ -270,3 +270,28 @@ async function restoreBackend(
     );
   await state.restoreNative(native);
 }
+
+/**
+ * Waits for the restores and opens an attempt's tasks in order. When one fails, the tasks opened so far
+ * (and the one that failed) are closed and every backend is disposed: a failed start MUST NOT leave open
+ * connections, databases or their folders behind.
+ */
+export async function openTasks(
+  tasks: readonly StreamTask[],
+  pendingRestores: readonly Promise<void>[],
+  backends: readonly KeyedStateBackend[],
+): Promise<void> {
+  const opening: StreamTask[] = [];
+  try {
+    await Promise.all(pendingRestores);
+    for (const t of tasks) {
+      opening.push(t);
+      await t.open();
+    }
+  } catch (e) {
+    await Promise.allSettled(pendingRestores);
+    await Promise.allSettled(opening.map((t) => t.close()));
+    await Promise.allSettled(backends.map((b) => b.dispose()));
+    throw e;
+  }
+}

@@ -8,7 +8,7 @@ import type { KeyedStateBackend } from '../../state/backend';
 import type { CheckpointingMode } from '../../task/barrier-aligner';
 import { Channel } from '../../task/channel';
 import type { StreamTask, TaskListener } from '../../task/stream-task';
-import { type ChannelEnds, buildTasks, loadState, setting } from '../../task/task-builder';
+import { type ChannelEnds, buildTasks, loadState, openTasks, setting } from '../../task/task-builder';
 import type { OperatorMetricsReport } from '../../task/task-managers';
 import { registerNodeConnectors } from '../connectors/index';
 import { stateBackendFactory } from '../environment';
@@ -134,14 +134,7 @@ class TaskManager {
       },
     });
     this.metrics = built.metrics;
-    try {
-      await Promise.all(built.pendingRestores);
-      for (const t of built.tasks) await t.open();
-    } catch (e) {
-      await Promise.allSettled(built.pendingRestores);
-      await Promise.allSettled(this.backends.map((b) => b.dispose()));
-      throw e;
-    }
+    await openTasks(built.tasks, built.pendingRestores, this.backends);
     this.tasks = built.tasks;
   }
 
