@@ -1,6 +1,6 @@
 // DuckDB baseline: the keyed count in batch over the same generated bids, checked against the hand-written loop.
 import { DuckDBInstance } from '@duckdb/node-api';
-import { NexmarkGenerator, nexmarkConfigFromOptions } from '../runtime/connectors/nexmark/generator';
+import { generate } from './events';
 import { median } from './results';
 
 export interface DuckDBRun {
@@ -21,13 +21,9 @@ export async function duckdbKeyedCount(
   const con = await db.connect();
   try {
     await con.run('CREATE TABLE bid (auction BIGINT, price BIGINT)');
-    const gen = new NexmarkGenerator(nexmarkConfigFromOptions({}));
-    const batch: unknown[][] = new Array(1024);
     const t0 = performance.now();
     const app = await con.createAppender('bid');
-    for (let n = 0; n < events; n += 1024) {
-      const k = Math.min(1024, events - n);
-      gen.fill(n, 1, k, batch);
+    generate(events, (batch, k) => {
       for (let i = 0; i < k; i++) {
         const e = batch[i]!;
         if (e[0] !== 2) continue;
@@ -36,7 +32,7 @@ export async function duckdbKeyedCount(
         app.appendBigInt(BigInt(b[2]!));
         app.endRow();
       }
-    }
+    });
     app.closeSync();
     const loadMs = performance.now() - t0;
     const times: { ms: number; rows: unknown[][] }[] = [];

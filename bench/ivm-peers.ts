@@ -1,7 +1,7 @@
 // TypeScript peers: the keyed count in @electric-sql/d2ts and @tanstack/db-ivm, 1,024 events per step, checked against the loop.
 import * as d2ts from '@electric-sql/d2ts';
 import * as ivm from '@tanstack/db-ivm';
-import { NexmarkGenerator, nexmarkConfigFromOptions } from '../runtime/connectors/nexmark/generator';
+import { generate } from './events';
 
 type Bid = [auction: number, price: number];
 type Result = [auction: number, [count: number, max: number]];
@@ -23,17 +23,6 @@ function apply(view: Map<number, [number, number]>, changes: [Result, number][])
     if (m > 0) view.set(k, v);
     // A retraction of the value still shown (not of one an insertion in the same step already replaced).
     else if (view.get(k)?.[0] === v[0] && view.get(k)?.[1] === v[1]) view.delete(k);
-  }
-}
-
-/** Generates `events` events (default seed), 1,024 at a time, handing each batch to `step`. */
-export function generate(events: number, step: (batch: unknown[][], k: number) => void): void {
-  const gen = new NexmarkGenerator(nexmarkConfigFromOptions({}));
-  const batch: unknown[][] = new Array(1024);
-  for (let n = 0; n < events; n += 1024) {
-    const k = Math.min(1024, events - n);
-    gen.fill(n, 1, k, batch);
-    step(batch, k);
   }
 }
 

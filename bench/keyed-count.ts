@@ -2,7 +2,7 @@
 import { CONFIG_KEYS } from '../compiler/config';
 import { checkpointFigures, record } from './results';
 import { runScriptJob } from './run-job';
-import { NexmarkGenerator, nexmarkConfigFromOptions } from '../runtime/connectors/nexmark/generator';
+import { generate } from './events';
 
 const BIDS = Number(process.env.WEIR_BENCH_BIDS ?? 10_000_000);
 /** Events such that BIDS of them are bids (46 of every 50 by default). */
@@ -38,13 +38,9 @@ export function handWrittenKeyedCount(events: number): {
   keys: number;
   counts: Map<number, number[]>;
 } {
-  const gen = new NexmarkGenerator(nexmarkConfigFromOptions({}));
   const counts = new Map<number, number[]>();
-  const batch: unknown[][] = new Array(1024);
   const start = performance.now();
-  for (let n = 0; n < events; n += 1024) {
-    const k = Math.min(1024, events - n);
-    gen.fill(n, 1, k, batch);
+  generate(events, (batch, k) => {
     for (let i = 0; i < k; i++) {
       const e = batch[i]!;
       if (e[0] !== 2) continue;
@@ -56,7 +52,7 @@ export function handWrittenKeyedCount(events: number): {
         if (b[2]! > acc[1]!) acc[1] = b[2]!;
       }
     }
-  }
+  });
   return { ms: performance.now() - start, keys: counts.size, counts };
 }
 

@@ -1,7 +1,7 @@
 // Nexmark q3's two-stream join (auctions of category 10 ⋈ sellers in OR/ID/CA): a hand-written hash join, d2ts, db-ivm.
 import * as d2ts from '@electric-sql/d2ts';
 import * as ivm from '@tanstack/db-ivm';
-import { generate } from './ivm-peers';
+import { generate } from './events';
 
 type Person = [name: string, city: string, state: string];
 /** The join's output rows, serialized as q3's (name, city, state, id), with their multiplicities. */
