@@ -1,7 +1,7 @@
 // Channels between task managers: msgpackr-encoded batches over a MessagePort, with credit-based flow control.
 import { Packr, Unpackr } from 'msgpackr';
 import type { RecordBatch, RowKind, StreamElement } from '../../messages';
-import type { ChannelReader, ChannelWriter } from '../../task/channel';
+import { Channel, type ChannelReader, type ChannelWriter } from '../../task/channel';
 import { type EncodedRows, decodeRows, encodeRows } from './batch-codec';
 
 const packr = new Packr({ useRecords: false, moreTypes: true });
@@ -185,39 +185,31 @@ export class RemoteChannelWriter implements ChannelWriter {
   }
 }
 
-/** The consumer end: a FIFO of what arrived; draining a batch gives its credit back. */
+/** The consumer end: a FIFO of what arrived (a local Channel's queue); draining a batch gives its credit back. */
 export class RemoteChannelReader implements ChannelReader {
-  private queue: (StreamElement | undefined)[] = [];
-  private head = 0;
+  /** Unbounded here: the producer's credits bound what can arrive. */
+  private readonly fifo: Channel;
 
   constructor(
     readonly key: string,
     readonly name: string,
     private readonly exchange: ChannelExchange,
-  ) {}
+  ) {
+    this.fifo = new Channel(name, Infinity);
+  }
 
   /** @internal */
   deliver(e: StreamElement): void {
-    this.queue.push(e);
+    this.fifo.push(e);
   }
 
   poll(): StreamElement | undefined {
-    if (this.head >= this.queue.length) return undefined;
-    const e = this.queue[this.head]!;
-    // Drained elements are not kept alive by the queue (they would survive young-generation collections).
-    this.queue[this.head++] = undefined;
-    if (this.head === this.queue.length) {
-      this.queue.length = 0;
-      this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
-    if (e.kind === 'batch') this.exchange.returnCredit(this.key);
+    const e = this.fifo.poll();
+    if (e?.kind === 'batch') this.exchange.returnCredit(this.key);
     return e;
   }
 
   get size(): number {
-    return this.queue.length - this.head;
+    return this.fifo.size;
   }
 }
