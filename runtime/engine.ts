@@ -17,7 +17,7 @@ import { type OperatorContext, newMetrics } from './operator';
 import type { KeyedStateBackend } from './state/backend';
 import { HeapKeyedStateBackend } from './state/heap-backend';
 import type { CheckpointingMode } from './task/barrier-aligner';
-import { type StreamTask, type TaskListener } from './task/stream-task';
+import { type StreamTask, type TaskListener, stepFailure } from './task/stream-task';
 import { buildTasks, loadState, openTasks, setting } from './task/task-builder';
 import type { RemoteAttempt, TaskManagers } from './task/task-managers';
 
@@ -394,13 +394,7 @@ export class JobRunner implements JobHandle {
           if (t.step(64)) worked = true;
         }
       } catch (e) {
-        // Name the task: "in Join(...) -> Sink(...) subtask 1: <cause>".
-        const where = current
-          ? `${current.members.map((m) => m.ctx.operator.name.replace(/\(.*/, '')).join(' -> ')} (subtask ${current.members[0]!.ctx.subtaskIndex})`
-          : 'a task';
-        const err = e instanceof Error ? e : new Error(String(e));
-        err.message = `in ${where}: ${err.message}`;
-        this.fail(err);
+        this.fail(stepFailure(current, e));
         continue;
       }
       if (this.finalDone && this.tasks.every((t) => t.status === 'ENDED')) {

@@ -602,3 +602,13 @@ export class StreamTask {
     return this.asyncParts.size;
   }
 }
+
+/** A task's step failure, named after its chain: "in Join -> Sink (subtask 1): <cause>". */
+export function stepFailure(task: StreamTask | undefined, e: unknown): Error {
+  const where = task
+    ? `${task.members.map((m) => m.ctx.operator.name.replace(/\(.*/, '')).join(' -> ')} (subtask ${task.members[0]!.ctx.subtaskIndex})`
+    : 'a task';
+  const err = e instanceof Error ? e : new Error(String(e));
+  err.message = `in ${where}: ${err.message}`;
+  return err;
+}

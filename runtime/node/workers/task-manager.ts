@@ -7,7 +7,7 @@ import type { OperatorContext, OperatorMetrics } from '../../operator';
 import type { KeyedStateBackend } from '../../state/backend';
 import type { CheckpointingMode } from '../../task/barrier-aligner';
 import { Channel } from '../../task/channel';
-import type { StreamTask, TaskListener } from '../../task/stream-task';
+import { type StreamTask, type TaskListener, stepFailure } from '../../task/stream-task';
 import { type ChannelEnds, buildTasks, loadState, openTasks, setting } from '../../task/task-builder';
 import type { OperatorMetricsReport } from '../../task/task-managers';
 import { registerNodeConnectors } from '../connectors/index';
@@ -155,12 +155,7 @@ class TaskManager {
           if (t.step(64)) worked = true;
         }
       } catch (e) {
-        const where = current
-          ? `${current.members.map((x) => x.ctx.operator.name.replace(/\(.*/, '')).join(' -> ')} (subtask ${current.members[0]!.ctx.subtaskIndex})`
-          : 'a task';
-        const err = e instanceof Error ? e : new Error(String(e));
-        err.message = `in ${where}: ${err.message}`;
-        send({ type: 'failed', key: current?.key ?? '?', error: toWire(err) });
+        send({ type: 'failed', key: current?.key ?? '?', error: toWire(stepFailure(current, e)) });
         this.stopped = true;
         this.flush();
         return;
