@@ -68,6 +68,14 @@ export interface TaskListener {
   ready?(taskKey: string): void;
 }
 
+/** Writes a state file of checkpoint or savepoint `id` where it belongs; resolves with its handle. */
+export type WriteState = (
+  id: number,
+  name: string,
+  data: Uint8Array,
+  shared: boolean,
+) => Promise<StateFileHandle>;
+
 export interface StreamTaskOptions {
   readonly key: string;
   readonly chain: readonly ChainMember[];
@@ -75,12 +83,7 @@ export interface StreamTaskOptions {
   readonly writer: RecordWriter;
   readonly mode: CheckpointingMode;
   /** Writes a state file of checkpoint or savepoint `id` (the coordinator knows where it goes). */
-  readonly writeState: (
-    id: number,
-    name: string,
-    data: Uint8Array,
-    shared: boolean,
-  ) => Promise<StateFileHandle>;
+  readonly writeState: WriteState;
   readonly jobName: string;
   readonly listener: TaskListener;
   readonly clock: Clock;

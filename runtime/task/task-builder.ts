@@ -18,7 +18,13 @@ import { decodeKeyGroups } from '../state/snapshot-format';
 import type { CheckpointingMode } from './barrier-aligner';
 import { Channel, type ChannelReader, type ChannelWriter } from './channel';
 import { type OutputEdge, RecordWriter } from './record-writer';
-import { type ChainMember, type InputChannel, StreamTask, type TaskListener } from './stream-task';
+import {
+  type ChainMember,
+  type InputChannel,
+  StreamTask,
+  type TaskListener,
+  type WriteState,
+} from './stream-task';
 
 /** What a host needs of the job: plain data, so that a worker thread can receive it (structured clone). */
 export interface JobSpec {
@@ -49,12 +55,7 @@ export interface TaskBuildOptions {
   readonly connectors: ConnectorRegistry;
   readonly connectorContext: (ctx: OperatorContext) => ConnectorContext;
   readonly createBackend: (op: JobOperator, subtask: number, range: KeyGroupRange) => KeyedStateBackend;
-  readonly writeState: (
-    id: number,
-    name: string,
-    data: Uint8Array,
-    shared: boolean,
-  ) => Promise<StateFileHandle>;
+  readonly writeState: WriteState;
   readonly listener: TaskListener;
   /** State read from the checkpoint restored (see loadState). */
   readonly restored?: { readonly checkpointId: number; readonly data: Map<string, RestoredState> };

@@ -1,7 +1,7 @@
 // The contract between the job master (JobRunner, this thread) and task managers that run subtasks elsewhere (worker threads).
 import type { CheckpointMetadata, StateFileHandle } from '../checkpoint/metadata';
 import type { OperatorMetrics } from '../operator';
-import type { TaskListener } from './stream-task';
+import type { TaskListener, WriteState } from './stream-task';
 import type { JobSpec } from './task-builder';
 
 /** One subtask operator's counters as a task manager last reported them. */
@@ -20,12 +20,7 @@ export interface RemoteAttemptOptions {
   /** Acknowledgements, declines, ended sources and failures of the remote tasks. */
   readonly listener: TaskListener;
   /** State files go through the job master's coordinator (it knows a savepoint's folder). */
-  readonly writeState: (
-    id: number,
-    name: string,
-    data: Uint8Array,
-    shared: boolean,
-  ) => Promise<StateFileHandle>;
+  readonly writeState: WriteState;
   readonly readState: (location: string, f: StateFileHandle) => Promise<Uint8Array>;
   readonly print: (line: string, stderr: boolean) => void;
   readonly log: (message: string) => void;
