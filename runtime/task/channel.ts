@@ -1,5 +1,6 @@
 // A channel between two subtasks: a FIFO of stream elements with a capacity for backpressure.
 import type { StreamElement } from '../messages';
+import { Fifo } from './fifo';
 
 /** The producer's end of a channel (a RecordWriter pushes into it). */
 export interface ChannelWriter {
@@ -21,49 +22,16 @@ export interface ChannelReader {
  * (runtime/node/workers: a remote channel's two ends implement ChannelWriter and ChannelReader).
  * The capacity counts batches; watermarks, barriers and end markers always fit.
  */
-export class Channel implements ChannelWriter, ChannelReader {
-  private queue: (StreamElement | undefined)[] = [];
-  private head = 0;
-
+export class Channel extends Fifo<StreamElement> implements ChannelWriter, ChannelReader {
   constructor(
     readonly name: string,
     readonly capacity = 8,
-  ) {}
-
-  push(e: StreamElement): void {
-    this.queue.push(e);
-  }
-
-  peek(): StreamElement | undefined {
-    return this.queue[this.head];
-  }
-
-  poll(): StreamElement | undefined {
-    if (this.head >= this.queue.length) return undefined;
-    const e = this.queue[this.head];
-    // Drained elements are not kept alive by the queue (they would survive young-generation collections).
-    this.queue[this.head++] = undefined;
-    if (this.head === this.queue.length) {
-      this.queue.length = 0;
-      this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
-    return e;
-  }
-
-  get size(): number {
-    return this.queue.length - this.head;
+  ) {
+    super();
   }
 
   /** Whether the producer may push another batch. */
   hasCapacity(): boolean {
     return this.size < this.capacity;
-  }
-
-  clear(): void {
-    this.queue = [];
-    this.head = 0;
   }
 }

@@ -1,7 +1,8 @@
 // Channels between task managers: msgpackr-encoded batches over a MessagePort, with credit-based flow control.
 import { Packr, Unpackr } from 'msgpackr';
 import type { RecordBatch, RowKind, StreamElement } from '../../messages';
-import { Channel, type ChannelReader, type ChannelWriter } from '../../task/channel';
+import type { ChannelReader, ChannelWriter } from '../../task/channel';
+import { Fifo } from '../../task/fifo';
 import { type EncodedRows, decodeRows, encodeRows } from './batch-codec';
 
 const packr = new Packr({ useRecords: false, moreTypes: true });
@@ -143,8 +144,7 @@ export class ChannelExchange {
   receive(message: ExchangeMessage): void {
     if (message.data) {
       const flat = unpackr.unpack(message.data) as unknown[];
-      for (let i = 0; i < flat.length; i += 2)
-        this.reader(flat[i] as string).deliver(decode(flat[i + 1] as Encoded));
+      for (let i = 0; i < flat.length; i += 2) this.reader(flat[i] as string).deliver(flat[i + 1] as Encoded);
     }
     if (message.credits)
       for (const [key, n] of Object.entries(message.credits)) this.writers.get(key)?.grant(n);
@@ -185,27 +185,30 @@ export class RemoteChannelWriter implements ChannelWriter {
   }
 }
 
-/** The consumer end: a FIFO of what arrived (a local Channel's queue); draining a batch gives its credit back. */
+/**
+ * The consumer end: a FIFO of what arrived, kept encoded (a batch's columns, not a row object per record)
+ * until the task polls it: up to the credits' worth of batches wait here, and as rows they would be copied by
+ * every young-generation collection while they wait. Draining a batch gives its credit back.
+ */
 export class RemoteChannelReader implements ChannelReader {
-  /** Unbounded here: the producer's credits bound what can arrive. */
-  private readonly fifo: Channel;
+  private readonly fifo = new Fifo<Encoded>();
 
   constructor(
     readonly key: string,
     readonly name: string,
     private readonly exchange: ChannelExchange,
-  ) {
-    this.fifo = new Channel(name, Infinity);
-  }
+  ) {}
 
   /** @internal */
-  deliver(e: StreamElement): void {
+  deliver(e: Encoded): void {
     this.fifo.push(e);
   }
 
   poll(): StreamElement | undefined {
-    const e = this.fifo.poll();
-    if (e?.kind === 'batch') this.exchange.returnCredit(this.key);
+    const x = this.fifo.poll();
+    if (x === undefined) return undefined;
+    const e = decode(x);
+    if (e.kind === 'batch') this.exchange.returnCredit(this.key);
     return e;
   }
 
