@@ -1,6 +1,5 @@
 // Nexmark suite: q0-q11 and the keyed count on the same generated events, heap/rocksdb x checkpoints off/1 s, baselines.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { childJob } from './child-job';
 import { duckdbKeyedCount } from './duckdb-baseline';
 import { checkSame, d2tsKeyedCount, dbIvmKeyedCount } from './ivm-peers';
 import { handWrittenKeyedCount } from './keyed-count';
@@ -25,26 +24,9 @@ interface Measured extends ReturnType<typeof checkpointFigures> {
 
 /** Runs one configuration in a child process (so that its peak RSS and JIT state are its own). */
 function measure(workload: string, backend: string, ms: number | undefined): Promise<Measured> {
-  const script = fileURLToPath(new URL('./nexmark-suite-job.ts', import.meta.url));
-  const args = [
-    workload === 'keyed count' ? 'keyed-count' : workload,
-    backend,
-    String(ms ?? 0),
-    String(EVENTS),
-    String(RUNS),
-  ];
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.on('close', (code) => {
-      const last = out.trim().split('\n').at(-1) ?? '';
-      if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last) as Measured);
-      else reject(new Error(`nexmark-suite ${args.join(' ')}: exit ${code}`));
-    });
-  });
+  const name = workload === 'keyed count' ? 'keyed-count' : workload;
+  const args = [name, backend, String(ms ?? 0), String(EVENTS), String(RUNS)];
+  return childJob<Measured>('nexmark-suite-job.ts', args);
 }
 
 const rate = (ms: number) => (EVENTS * 1000) / ms;
