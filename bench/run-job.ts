@@ -5,17 +5,19 @@ import type { CheckpointStorage } from '../runtime/checkpoint/storage';
 import { builtinConnectors } from '../runtime/connectors/builtin';
 import { type JobRunner, runJob } from '../runtime/engine';
 import { stateBackendFactory } from '../runtime/node/environment';
+import type { TaskManagers } from '../runtime/task/task-managers';
 
 export interface TimedRun {
   readonly ms: number;
   readonly runner: JobRunner;
 }
 
-/** Compiles `sql` (one job), runs it with in-memory checkpoint storage and returns the wall time. */
+/** Compiles `sql` (one job), runs it with in-memory checkpoint storage (on `taskManagers` if given) and returns the wall time. */
 export async function runScriptJob(
   sql: string,
   scriptName: string,
   storage: CheckpointStorage = new MemoryCheckpointStorage(2 * 1024 ** 3),
+  taskManagers?: TaskManagers,
 ): Promise<TimedRun> {
   const r = compileScript(sql, { scriptName });
   if (r.diagnostics.some((d) => d.severity === 'error'))
@@ -29,6 +31,7 @@ export async function runScriptJob(
     stateBackend: stateBackendFactory(job.job),
     print: () => {},
     log: (m) => console.error(m),
+    ...(taskManagers ? { taskManagers } : {}),
   });
   const result = await runner.done;
   const ms = performance.now() - start;
