@@ -18,7 +18,7 @@ import type { KeyedStateBackend } from './state/backend';
 import { HeapKeyedStateBackend } from './state/heap-backend';
 import type { CheckpointingMode } from './task/barrier-aligner';
 import { type StreamTask, type TaskListener, stepFailure } from './task/stream-task';
-import { buildTasks, loadState, openTasks, setting } from './task/task-builder';
+import { buildTasks, connectorContextOf, loadState, openTasks, setting } from './task/task-builder';
 import type { RemoteAttempt, TaskManagers } from './task/task-managers';
 
 export { setting };
@@ -217,17 +217,7 @@ export class JobRunner implements JobHandle {
   // ───────────────────────────── attempts ─────────────────────────────
 
   private connectorContext(ctx: OperatorContext): ConnectorContext {
-    return {
-      jobName: this.name,
-      subtaskIndex: ctx.subtaskIndex,
-      parallelism: ctx.parallelism,
-      attempt: ctx.attempt,
-      clock: this.clock,
-      metrics: ctx.metrics,
-      batchSize: ctx.batchSize,
-      print: this.env.print,
-      log: this.env.log,
-    };
+    return connectorContextOf(ctx, this.name, this.clock, this.env.print, this.env.log);
   }
 
   private async startAttempt(restore: StartOptions['restore']): Promise<void> {

@@ -7,6 +7,8 @@ import type { OperatorMetrics } from '../operator';
 
 export interface ConnectorContext {
   readonly jobName: string;
+  /** The source or sink operator's uid (stable across harmless query edits and job renames). */
+  readonly uid: string;
   readonly subtaskIndex: number;
   readonly parallelism: number;
   readonly attempt: number;

@@ -91,6 +91,28 @@ function localChannel(c: ChannelKey): ChannelEnds {
   return { writer: ch, reader: ch };
 }
 
+/** What a connector of the operator in `ctx` sees of its job (the engine and the task managers build it alike). */
+export function connectorContextOf(
+  ctx: OperatorContext,
+  jobName: string,
+  clock: Clock,
+  print: (line: string, stderr: boolean) => void,
+  log: (message: string) => void,
+): ConnectorContext {
+  return {
+    jobName,
+    uid: ctx.operator.uid,
+    subtaskIndex: ctx.subtaskIndex,
+    parallelism: ctx.parallelism,
+    attempt: ctx.attempt,
+    clock,
+    metrics: ctx.metrics,
+    batchSize: ctx.batchSize,
+    print,
+    log,
+  };
+}
+
 /** Creates the channels, operators and tasks of the subtasks this host runs (backends via createBackend). */
 export function buildTasks(o: TaskBuildOptions): BuiltTasks {
   const g = o.job.graph;

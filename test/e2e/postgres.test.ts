@@ -69,8 +69,9 @@ function writerOf(
   return new PostgresWriter(def, columns);
 }
 
-const context = (job: string) => ({
+const context = (job: string, uid = 'sink-test') => ({
   jobName: job,
+  uid,
   subtaskIndex: 0,
   parallelism: 1,
   attempt: 0,
@@ -290,7 +291,7 @@ INSERT INTO ev SELECT id, amount FROM events;`;
       expect(w.hasCapacity(), 'the held-back rows were sent').toBe(true);
       const third = await w.snapshot(3);
       await w.commit(3);
-      expect(third?.prepared.map((p) => p.gid)).toEqual(['weir:held:0:3']);
+      expect(third?.prepared.map((p) => p.gid)).toEqual(['weir:held:sink-test:0:3']);
       expect(await server.query('SELECT count(*)::int AS n FROM held', [], db)).toEqual([{ n: 40 }]);
     } finally {
       await w.close();
@@ -353,12 +354,37 @@ INSERT INTO ev SELECT id, amount FROM events;`;
     // The job stops while checkpoint 1's completion is being handled.
     await w.close();
     await w.commit(1);
-    expect(await preparedLeft(server, db)).toEqual(['weir:late:0:1']);
+    expect(await preparedLeft(server, db)).toEqual(['weir:late:sink-test:0:1']);
     const again = writerOf(url, 'late');
     await again.open(context('late'), { checkpointId: 1, all: [state], own: state });
     await again.close();
     expect(await preparedLeft(server, db)).toEqual([]);
     expect(await server.query('SELECT id::int, amount FROM late', [], db)).toEqual([{ id: 1, amount: 10 }]);
+  });
+
+  it("a job that took another job's old name leaves that job's prepared transactions alone (the sink's uid is in the id)", async () => {
+    const db = `t${++databases}`;
+    const url = await server.createDatabase(db);
+    await server.query('CREATE TABLE a (id bigint, amount integer)', [], db);
+    await server.query('CREATE TABLE b (id bigint, amount integer)', [], db);
+    // Job 'q-2' (sink into a) prepares checkpoint 1; the process dies before COMMIT PREPARED.
+    const wa = writerOf(url, 'a');
+    await wa.open(context('q-2', 'sink-a'), undefined);
+    wa.write(insertBatch([[1, 10]]));
+    const state = await wa.snapshot(1);
+    await wa.close();
+    // A statement added before it: the sink into b is job 'q-2' now, started afresh; it rolls back its own
+    // leftovers, and must not take the sink into a's transaction for one of them.
+    const wb = writerOf(url, 'b');
+    await wb.open(context('q-2', 'sink-b'), undefined);
+    await wb.close();
+    expect(await preparedLeft(server, db)).toEqual(['weir:q-2:sink-a:0:1']);
+    // The sink into a, now job 'q-3', restores its checkpoint and commits what it lists.
+    const again = writerOf(url, 'a');
+    await again.open(context('q-3', 'sink-a'), { checkpointId: 1, all: [state], own: state });
+    await again.close();
+    expect(await preparedLeft(server, db)).toEqual([]);
+    expect(await server.query('SELECT id::int, amount FROM a', [], db)).toEqual([{ id: 1, amount: 10 }]);
   });
 
   it('a job restored under another name (statements added or reordered) commits the transactions its checkpoint lists', async () => {
@@ -371,7 +397,7 @@ INSERT INTO ev SELECT id, amount FROM events;`;
     w.write(insertBatch([[1, 10]]));
     const state = await w.snapshot(1);
     await w.close();
-    expect(await preparedLeft(server, db)).toEqual(['weir:old:1:1']);
+    expect(await preparedLeft(server, db)).toEqual(['weir:old:sink-test:1:1']);
     // The checkpoint restores into job 'new' (same sink operator) at parallelism 1.
     const again = writerOf(url, 'moved');
     await again.open(context('new'), { checkpointId: 1, all: [undefined, state], own: undefined });

@@ -47,6 +47,7 @@ function context(
   const logs: string[] = [];
   return {
     jobName: 'test',
+    uid: 'test-connector',
     subtaskIndex: o.subtaskIndex ?? 0,
     parallelism: o.parallelism ?? 1,
     attempt: o.attempt ?? 0,

@@ -29,22 +29,30 @@ const MAX_PARAMS = 60_000;
 /** SQLSTATE undefined_object: "prepared transaction with identifier ... does not exist". */
 const UNDEFINED_OBJECT = '42704';
 
-/** `weir:<job>:`: every prepared transaction of a job starts with it. */
-export const gidPrefix = (job: string): string => `weir:${job}:`;
+/**
+ * `weir:<job>:<uid>:`: every prepared transaction of one sink (operator uid) of a job starts with it. The uid
+ * keeps a job that was renamed (statements added before its INSERT) from taking another sink's transactions
+ * under its old name for its own.
+ */
+export const gidPrefix = (job: string, uid: string): string => `weir:${job}:${uid}:`;
 
-/** `weir:<job>:<subtask>:<checkpoint>` */
-export const gidOf = (job: string, subtask: number, checkpointId: number): string =>
-  `${gidPrefix(job)}${subtask}:${checkpointId}`;
+/** `weir:<job>:<uid>:<subtask>:<checkpoint>` */
+export const gidOf = (job: string, uid: string, subtask: number, checkpointId: number): string =>
+  `${gidPrefix(job, uid)}${subtask}:${checkpointId}`;
 
-/** The subtask and checkpoint of one of `job`'s transaction ids, or undefined for another job's. */
-export function parseGid(job: string, gid: string): { subtask: number; checkpointId: number } | undefined {
-  const prefix = gidPrefix(job);
+/** The subtask and checkpoint of one of this sink's transaction ids, or undefined for another sink's. */
+export function parseGid(
+  job: string,
+  uid: string,
+  gid: string,
+): { subtask: number; checkpointId: number } | undefined {
+  const prefix = gidPrefix(job, uid);
   if (!gid.startsWith(prefix)) return undefined;
   const m = /^(\d+):(\d+)$/.exec(gid.slice(prefix.length));
   return m ? { subtask: Number(m[1]), checkpointId: Number(m[2]) } : undefined;
 }
 
-/** The subtask of a transaction id of any job (`weir:<job>:<subtask>:<checkpoint>`; a job name may hold ':'). */
+/** The subtask of a transaction id of any job (`…:<subtask>:<checkpoint>`; a job name may hold ':'). */
 function subtaskOfGid(gid: string): number | undefined {
   const m = /:(\d+):\d+$/.exec(gid);
   return m ? Number(m[1]) : undefined;
@@ -132,7 +140,7 @@ interface Op {
  * buffered and at each barrier (`snapshot`, whose promise resolves once the rows are sent).
  *
  * - exactly-once: the rows between two barriers go into one transaction; at the barrier it is prepared
- *   (`PREPARE TRANSACTION 'weir:<job>:<subtask>:<checkpoint>'`, listed in the checkpoint) and committed with
+ *   (`PREPARE TRANSACTION 'weir:<job>:<uid>:<subtask>:<checkpoint>'`, listed in the checkpoint) and committed with
  *   `COMMIT PREPARED` on a second connection once the checkpoint completed. On restore the listed ones are
  *   committed and every other prepared transaction of the job is rolled back.
  * - upsert: `INSERT ... ON CONFLICT (key) DO UPDATE` and `DELETE` by key, autocommitted: replays repeat
@@ -211,7 +219,7 @@ export class PostgresWriter implements SinkWriter {
   ): Promise<void> {
     this.ctx = ctx;
     if (this.semantic === 'exactly-once') {
-      const longest = gidOf(ctx.jobName, ctx.parallelism, Number.MAX_SAFE_INTEGER);
+      const longest = gidOf(ctx.jobName, ctx.uid, ctx.parallelism, Number.MAX_SAFE_INTEGER);
       if (Buffer.byteLength(longest) > GID_MAX)
         throw this.error(
           `the job name '${ctx.jobName}' is too long for PostgreSQL's ${GID_MAX}-byte prepared transaction ids: set a shorter 'pipeline.name'`,
@@ -282,7 +290,7 @@ export class PostgresWriter implements SinkWriter {
     if (this.semantic !== 'exactly-once') {
       return this.enqueue(() => this.send(ops)).then(() => undefined);
     }
-    const gid = gidOf(this.ctx.jobName, this.ctx.subtaskIndex, checkpointId);
+    const gid = gidOf(this.ctx.jobName, this.ctx.uid, this.ctx.subtaskIndex, checkpointId);
     const ready = this.enqueue(async () => {
       await this.send(ops);
       if (!this.inTransaction) return false;
@@ -441,7 +449,7 @@ export class PostgresWriter implements SinkWriter {
 
   /**
    * exactly-once, on open: commits the prepared transactions the restored checkpoint lists and rolls back
-   * every other prepared transaction of this job (from checkpoints that never completed, or from a run
+   * every other prepared transaction of this sink of this job (from checkpoints that never completed, or from a run
    * that is started again without restoring). Each subtask resolves the ids of its own subtask index;
    * subtask 0 also those of subtask indexes the job no longer has. The listed ids are committed whatever
    * job name they carry: a checkpoint restores into a job of another name when statements were added or
@@ -450,7 +458,7 @@ export class PostgresWriter implements SinkWriter {
   private async recover(
     restored: { checkpointId: number; all: readonly unknown[]; own: unknown } | undefined,
   ): Promise<void> {
-    const job = this.ctx.jobName;
+    const { jobName: job, uid } = this.ctx;
     const listed = new Set<string>();
     if (restored) {
       for (const state of restored.all)
@@ -459,13 +467,13 @@ export class PostgresWriter implements SinkWriter {
     const rows = (
       await this.control!.query<{ gid: string }>(
         'SELECT gid FROM pg_prepared_xacts WHERE database = current_database() AND (left(gid, length($1)) = $1 OR gid = ANY($2)) ORDER BY gid',
-        [gidPrefix(job), [...listed]],
+        [gidPrefix(job, uid), [...listed]],
       )
     ).rows;
     let committed = 0;
     let rolledBack = 0;
     for (const { gid } of rows) {
-      const subtask = listed.has(gid) ? subtaskOfGid(gid) : parseGid(job, gid)?.subtask;
+      const subtask = listed.has(gid) ? subtaskOfGid(gid) : parseGid(job, uid, gid)?.subtask;
       if (subtask === undefined) continue;
       const mine =
         subtask === this.ctx.subtaskIndex || (this.ctx.subtaskIndex === 0 && subtask >= this.ctx.parallelism);

@@ -8,7 +8,14 @@ import type { KeyedStateBackend } from '../../state/backend';
 import type { CheckpointingMode } from '../../task/barrier-aligner';
 import { Channel } from '../../task/channel';
 import { type StreamTask, type TaskListener, stepFailure } from '../../task/stream-task';
-import { type ChannelEnds, buildTasks, loadState, openTasks, setting } from '../../task/task-builder';
+import {
+  type ChannelEnds,
+  buildTasks,
+  connectorContextOf,
+  loadState,
+  openTasks,
+  setting,
+} from '../../task/task-builder';
 import type { OperatorMetricsReport } from '../../task/task-managers';
 import { registerNodeConnectors } from '../connectors/index';
 import { stateBackendFactory } from '../environment';
@@ -94,17 +101,7 @@ class TaskManager {
       mode: setting(c, 'execution.checkpointing.mode')!.toUpperCase() as CheckpointingMode,
       clock: systemClock,
       connectors,
-      connectorContext: (ctx: OperatorContext) => ({
-        jobName: job.name,
-        subtaskIndex: ctx.subtaskIndex,
-        parallelism: ctx.parallelism,
-        attempt: ctx.attempt,
-        clock: systemClock,
-        metrics: ctx.metrics,
-        batchSize: ctx.batchSize,
-        print,
-        log,
-      }),
+      connectorContext: (ctx: OperatorContext) => connectorContextOf(ctx, job.name, systemClock, print, log),
       createBackend: (op, subtask, range) => {
         const b = backendFactory(backendKind, {
           jobName: job.name,
