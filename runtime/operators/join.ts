@@ -10,13 +10,38 @@ import { type StateKeyRefs, addRowKeys } from '../state/key-refs';
 import { sweepExpired } from '../state/ttl';
 
 /**
- * The rows of one side under one join key: a multiset keyed by row identity (its JSON), each entry
- * `[row, count]`. Entry tuples are replaced, never mutated, so a shallow Map copy is a safe clone.
- * A tuple and a Map (not an object with fields): snapshots round-trip them through msgpack unchanged.
+ * The rows of one side under one join key. An insert-only input keeps them in a list: its rows are never
+ * retracted, so they need no identity (no JSON of each row, no tuple; a join of two insert-only streams
+ * keeps a third of the objects, and the collector copies and marks that much less). An updating input keeps
+ * a multiset keyed by row identity (its JSON), each entry `[row, count]`, replaced, never mutated. Tuples,
+ * lists and Maps (not objects with fields): snapshots round-trip them through msgpack unchanged.
  */
-type SideRows = [entries: Map<string, [Row, number]>, lastWrite?: number];
+type SideEntries = Row[] | Map<string, [Row, number]>;
+type SideRows = [entries: SideEntries, lastWrite?: number];
 
-const cloneSide = (s: SideRows): SideRows => (s.length > 1 ? [new Map(s[0]), s[1]] : [new Map(s[0])]);
+/** A copy to write into (copy-on-write while a snapshot reads the original): entries are never mutated. */
+const cloneSide = (s: SideRows): SideRows => {
+  const entries = Array.isArray(s[0]) ? s[0].slice() : new Map(s[0]);
+  return s.length > 1 ? [entries, s[1]] : [entries];
+};
+
+function sizeOf(entries: SideEntries): number {
+  return Array.isArray(entries) ? entries.length : entries.size;
+}
+
+/** The multiset of a list (a retraction came for rows kept as a list: a restored state, an edited query). */
+function asMultiset(s: SideRows): Map<string, [Row, number]> {
+  const entries = s[0];
+  if (!Array.isArray(entries)) return entries;
+  const m = new Map<string, [Row, number]>();
+  for (const row of entries) {
+    const id = JSON.stringify(row);
+    const e = m.get(id);
+    m.set(id, e ? [e[0], e[1] + 1] : [row, 1]);
+  }
+  s[0] = m;
+  return m;
+}
 
 export class JoinOperator implements StreamOperator {
   private tables!: [KeyedTable<SideRows>, KeyedTable<SideRows>];
@@ -30,6 +55,8 @@ export class JoinOperator implements StreamOperator {
   /** `table.exec.state.ttl` in ms (0: never): a side's rows under a key expire this long after their last change. */
   private ttl = 0;
   private sweep = 0;
+  /** Per side: whether its input is insert-only (its rows are kept as a list, without identities). */
+  private appendOnly: [boolean, boolean] = [false, false];
   private ctx!: OperatorContext;
 
   constructor(
@@ -52,6 +79,7 @@ export class JoinOperator implements StreamOperator {
     this.tables = [ctx.state!.table<SideRows>('left'), ctx.state!.table<SideRows>('right')];
     this.maxParallelism = ctx.maxParallelism;
     this.ttl = ctx.stateTtl;
+    this.appendOnly = [!(ctx.inputUpdating[0] ?? true), !(ctx.inputUpdating[1] ?? true)];
     this.ctx = ctx;
   }
 
@@ -72,8 +100,11 @@ export class JoinOperator implements StreamOperator {
   /** Rows of `rows` matching `row`, with multiplicities. */
   private matchCount(side: number, row: Row, others: SideRows | undefined): number {
     if (!others) return 0;
+    const entries = others[0];
     let n = 0;
-    for (const [o, c] of others[0].values()) if (this.matches(side, row, o)) n += c;
+    if (Array.isArray(entries)) {
+      for (const o of entries) if (this.matches(side, row, o)) n++;
+    } else for (const [o, c] of entries.values()) if (this.matches(side, row, o)) n += c;
     return n;
   }
 
@@ -100,7 +131,6 @@ export class JoinOperator implements StreamOperator {
         others = undefined;
       }
       // 1. This side's state.
-      const id = JSON.stringify(row);
       let rows = mine.getMutable(kg, key, cloneSide);
       if (rows !== undefined && this.expired(rows, now)) {
         mine.delete(kg, key);
@@ -108,46 +138,70 @@ export class JoinOperator implements StreamOperator {
       }
       if (add) {
         if (!rows) {
-          rows = this.ttl > 0 ? [new Map(), now] : [new Map()];
+          const entries: SideEntries = this.appendOnly[side] ? [] : new Map();
+          rows = this.ttl > 0 ? [entries, now] : [entries];
           mine.put(kg, key, rows);
         }
-        const e = rows[0].get(id);
-        rows[0].set(id, e ? [e[0], e[1] + 1] : [row, 1]);
+        const entries = rows[0];
+        if (Array.isArray(entries)) entries.push(row);
+        else {
+          const id = JSON.stringify(row);
+          const e = entries.get(id);
+          entries.set(id, e ? [e[0], e[1] + 1] : [row, 1]);
+        }
       } else {
-        const e = rows?.[0].get(id);
-        if (!rows || !e) continue; // retracting what was never added: nothing joined it
+        if (!rows) continue; // retracting what was never added: nothing joined it
+        const entries = asMultiset(rows);
+        const id = JSON.stringify(row);
+        const e = entries.get(id);
+        if (!e) continue;
         if (e[1] <= 1) {
-          rows[0].delete(id);
-          if (rows[0].size === 0) mine.delete(kg, key);
-        } else rows[0].set(id, [e[0], e[1] - 1]);
+          entries.delete(id);
+          if (entries.size === 0) mine.delete(kg, key);
+        } else entries.set(id, [e[0], e[1] - 1]);
       }
-      if (this.ttl > 0 && rows !== undefined && rows[0].size > 0) rows[1] = now;
+      if (this.ttl > 0 && rows !== undefined && sizeOf(rows[0]) > 0) rows[1] = now;
       // 2. Joined output for this row.
       let matched = 0;
       if (others) {
-        for (const [o, c] of others[0].values()) {
-          if (!this.matches(side, row, o)) continue;
-          matched += c;
-          // 3. The other side's rows that were unmatched (padded) or become unmatched.
-          if (this.preserve[other]) {
-            const otherMatches = this.matchCount(other, o, rows && rows[0].size ? rows : undefined);
-            const wasUnmatched = add ? otherMatches === 1 : false;
-            const becomesUnmatched = !add && otherMatches === 0;
-            if (wasUnmatched) for (let k = 0; k < c; k++) b.add(this.joined(other, o, null), RowKind.Delete);
-            for (let k = 0; k < c; k++)
-              b.add(this.joined(side, row, o), add ? RowKind.Insert : RowKind.Delete);
-            if (becomesUnmatched)
-              for (let k = 0; k < c; k++) b.add(this.joined(other, o, null), RowKind.Insert);
-          } else {
-            for (let k = 0; k < c; k++)
-              b.add(this.joined(side, row, o), add ? RowKind.Insert : RowKind.Delete);
-          }
-        }
+        const entries = others[0];
+        if (Array.isArray(entries)) {
+          for (const o of entries) matched += this.joinWith(side, row, add, o, 1, rows, b);
+        } else for (const [o, c] of entries.values()) matched += this.joinWith(side, row, add, o, c, rows, b);
       }
       if (matched === 0 && this.preserve[side])
         b.add(this.joined(side, row, null), add ? RowKind.Insert : RowKind.Delete);
     }
     out.emit(b.take());
+  }
+
+  /**
+   * Emits `row` (on `side`) joined with `o` (`c` times) if they match, with the other side's padded rows
+   * that stop or start being unmatched in an outer join. Returns the matches (0 or `c`).
+   */
+  private joinWith(
+    side: number,
+    row: Row,
+    add: boolean,
+    o: Row,
+    c: number,
+    rows: SideRows | undefined,
+    b: BatchBuilder,
+  ): number {
+    if (!this.matches(side, row, o)) return 0;
+    const other = 1 - side;
+    // 3. The other side's rows that were unmatched (padded) or become unmatched.
+    if (this.preserve[other]) {
+      const otherMatches = this.matchCount(other, o, rows && sizeOf(rows[0]) ? rows : undefined);
+      const wasUnmatched = add ? otherMatches === 1 : false;
+      const becomesUnmatched = !add && otherMatches === 0;
+      if (wasUnmatched) for (let k = 0; k < c; k++) b.add(this.joined(other, o, null), RowKind.Delete);
+      for (let k = 0; k < c; k++) b.add(this.joined(side, row, o), add ? RowKind.Insert : RowKind.Delete);
+      if (becomesUnmatched) for (let k = 0; k < c; k++) b.add(this.joined(other, o, null), RowKind.Insert);
+    } else {
+      for (let k = 0; k < c; k++) b.add(this.joined(side, row, o), add ? RowKind.Insert : RowKind.Delete);
+    }
+    return c;
   }
 
   processWatermark(): void {}
