@@ -6,21 +6,20 @@ import * as path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompiledJob } from '../../compiler/index';
-import type { JobOperator } from '../../compiler/physical/job-graph';
 import { call, inputRef } from '../../compiler/rex';
 import { T } from '../../compiler/types';
-import { ManualClock } from '../../runtime/clock';
 import { MemoryCheckpointStorage } from '../../runtime/checkpoint/memory-storage';
 import { builtinConnectors } from '../../runtime/connectors/builtin';
 import { type EngineEnvironment, type JobRunner, runJob } from '../../runtime/engine';
 import type { Row } from '../../runtime/messages';
 import { registerNodeConnectors } from '../../runtime/node/connectors/index';
-import { type OperatorContext, type Output, newMetrics } from '../../runtime/operator';
+import type { OperatorContext, Output } from '../../runtime/operator';
 import { IntervalJoinOperator, type IntervalJoinSpec } from '../../runtime/operators/interval-join';
 import { HeapKeyedStateBackend } from '../../runtime/state/heap-backend';
 import { decodeKeyGroups, encodeKeyGroups } from '../../runtime/state/snapshot-format';
 import { committedRows, prng } from '../e2e/crash-harness';
 import { compileJob, steppedClock } from '../support/jobs';
+import { operatorContext } from '../support/operator-context';
 
 const MAX_WATERMARK = Number.MAX_SAFE_INTEGER;
 
@@ -55,22 +54,7 @@ class Harness implements Output {
   readonly op: IntervalJoinOperator;
 
   constructor(s: IntervalJoinSpec, restored?: { watermark: number }) {
-    this.ctx = {
-      jobName: 'test',
-      operator: {} as JobOperator,
-      subtaskIndex: 0,
-      parallelism: 1,
-      maxParallelism: 128,
-      keyGroupRange: RANGE,
-      state: this.backend,
-      clock: new ManualClock(0),
-      metrics: newMetrics(),
-      attempt: 0,
-      inputUpdating: [false, false],
-      batchSize: 64,
-      stateTtl: 0,
-      allowLateness: 0,
-    };
+    this.ctx = operatorContext(this.backend, [false, false], { keyGroupRange: RANGE });
     this.op = new IntervalJoinOperator(s);
     this.restored = restored;
   }

@@ -1,13 +1,12 @@
 // The regular join's state: insert-only sides keep rows as lists, updating sides as multisets, and each
 // reads the other's form (a state restored from before lists, a retraction for rows kept as a list).
 import { describe, expect, it } from 'vitest';
-import type { JobOperator } from '../../compiler/physical/job-graph';
-import { ManualClock } from '../../runtime/clock';
 import { keyGroupOf } from '../../runtime/key-groups';
 import { type Row, RowKind } from '../../runtime/messages';
-import { type OperatorContext, type Output, newMetrics } from '../../runtime/operator';
+import type { Output } from '../../runtime/operator';
 import { JoinOperator } from '../../runtime/operators/join';
 import { HeapKeyedStateBackend } from '../../runtime/state/heap-backend';
+import { operatorContext } from '../support/operator-context';
 
 const RANGE = { start: 0, end: 127 };
 
@@ -25,22 +24,7 @@ class Harness implements Output {
   }
 
   open(): this {
-    const ctx = {
-      jobName: 'test',
-      operator: {} as JobOperator,
-      subtaskIndex: 0,
-      parallelism: 1,
-      maxParallelism: 128,
-      keyGroupRange: RANGE,
-      state: this.backend,
-      clock: new ManualClock(0),
-      metrics: newMetrics(),
-      attempt: 0,
-      inputUpdating: this.updating,
-      batchSize: 64,
-      stateTtl: 0,
-      allowLateness: 0,
-    } satisfies OperatorContext;
+    const ctx = operatorContext(this.backend, this.updating);
     this.op.open(ctx);
     return this;
   }
