@@ -199,9 +199,9 @@ export interface KillOptions {
    */
   readonly faultHits?: number | Readonly<Record<string, number>>;
   /**
-   * Fault points that must each cause a kill: the runs after the first use them in turn until each has
-   * killed once (so `kills` must exceed their number). A run that reaches its point fewer than n times
-   * simply finishes: check `faultKills`.
+   * Fault points that must each cause a kill: the runs after the first use them in turn, dying the first
+   * time they reach it, until each has killed once (so `kills` must exceed their number). A run that never
+   * reaches its point simply finishes: check `faultKills`.
    */
   readonly mustHit?: readonly string[];
 }
@@ -232,12 +232,10 @@ export async function runWithKills(cwd: string, script: string, o: KillOptions):
         : undefined);
     const delay = killing && !fault ? Math.floor(o.minMs + rnd() * (o.maxMs - o.minMs)) : undefined;
     const args = ['run', script, ...(runs > 1 ? ['--from-checkpoint', 'latest'] : [])];
-    const r = await runWeir(
-      cwd,
-      args,
-      delay,
-      fault ? { WEIR_FAULT: `${fault}:${1 + Math.floor(rnd() * hits(fault))}` } : {},
-    );
+    // A forced run dies the first time it reaches its point: restarted near the end of the input, a run
+    // may reach it only once or twice (at the final checkpoint) before the job finishes.
+    const nth = fault ? 1 + Math.floor(rnd() * hits(fault)) : 0;
+    const r = await runWeir(cwd, args, delay, fault ? { WEIR_FAULT: `${fault}:${forced ? 1 : nth}` } : {});
     tail = r.stderr.slice(-2000);
     if (r.signal === 'SIGKILL') {
       kills++;

@@ -26,7 +26,7 @@ describe('crash recovery with SIGKILL', () => {
     },
     {
       // Incremental by default: SSTs uploaded once to shared/, reused by later checkpoints, and (one retained
-      // checkpoint) deleted once no checkpoint lists them. Every fault point kills at least once; a run
+      // checkpoint) deleted once no checkpoint lists them. Every fault point kills at least once; a random run
       // killed at a file upload dies at one of the process's first 10 (both jobs' subtasks upload 4 files per
       // checkpoint), so some kills fall in a checkpoint that reuses SSTs of the one before.
       label: 'rocksdb, incremental',
