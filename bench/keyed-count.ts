@@ -8,6 +8,14 @@ const BIDS = Number(process.env.WEIR_BENCH_BIDS ?? 10_000_000);
 /** Events such that BIDS of them are bids (46 of every 50 by default). */
 const EVENTS = Math.ceil((BIDS * 50) / 46);
 
+/** The Nexmark source table's columns (the WITH clause follows). */
+export const NEXMARK_TABLE = `CREATE TABLE nexmark (
+  event_type INT,
+  person ROW<id BIGINT, name VARCHAR, emailAddress VARCHAR, creditCard VARCHAR, city VARCHAR, state VARCHAR, \`dateTime\` TIMESTAMP(3), extra VARCHAR>,
+  auction ROW<id BIGINT, itemName VARCHAR, description VARCHAR, initialBid BIGINT, reserve BIGINT, \`dateTime\` TIMESTAMP(3), expires TIMESTAMP(3), seller BIGINT, category BIGINT, extra VARCHAR>,
+  bid ROW<auction BIGINT, bidder BIGINT, price BIGINT, channel VARCHAR, url VARCHAR, \`dateTime\` TIMESTAMP(3), extra VARCHAR>
+)`;
+
 /** The keyed-count job over `events` Nexmark events (bids are 46 of every 50). */
 export function keyedCountScript(
   events: number,
@@ -21,12 +29,7 @@ ${checkpointMs ? `SET 'execution.checkpointing.interval' = '${checkpointMs}ms';`
 SET 'execution.checkpointing.incremental' = '${incremental}';
 SET 'execution.checkpointing.storage' = 'jobmanager';
 SET 'state.checkpoint-storage.jobmanager.max-size' = '2gb';
-CREATE TABLE nexmark (
-  event_type INT,
-  person ROW<id BIGINT, name VARCHAR, emailAddress VARCHAR, creditCard VARCHAR, city VARCHAR, state VARCHAR, \`dateTime\` TIMESTAMP(3), extra VARCHAR>,
-  auction ROW<id BIGINT, itemName VARCHAR, description VARCHAR, initialBid BIGINT, reserve BIGINT, \`dateTime\` TIMESTAMP(3), expires TIMESTAMP(3), seller BIGINT, category BIGINT, extra VARCHAR>,
-  bid ROW<auction BIGINT, bidder BIGINT, price BIGINT, channel VARCHAR, url VARCHAR, \`dateTime\` TIMESTAMP(3), extra VARCHAR>
-) WITH ('connector' = 'nexmark', 'events.num' = '${events}');
+${NEXMARK_TABLE} WITH ('connector' = 'nexmark', 'events.num' = '${events}');
 CREATE TABLE sink (auction BIGINT, bids BIGINT, max_price BIGINT) WITH ('connector' = 'blackhole');
 INSERT INTO sink SELECT bid.auction, COUNT(*), MAX(bid.price) FROM nexmark WHERE event_type = 2 GROUP BY bid.auction;
 `;

@@ -8,7 +8,10 @@ import { stateBackendFactory } from '../runtime/node/environment';
 import type { TaskManagers } from '../runtime/task/task-managers';
 
 export interface TimedRun {
+  /** From the start of deployment to the end of the job. */
   readonly ms: number;
+  /** Of which deployment: until the tasks were open (worker threads started). */
+  readonly deployMs: number;
   readonly runner: JobRunner;
 }
 
@@ -33,8 +36,9 @@ export async function runScriptJob(
     log: (m) => console.error(m),
     ...(taskManagers ? { taskManagers } : {}),
   });
+  const deployMs = performance.now() - start;
   const result = await runner.done;
   const ms = performance.now() - start;
   if (result.status !== 'FINISHED') throw new Error(`${scriptName}: job ${result.status}: ${result.error}`);
-  return { ms, runner };
+  return { ms, deployMs, runner };
 }

@@ -1,20 +1,8 @@
 // Child process of the scaling bench: one workload at one parallelism (2: on two worker threads), the fastest of N runs as JSON.
-import { compileScript } from '../compiler/index';
-import { MemoryCheckpointStorage } from '../runtime/checkpoint/memory-storage';
-import { builtinConnectors } from '../runtime/connectors/builtin';
-import { runJob } from '../runtime/engine';
-import { stateBackendFactory } from '../runtime/node/environment';
 import { workerTaskManagers } from '../runtime/node/workers/worker-task-managers';
-import { keyedCountScript } from './keyed-count';
+import { NEXMARK_TABLE, keyedCountScript } from './keyed-count';
 import { peakRss } from './results';
-
-const NEXMARK_TABLE = `
-CREATE TABLE nexmark (
-  event_type INT,
-  person ROW<id BIGINT, name VARCHAR, emailAddress VARCHAR, creditCard VARCHAR, city VARCHAR, state VARCHAR, \`dateTime\` TIMESTAMP(3), extra VARCHAR>,
-  auction ROW<id BIGINT, itemName VARCHAR, description VARCHAR, initialBid BIGINT, reserve BIGINT, \`dateTime\` TIMESTAMP(3), expires TIMESTAMP(3), seller BIGINT, category BIGINT, extra VARCHAR>,
-  bid ROW<auction BIGINT, bidder BIGINT, price BIGINT, channel VARCHAR, url VARCHAR, \`dateTime\` TIMESTAMP(3), extra VARCHAR>
-)`;
+import { runScriptJob } from './run-job';
 
 /** Every bid joined with its auction (a regular join: both sides stay in state), into blackhole. */
 function joinScript(events: number): string {
@@ -38,25 +26,8 @@ export interface Timing {
 /** Runs `sql` at `parallelism` (more than 1: on that many task manager threads). */
 async function timed(sql: string, parallelism: number): Promise<Timing> {
   const settings = `SET 'parallelism.default' = '${parallelism}'; SET 'weir.workers' = '${parallelism > 1 ? parallelism : 0}';`;
-  const r = compileScript(settings + sql, { scriptName: 'scaling' });
-  if (r.diagnostics.some((d) => d.severity === 'error'))
-    throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
-  const s = r.statements.find((x) => x.kind === 'job');
-  if (s?.kind !== 'job') throw new Error('scaling: no job');
-  const start = performance.now();
-  const runner = await runJob(s.job, {
-    connectors: builtinConnectors(),
-    storage: new MemoryCheckpointStorage(2 * 1024 ** 3),
-    stateBackend: stateBackendFactory(s.job),
-    taskManagers: workerTaskManagers,
-    print: () => {},
-    log: (m) => console.error(m),
-  });
-  const deployed = performance.now();
-  const result = await runner.done;
-  const end = performance.now();
-  if (result.status !== 'FINISHED') throw new Error(`scaling: job ${result.status}: ${result.error}`);
-  return { deployMs: deployed - start, runMs: end - deployed };
+  const { ms, deployMs } = await runScriptJob(settings + sql, 'scaling', undefined, workerTaskManagers);
+  return { deployMs, runMs: ms - deployMs };
 }
 
 const [workload = 'count', parallelismArg = '1', eventsArg = '1000000', runsArg = '2'] =
