@@ -215,6 +215,11 @@ export class Compiler {
         config['pipeline.max-parallelism'] ?? CONFIG_DEFAULT('pipeline.max-parallelism'),
       ),
       stateTtl: parseDuration(config['table.exec.state.ttl'] ?? '0') ?? 0,
+      reuseSource:
+        (
+          config['table.optimizer.reuse-source-enabled'] ??
+          CONFIG_DEFAULT('table.optimizer.reuse-source-enabled')
+        ).toLowerCase() === 'true',
     });
     return { name, statementText: text, logical, optimized, appliedRules: applied, graph, config };
   }

@@ -172,6 +172,13 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     description: 'windows accept records this late and emit updates',
   },
   {
+    key: 'table.optimizer.reuse-source-enabled',
+    kind: 'boolean',
+    default: 'true',
+    description:
+      'a table read more than once by one INSERT (a self-join) is read by one source whose records feed every reader',
+  },
+  {
     key: 'weir.workers',
     kind: 'int',
     description: 'worker threads for parallelism > 1 (default: the number of cores)',

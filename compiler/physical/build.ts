@@ -1,5 +1,6 @@
 // Logical plan → job graph: one operator per stateful or stateless step, edges partitioned by key, chains fused.
 import { rexToString } from '../explain/rex';
+import type { TableDef } from '../catalog';
 import type { AggCall, LogicalNode, SinkNode, WindowSpec } from '../logical/plan';
 import { type Rex, andAll, conjuncts, inputRef } from '../rex';
 import { T, typeToString, type Field } from '../types';
@@ -15,6 +16,8 @@ export interface JobGraphOptions {
   readonly maxParallelism: number;
   /** `table.exec.state.ttl` in ms; 0 or absent: idle keys never expire. */
   readonly stateTtl?: number;
+  /** `table.optimizer.reuse-source-enabled`; absent: true. */
+  readonly reuseSource?: boolean;
 }
 
 const FORWARD: Partitioning = { kind: 'forward' };
@@ -27,6 +30,9 @@ export function buildJobGraph(sink: LogicalNode, options: JobGraphOptions): JobG
 class GraphBuilder {
   private readonly operators: JobOperator[] = [];
   private readonly uids = new UidAssigner();
+  /** Source parts already translated (Flink's source reuse), by digest: a table read twice is read once. */
+  private readonly sources = new Map<string, number>();
+  private readonly tableIds = new Map<TableDef, number>();
   private readonly sinkName: string;
 
   constructor(
@@ -49,8 +55,45 @@ class GraphBuilder {
     };
   }
 
-  /** Adds the operators computing `n` and returns the id of the last one. */
+  /**
+   * Adds the operators computing `n` and returns the id of the last one. A scan (with its watermark
+   * assigner) identical to one already translated is not added again: its operator feeds both consumers,
+   * as Flink's `table.optimizer.reuse-source-enabled` does, so a self-join reads its table once and both
+   * sides see the same records.
+   */
   private translate(n: LogicalNode): number {
+    const digest = this.options.reuseSource === false ? undefined : this.sourceDigest(n);
+    if (digest === undefined) return this.translateNode(n);
+    let id = this.sources.get(digest);
+    if (id === undefined) this.sources.set(digest, (id = this.translateNode(n)));
+    return id;
+  }
+
+  /**
+   * What identifies a source part of the plan: a scan, and the stateless steps over it (computed columns,
+   * watermark assigner, filters, projections: a view's), by table, expressions and output types; else undefined.
+   */
+  private sourceDigest(n: LogicalNode): string | undefined {
+    const types = n.schema.map((f) => `${f.name} ${typeToString(f.type)}`).join(',');
+    if (n.kind === 'scan') {
+      let t = this.tableIds.get(n.table);
+      if (t === undefined) this.tableIds.set(n.table, (t = this.tableIds.size));
+      return `scan ${t} [${types}]`;
+    }
+    if (n.kind !== 'watermarkAssigner' && n.kind !== 'filter' && n.kind !== 'project') return undefined;
+    const input = this.sourceDigest(n.input);
+    if (input === undefined) return undefined;
+    const cols = n.input.schema.map((f) => f.name);
+    const step =
+      n.kind === 'watermarkAssigner'
+        ? `watermark ${n.rowtimeIndex} ${rexToString(n.watermark, cols)}`
+        : n.kind === 'filter'
+          ? `filter ${rexToString(n.condition, cols)}`
+          : `project ${n.exprs.map((e) => rexToString(e, cols)).join(', ')}`;
+    return `${input} | ${step} [${types}]`;
+  }
+
+  private translateNode(n: LogicalNode): number {
     const names = (node: LogicalNode) => node.schema.map((f) => f.name);
     switch (n.kind) {
       case 'scan':

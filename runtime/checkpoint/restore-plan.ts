@@ -75,7 +75,11 @@ export function restorePlan(m: CheckpointMetadata, job: CompiledJob, ignoreUncla
         const like = fresh.filter((r) => r.uid.replace(/-[0-9a-f]+$/, '') === kind);
         return like.length
           ? `${o.uid} (${o.name}) is not claimed; the job's ${like.map((r) => `${r.uid} (${r.name})`).join(', ')} ${like.length > 1 ? 'are' : 'is'} new: its keys or aggregates changed, so the old state does not fit it`
-          : `${o.uid} (${o.name}) belongs to no operator of the job`;
+          : `${o.uid} (${o.name}) belongs to no operator of the job${
+              kind === 'source'
+                ? " (a table a job reads more than once is read by one source since weir reuses sources: 'table.optimizer.reuse-source-enabled' = 'false' gives the job its sources back)"
+                : ''
+            }`;
       })
       .join('; ');
     problems.push(
