@@ -8,40 +8,16 @@ import type { OperatorContext, Output, StateCall, StreamOperator } from '../oper
 import type { KeyedTable } from '../state/backend';
 import { type StateKeyRefs, addRowKeys } from '../state/key-refs';
 import { sweepExpired } from '../state/ttl';
-
-/**
- * The rows of one side under one join key. An insert-only input keeps them in a list: its rows are never
- * retracted, so they need no identity (no JSON of each row, no tuple; a join of two insert-only streams
- * keeps a third of the objects, and the collector copies and marks that much less). An updating input keeps
- * a multiset keyed by row identity (its JSON), each entry `[row, count]`, replaced, never mutated. Tuples,
- * lists and Maps (not objects with fields): snapshots round-trip them through msgpack unchanged.
- */
-type SideEntries = Row[] | Map<string, [Row, number]>;
-type SideRows = [entries: SideEntries, lastWrite?: number];
-
-/** A copy to write into (copy-on-write while a snapshot reads the original): entries are never mutated. */
-const cloneSide = (s: SideRows): SideRows => {
-  const entries = Array.isArray(s[0]) ? s[0].slice() : new Map(s[0]);
-  return s.length > 1 ? [entries, s[1]] : [entries];
-};
-
-function sizeOf(entries: SideEntries): number {
-  return Array.isArray(entries) ? entries.length : entries.size;
-}
-
-/** The multiset of a list (a retraction came for rows kept as a list: a restored state, an edited query). */
-function asMultiset(s: SideRows): Map<string, [Row, number]> {
-  const entries = s[0];
-  if (!Array.isArray(entries)) return entries;
-  const m = new Map<string, [Row, number]>();
-  for (const row of entries) {
-    const id = JSON.stringify(row);
-    const e = m.get(id);
-    m.set(id, e ? [e[0], e[1] + 1] : [row, 1]);
-  }
-  s[0] = m;
-  return m;
-}
+import {
+  type SideEntries,
+  type SideRows,
+  appendRow,
+  asMultiset,
+  cloneSide,
+  emptyRows,
+  isFlat,
+  sizeOf,
+} from './side-rows';
 
 export class JoinOperator implements StreamOperator {
   private tables!: [KeyedTable<SideRows>, KeyedTable<SideRows>];
@@ -102,8 +78,11 @@ export class JoinOperator implements StreamOperator {
     if (!others) return 0;
     const entries = others[0];
     let n = 0;
-    if (Array.isArray(entries)) {
-      for (const o of entries) if (this.matches(side, row, o)) n++;
+    if (Array.isArray(entries) && isFlat(entries)) {
+      const w = entries[0] as number;
+      for (let i = 1; i < entries.length; i += w) if (this.matches(side, row, entries.slice(i, i + w))) n++;
+    } else if (Array.isArray(entries)) {
+      for (const o of entries as Row[]) if (this.matches(side, row, o)) n++;
     } else for (const [o, c] of entries.values()) if (this.matches(side, row, o)) n += c;
     return n;
   }
@@ -138,12 +117,14 @@ export class JoinOperator implements StreamOperator {
       }
       if (add) {
         if (!rows) {
-          const entries: SideEntries = this.appendOnly[side] ? [] : new Map();
+          const entries: SideEntries = this.appendOnly[side]
+            ? emptyRows(side === 0 ? this.leftWidth : this.rightWidth)
+            : new Map();
           rows = this.ttl > 0 ? [entries, now] : [entries];
           mine.put(kg, key, rows);
         }
         const entries = rows[0];
-        if (Array.isArray(entries)) entries.push(row);
+        if (Array.isArray(entries)) appendRow(entries, row);
         else {
           const id = JSON.stringify(row);
           const e = entries.get(id);
@@ -165,8 +146,12 @@ export class JoinOperator implements StreamOperator {
       let matched = 0;
       if (others) {
         const entries = others[0];
-        if (Array.isArray(entries)) {
-          for (const o of entries) matched += this.joinWith(side, row, add, o, 1, rows, b);
+        if (Array.isArray(entries) && isFlat(entries)) {
+          const w = entries[0] as number;
+          for (let i = 1; i < entries.length; i += w)
+            matched += this.joinWith(side, row, add, entries.slice(i, i + w), 1, rows, b);
+        } else if (Array.isArray(entries)) {
+          for (const o of entries as Row[]) matched += this.joinWith(side, row, add, o, 1, rows, b);
         } else for (const [o, c] of entries.values()) matched += this.joinWith(side, row, add, o, c, rows, b);
       }
       if (matched === 0 && this.preserve[side])

@@ -1,5 +1,5 @@
-// The regular join's state: insert-only sides keep rows as lists, updating sides as multisets, and each
-// reads the other's form (a state restored from before lists, a retraction for rows kept as a list).
+// The regular join's state: insert-only sides keep rows flat, updating sides as multisets, and each reads
+// the older forms (lists of rows, multisets on an insert-only side) and turns flat rows into a multiset on a retraction.
 import { describe, expect, it } from 'vitest';
 import { keyGroupOf } from '../../runtime/key-groups';
 import { type Row, RowKind } from '../../runtime/messages';
@@ -54,7 +54,7 @@ class Harness implements Output {
 }
 
 describe('regular join state', () => {
-  it('keeps insert-only rows as a list (duplicates included) and joins them like a multiset would', () => {
+  it('keeps insert-only rows flat, width first (duplicates included), and joins them like a multiset would', () => {
     const h = new Harness('INNER', [false, false]).open();
     h.side(0, [
       [1, 'a'],
@@ -63,12 +63,31 @@ describe('regular join state', () => {
     ]);
     h.side(1, [[1, 'x']]);
     expect(h.take()).toEqual(['+a/x', '+a/x']);
+    expect(h.stored('left', 1)).toEqual([2, 1, 'a', 1, 'a']);
+    h.side(0, [[1, 'c']]);
+    expect(h.take()).toEqual(['+c/x']);
+    h.side(1, [[1, 'y']]);
+    expect(h.take()).toEqual(['+a/y', '+a/y', '+c/y']);
+  });
+
+  it('reads rows kept as a list of rows (state written before rows were kept flat) and adds to it', () => {
+    const h = new Harness('INNER', [false, false]);
+    h.backend.table('left').put(keyGroupOf(1, 128), 1, [
+      [
+        [1, 'a'],
+        [1, 'a'],
+      ],
+    ]);
+    h.open();
+    h.side(1, [[1, 'x']]);
+    expect(h.take()).toEqual(['+a/x', '+a/x']);
+    h.side(0, [[1, 'b']]);
+    expect(h.take()).toEqual(['+b/x']);
     expect(h.stored('left', 1)).toEqual([
       [1, 'a'],
       [1, 'a'],
+      [1, 'b'],
     ]);
-    h.side(0, [[1, 'c']]);
-    expect(h.take()).toEqual(['+c/x']);
   });
 
   it('keeps an updating side as a multiset and retracts from it', () => {
@@ -86,8 +105,8 @@ describe('regular join state', () => {
     expect(h.take()).toEqual(['+a/y']);
   });
 
-  it('a retraction for rows kept as a list (restored, or the query changed) turns the list into a multiset', () => {
-    // The left side was insert-only when its state was written: a list.
+  it('a retraction for rows kept flat (restored, or the query changed) turns them into a multiset', () => {
+    // The left side was insert-only when its state was written: flat rows.
     const before = new Harness('LEFT', [false, false]).open();
     before.side(0, [
       [1, 'a'],
