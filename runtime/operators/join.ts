@@ -68,6 +68,18 @@ export class JoinOperator implements StreamOperator {
     return out;
   }
 
+  /** `joined(side, row, o)` for the other side's row `o` kept flat at `entries[i … i+w-1]`. */
+  private joinedFlat(side: number, row: Row, entries: unknown[], i: number, w: number): Row {
+    if (side === 0) {
+      const out: Row = row.slice();
+      for (let j = 0; j < w; j++) out.push(entries[i + j]);
+      return out;
+    }
+    const out: Row = entries.slice(i, i + w);
+    for (const v of row) out.push(v);
+    return out;
+  }
+
   /** Whether `row` (on `side`) and `other` satisfy the non-equi part of the condition. */
   private matches(side: number, row: Row, other: Row): boolean {
     return this.condition === undefined || this.condition(this.joined(side, row, other));
@@ -148,8 +160,15 @@ export class JoinOperator implements StreamOperator {
         const entries = others[0];
         if (Array.isArray(entries) && isFlat(entries)) {
           const w = entries[0] as number;
-          for (let i = 1; i < entries.length; i += w)
-            matched += this.joinWith(side, row, add, entries.slice(i, i + w), 1, rows, b);
+          if (this.condition === undefined && !this.preserve[other]) {
+            // Every stored row matches and no padded row changes: join straight from the flat fields.
+            const kind = add ? RowKind.Insert : RowKind.Delete;
+            for (let i = 1; i < entries.length; i += w)
+              b.add(this.joinedFlat(side, row, entries, i, w), kind);
+            matched += (entries.length - 1) / w;
+          } else
+            for (let i = 1; i < entries.length; i += w)
+              matched += this.joinWith(side, row, add, entries.slice(i, i + w), 1, rows, b);
         } else if (Array.isArray(entries)) {
           for (const o of entries as Row[]) matched += this.joinWith(side, row, add, o, 1, rows, b);
         } else for (const [o, c] of entries.values()) matched += this.joinWith(side, row, add, o, c, rows, b);
