@@ -2,7 +2,7 @@
 import { rexToString } from '../explain/rex';
 import type { TableDef } from '../catalog';
 import type { AggCall, LogicalNode, SinkNode, WindowSpec } from '../logical/plan';
-import { type Rex, andAll, conjuncts, inputRef } from '../rex';
+import { type Rex, andAll, conjuncts, inputRef, isDeterministic } from '../rex';
 import { T, typeToString, type Field } from '../types';
 import type { JobChain, JobEdge, JobGraph, JobOperator, OperatorSpec, Partitioning } from './job-graph';
 import { intervalBounds } from './interval-bounds';
@@ -81,16 +81,16 @@ class GraphBuilder {
       return `scan ${t} [${types}]`;
     }
     if (n.kind !== 'watermarkAssigner' && n.kind !== 'filter' && n.kind !== 'project') return undefined;
+    const exprs =
+      n.kind === 'watermarkAssigner' ? [n.watermark] : n.kind === 'filter' ? [n.condition] : n.exprs;
+    // PROCTIME(), NOW(), RAND(): each reader computes its own.
+    if (!exprs.every(isDeterministic)) return undefined;
     const input = this.sourceDigest(n.input);
     if (input === undefined) return undefined;
-    const cols = n.input.schema.map((f) => f.name);
-    const step =
-      n.kind === 'watermarkAssigner'
-        ? `watermark ${n.rowtimeIndex} ${rexToString(n.watermark, cols)}`
-        : n.kind === 'filter'
-          ? `filter ${rexToString(n.condition, cols)}`
-          : `project ${n.exprs.map((e) => rexToString(e, cols)).join(', ')}`;
-    return `${input} | ${step} [${types}]`;
+    // The expressions as data, every literal and call with its type: `v / 2` (INT) and `v / 2.0` (DECIMAL)
+    // print alike but compute differently.
+    const step = n.kind === 'watermarkAssigner' ? `watermark ${n.rowtimeIndex}` : n.kind;
+    return `${input} | ${step} ${JSON.stringify(exprs)} [${types}]`;
   }
 
   private translateNode(n: LogicalNode): number {

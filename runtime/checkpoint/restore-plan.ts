@@ -65,21 +65,19 @@ export function restorePlan(m: CheckpointMetadata, job: CompiledJob, ignoreUncla
     problems.push(
       `the ${m.kind} was taken with max parallelism ${m.maxParallelism}, the job has ${job.graph.maxParallelism} ('pipeline.max-parallelism' must not change: key groups would move)`,
     );
-  if (unclaimed.length > 0 && !ignoreUnclaimed) {
+  problems.push(...reuseProblems(m, job, unclaimed, rows));
+  const rest = unclaimed.filter((o) => !sharedReaders(job, unclaimed).includes(o));
+  if (rest.length > 0 && !ignoreUnclaimed) {
     const fresh = rows.filter(
       (r) => r.status === 'new' && job.graph.operators.find((o) => o.uid === r.uid)?.stateful,
     );
-    const hint = unclaimed
+    const hint = rest
       .map((o) => {
         const kind = o.uid.replace(/-[0-9a-f]+$/, '');
         const like = fresh.filter((r) => r.uid.replace(/-[0-9a-f]+$/, '') === kind);
         return like.length
           ? `${o.uid} (${o.name}) is not claimed; the job's ${like.map((r) => `${r.uid} (${r.name})`).join(', ')} ${like.length > 1 ? 'are' : 'is'} new: its keys or aggregates changed, so the old state does not fit it`
-          : `${o.uid} (${o.name}) belongs to no operator of the job${
-              kind === 'source'
-                ? " (a table a job reads more than once is read by one source since weir reuses sources: 'table.optimizer.reuse-source-enabled' = 'false' gives the job its sources back)"
-                : ''
-            }`;
+          : `${o.uid} (${o.name}) belongs to no operator of the job`;
       })
       .join('; ');
     problems.push(
@@ -87,6 +85,47 @@ export function restorePlan(m: CheckpointMetadata, job: CompiledJob, ignoreUncla
     );
   }
   return { rows, problems };
+}
+
+/**
+ * With source reuse on, the snapshot's sources (and watermark assigners) of a table the job reads once:
+ * unclaimed entries named like one of the job's operators.
+ */
+function sharedReaders(job: CompiledJob, unclaimed: readonly OperatorStateEntry[]): OperatorStateEntry[] {
+  if ((job.config['table.optimizer.reuse-source-enabled'] ?? 'true').toLowerCase() === 'false') return [];
+  const names = new Set(job.graph.operators.map((o) => o.name));
+  return unclaimed.filter(
+    (o) => (o.kind === 'source' || o.kind === 'watermarkAssigner') && names.has(o.name),
+  );
+}
+
+/**
+ * A table read by one source in the snapshot and by several in the job, or the other way (the setting
+ * `table.optimizer.reuse-source-enabled` changed, or a snapshot from before weir reused sources): either
+ * way some reader would miss or repeat records, whatever `ignore-unclaimed-state` says.
+ */
+function reuseProblems(
+  m: CheckpointMetadata,
+  job: CompiledJob,
+  unclaimed: readonly OperatorStateEntry[],
+  rows: readonly RestorePlanRow[],
+): string[] {
+  const problems: string[] = [];
+  const merged = sharedReaders(job, unclaimed);
+  if (merged.length > 0)
+    problems.push(
+      `${merged.map((o) => `${o.uid} (${o.name})`).join(', ')} ${merged.length > 1 ? 'are' : 'is'} not claimed: the ${m.kind} read this table with one source per reader, the job reads it with one source for all ('table.optimizer.reuse-source-enabled', on by default). Restore with SET 'table.optimizer.reuse-source-enabled' = 'false': dropping this state instead would make every reader resume where one of the old sources stopped, missing or repeating the others' records`,
+    );
+  const resumed = new Set(rows.filter((r) => r.status === 'restored').map((r) => r.name));
+  const split = job.graph.operators.filter(
+    (o) =>
+      o.spec.kind === 'source' && resumed.has(o.name) && rows.find((r) => r.uid === o.uid)?.status === 'new',
+  );
+  if (split.length > 0)
+    problems.push(
+      `${split.map((o) => `${o.uid} (${o.name})`).join(', ')} would read its table from the start while another source of the same table resumes: the ${m.kind} read the table with one source for every reader ('table.optimizer.reuse-source-enabled' was on), so its readers would see records twice. Restore with SET 'table.optimizer.reuse-source-enabled' = 'true'`,
+    );
+  return problems;
 }
 
 /** EXPLAIN RESTORE's answer: one line per operator, then whether the restore would succeed. */

@@ -136,7 +136,7 @@ export class JoinOperator implements StreamOperator {
           mine.put(kg, key, rows);
         }
         const entries = rows[0];
-        if (Array.isArray(entries)) appendRow(entries, row);
+        if (Array.isArray(entries)) appendRow(rows, row);
         else {
           const id = JSON.stringify(row);
           const e = entries.get(id);

@@ -22,14 +22,20 @@ export function emptyRows(width: number): unknown[] {
   return width > 0 ? [width] : [];
 }
 
-/** Adds an insert-only row. */
-export function appendRow(e: unknown[], row: Row): void {
-  if (!isFlat(e)) {
-    e.push(row);
+/**
+ * Adds an insert-only row to a flat or listed side. A row of another width than the flat ones (the join's
+ * input changed its columns between a savepoint and its restore) turns the key's rows into a list, so that
+ * every row keeps its own fields.
+ */
+export function appendRow(s: SideRows, row: Row): void {
+  const e = s[0] as unknown[];
+  if (isFlat(e) && row.length === e[0]) {
+    for (let j = 0; j < row.length; j++) e.push(row[j]);
     return;
   }
-  const w = e[0] as number;
-  for (let j = 0; j < w; j++) e.push(row[j]);
+  const list = isFlat(e) ? listedRows(e) : e;
+  list.push(row);
+  s[0] = list;
 }
 
 /** The number of distinct entries (rows of a list, or multiset entries). */

@@ -90,6 +90,22 @@ describe('regular join state', () => {
     ]);
   });
 
+  it('a row of another width than the flat rows (the input changed its columns) turns them into a list', () => {
+    const h = new Harness('INNER', [false, false]);
+    // Written when the left input had two columns; restored where it has three.
+    h.backend.table('left').put(keyGroupOf(1, 128), 1, [[2, 1, 'a', 1, 'b']]);
+    h.open();
+    h.side(0, [[1, 'c', 'new']]);
+    expect(h.stored('left', 1)).toEqual([
+      [1, 'a'],
+      [1, 'b'],
+      [1, 'c', 'new'],
+    ]);
+    h.side(1, [[1, 'x']]);
+    // Each row joins with its own fields ([1, 'c', 'new', 1, 'x']: the harness shows fields 1 and 3).
+    expect(h.take()).toEqual(['+a/x', '+b/x', '+c/1']);
+  });
+
   it('keeps an updating side as a multiset and retracts from it', () => {
     const h = new Harness('INNER', [true, false]).open();
     h.side(1, [[1, 'x']]);

@@ -18,6 +18,8 @@ const NEXMARK = `CREATE TABLE nexmark (
 CREATE VIEW auction AS SELECT auction.id, auction.seller FROM nexmark WHERE event_type = 1;
 CREATE VIEW bid AS SELECT bid.auction, bid.price FROM nexmark WHERE event_type = 2;
 CREATE TABLE other (id BIGINT, v BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '10');
+CREATE TABLE ev (id BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)
+  WITH ('connector' = 'datagen', 'number-of-rows' = '10');
 CREATE TABLE out (auction BIGINT, price BIGINT, seller BIGINT) WITH ('connector' = 'print');
 `;
 const SELF_JOIN = `INSERT INTO out SELECT B.auction, B.price, A.seller FROM bid B JOIN auction A ON B.auction = A.id;`;
@@ -50,6 +52,13 @@ describe('source reuse', () => {
     expect(count(same, 'source')).toBe(1);
     expect(count(same, 'calc')).toBe(2); // the shared bid view, and the projection before the sink
 
+    // Printed alike, computed differently: INT division truncates, DECIMAL does not.
+    const types = job(
+      `INSERT INTO out SELECT v, v, v FROM other WHERE v / 2 = 3 UNION ALL SELECT v, v, v FROM other WHERE v / 2.0 = 3;`,
+    );
+    expect(count(types, 'source')).toBe(1);
+    expect(types.graph.operators.filter((o) => o.name.includes('where=')).length).toBe(2);
+
     const mixed = job(
       `INSERT INTO out SELECT B.auction, B.price, O.v FROM bid B JOIN other O ON B.auction = O.id;`,
     );
@@ -76,11 +85,11 @@ describe('source reuse', () => {
     expect(twice.read).toBe(40000);
   });
 
-  it('restoring a snapshot taken with two sources names the setting that gives them back', () => {
-    const old = job(SELF_JOIN, false);
-    const metadata = {
-      operators: old.graph.operators
-        .filter((o) => o.spec.kind === 'source')
+  /** A snapshot of `taken` in which every source and watermark assigner holds state. */
+  const snapshotOf = (taken: CompiledJob) =>
+    ({
+      operators: taken.graph.operators
+        .filter((o) => o.spec.kind === 'source' || o.spec.kind === 'watermarkAssigner')
         .map((o) => ({
           uid: o.uid,
           name: o.name,
@@ -90,9 +99,31 @@ describe('source reuse', () => {
         })),
       maxParallelism: 128,
       kind: 'savepoint',
-    } as unknown as CheckpointMetadata;
-    const plan = restorePlan(metadata, job(SELF_JOIN), false);
-    expect(plan.problems.join('\n')).toContain("'table.optimizer.reuse-source-enabled' = 'false'");
-    expect(restorePlan(metadata, old, false).problems).toEqual([]);
+    }) as unknown as CheckpointMetadata;
+  const EV_JOIN = `INSERT INTO out SELECT a.id, a.id, b.id FROM ev a JOIN ev b ON a.id = b.id;`;
+
+  it('a snapshot with a source per reader does not restore into one shared source, even when told to drop state', () => {
+    const old = snapshotOf(job(EV_JOIN, false));
+    expect(old.operators.map((o) => o.kind)).toEqual([
+      'source',
+      'watermarkAssigner',
+      'source',
+      'watermarkAssigner',
+    ]);
+    for (const ignore of [false, true]) {
+      const problems = restorePlan(old, job(EV_JOIN), ignore).problems.join('\n');
+      expect(problems).toContain("SET 'table.optimizer.reuse-source-enabled' = 'false'");
+      expect(problems).toContain('missing or repeating');
+      expect(problems).toMatch(/source-\w+ \(Source\(table=\[ev\].*watermarkAssigner-\w+/);
+    }
+    expect(restorePlan(old, job(EV_JOIN, false), false).problems).toEqual([]);
+  });
+
+  it('a snapshot with one shared source does not restore into a source per reader', () => {
+    const shared = snapshotOf(job(EV_JOIN));
+    const problems = restorePlan(shared, job(EV_JOIN, false), true).problems.join('\n');
+    expect(problems).toContain('would read its table from the start');
+    expect(problems).toContain("SET 'table.optimizer.reuse-source-enabled' = 'true'");
+    expect(restorePlan(shared, job(EV_JOIN), false).problems).toEqual([]);
   });
 });

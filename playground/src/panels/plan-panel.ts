@@ -42,13 +42,20 @@ export class PlanPanel {
   setPlan(plan: PlanJson): void {
     this.plan = plan;
     this.last.clear();
-    const g = new Graph();
+    // A multigraph: a self-join reads one (reused) source on both inputs, two edges between the same nodes.
+    const g = new Graph({ multigraph: true });
     g.setGraph({ rankdir: 'TB', nodesep: 30, ranksep: 40, marginx: 10, marginy: 10 });
     g.setDefaultEdgeLabel(() => ({}));
     for (const op of plan.jobGraph.operators) g.setNode(String(op.id), { width: W, height: H });
     for (const op of plan.jobGraph.operators)
-      for (const e of op.inputs)
-        g.setEdge(String(e.source), String(op.id), { label: e.partitioning.kind, width: 40, height: 14 });
+      op.inputs.forEach((e, i) =>
+        g.setEdge(
+          String(e.source),
+          String(op.id),
+          { label: e.partitioning.kind, width: 40, height: 14 },
+          `input ${i}`,
+        ),
+      );
     layout(g);
     this.positions.clear();
     for (const op of plan.jobGraph.operators) {
