@@ -91,8 +91,8 @@ export interface StreamTaskOptions {
   readonly idleTimeout?: number;
   /**
    * Whether the task stops reading input while a downstream channel has no capacity (as sources always do).
-   * Task managers set it: their channels to other threads are bounded by credits. Off on one thread, where
-   * the round-robin loop keeps the queues short.
+   * Both engines set it: without it, a task between a source and a slow reader (a rocksdb aggregate
+   * waiting for its keys) queues the source's whole output before it.
    */
   readonly outputBackpressure?: boolean;
 }
