@@ -56,10 +56,10 @@ class GraphBuilder {
   }
 
   /**
-   * Adds the operators computing `n` and returns the id of the last one. A scan (with its watermark
-   * assigner) identical to one already translated is not added again: its operator feeds both consumers,
-   * as Flink's `table.optimizer.reuse-source-enabled` does, so a self-join reads its table once and both
-   * sides see the same records.
+   * Adds the operators computing `n` and returns the id of the last one. A source part (a scan and the
+   * stateless steps over it) identical to one already translated is not added again: its last operator
+   * feeds both consumers, as with Flink's `table.optimizer.reuse-source-enabled`, so a self-join reads its
+   * table once and both sides see the same records.
    */
   private translate(n: LogicalNode): number {
     const digest = this.options.reuseSource === false ? undefined : this.sourceDigest(n);
