@@ -1,7 +1,7 @@
 // Starting a job under Node: storage and connectors from the configuration, recovery resolved, progress shown.
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CompiledJob } from '../../compiler/index';
 import { MemoryCheckpointStorage } from '../checkpoint/memory-storage';
 import { type CheckpointMetadata, stateFiles } from '../checkpoint/metadata';
@@ -15,6 +15,7 @@ import { formatRestorePlan, restorePlan } from '../checkpoint/restore-plan';
 import { FsCheckpointStorage, checkpointFolder, storagePath } from './fs-storage';
 import { parseMemory } from '../../compiler/options';
 import { HeapKeyedStateBackend } from '../state/heap-backend';
+import { removeRocksdbFolders, rocksdbRoot } from './state/local-dir';
 import { RocksDBKeyedStateBackend } from './state/rocksdb-backend';
 import { workerTaskManagers } from './workers/worker-task-managers';
 
@@ -197,10 +198,9 @@ export function stateBackendFactory(
   job: Pick<CompiledJob, 'name' | 'config'>,
   clean = true,
 ): NonNullable<EngineEnvironment['stateBackend']> {
-  const root = resolve(setting(job.config, 'state.backend.rocksdb.localdir')!, safeName(job.name));
+  const root = rocksdbRoot(job);
   // Task manager threads pass clean = false: the job master cleaned the folder before starting them.
-  if (clean && setting(job.config, 'state.backend.type') === 'rocksdb')
-    rmSync(root, { recursive: true, force: true });
+  if (clean) removeRocksdbFolders(job);
   return (kind, ctx) =>
     kind === 'rocksdb'
       ? new RocksDBKeyedStateBackend({
@@ -212,11 +212,6 @@ export function stateBackendFactory(
           writeBufferSize: parseMemory(setting(ctx.config, 'state.backend.rocksdb.writebuffer.size')!)!,
         })
       : new HeapKeyedStateBackend(ctx.range, ctx.incremental);
-}
-
-/** A job name as a folder name. */
-function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
 /** Writes go to the job's storage; reads of a restored location come from where it was found. */

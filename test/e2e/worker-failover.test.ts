@@ -1,6 +1,6 @@
 // A task manager thread that dies (process.exit in the worker) or throws mid-run fails the job, which restarts from
 // its latest checkpoint on new threads and ends with exactly the output of a run without failures.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +14,12 @@ SET 'restart-strategy.type' = 'fixed-delay';
 SET 'restart-strategy.fixed-delay.attempts' = '3';
 SET 'restart-strategy.fixed-delay.delay' = '0 ms';
 `;
+
+/** Folders left under `root`, two levels down (<job>/<uid>-<subtask>-<id>). */
+function leftovers(root: string): string[] {
+  if (!existsSync(root)) return [];
+  return readdirSync(root).flatMap((job) => readdirSync(join(root, job)).map((f) => `${job}/${f}`));
+}
 
 describe('a task manager thread dies mid-run', () => {
   it.each([
@@ -42,6 +48,8 @@ describe('a task manager thread dies mid-run', () => {
       expect(r.stderr).toContain(how);
       expect(r.stderr).toMatch(/restarting \(attempt 1 of 3\) from checkpoint \d+/);
       expectSameCommittedOutput(failed, reference);
+      // The dead thread's RocksDB folders go too, not only those of the threads that closed their tasks.
+      if (backend === 'rocksdb') expect(leftovers(join(failed, '.weir/rocksdb'))).toEqual([]);
     },
     120_000,
   );

@@ -4,6 +4,7 @@ import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threa
 import { setting, taskKey, type JobSpec } from '../../task/task-builder';
 import type { RemoteAttempt, RemoteAttemptOptions, TaskManagers } from '../../task/task-managers';
 import { type MasterMessage, type TaskManagerMessage, fromWire, toWire } from './protocol';
+import { removeRocksdbFolders } from '../state/local-dir';
 import { startTaskManagerThread } from './worker-entry';
 
 /** How long a shutdown waits for a task manager to close its tasks before its thread is stopped. */
@@ -230,5 +231,7 @@ class WorkerAttempt implements RemoteAttempt {
     // The tasks are closed (or the threads did not answer in time): the job is over. The threads are
     // stopped without waiting for their heaps to be torn down (30-70 ms for a few hundred MB).
     for (const w of this.workers) void w.terminate().catch(() => {});
+    // A thread that died closed nothing: its RocksDB folders would stay. The next attempt makes new ones.
+    removeRocksdbFolders(this.o.job);
   }
 }
