@@ -243,9 +243,6 @@ export class JobRunner implements JobHandle {
       createBackend: (op, s, range) => this.createBackend(op, s, range),
       writeState: (id, name, data, shared) => this.coordinator.writeState(id, name, data, shared),
       listener: this.listener(),
-      // A task stops reading while its output is full, not only a source: a source that feeds several
-      // readers (source reuse) would otherwise fill the queue before the slowest of them without bound.
-      outputBackpressure: true,
       ...(restoredData && restore
         ? { restored: { checkpointId: restore.metadata.checkpointId, data: restoredData } }
         : {}),

@@ -89,12 +89,6 @@ export interface StreamTaskOptions {
   readonly clock: Clock;
   /** `table.exec.source.idle-timeout` in ms (0: never): a source without data that long declares itself idle. */
   readonly idleTimeout?: number;
-  /**
-   * Whether the task stops reading input while a downstream channel has no capacity (as sources always do).
-   * Both engines set it: without it, a task between a source and a slow reader (a rocksdb aggregate
-   * waiting for its keys) queues the source's whole output before it.
-   */
-  readonly outputBackpressure?: boolean;
 }
 
 export type TaskStatus = 'RUNNING' | 'SOURCE_ENDED' | 'ENDED' | 'CANCELED';
@@ -230,12 +224,14 @@ export class StreamTask {
     }
     if (this.timed.length > 0) this.fireProcessingTime();
     if (this.source) return this.stepSource() || worked > 0;
+    // Like a source, a task reads nothing while an output channel is full: otherwise a task between a source
+    // and a slow reader (a rocksdb aggregate waiting for its keys) would queue the source's whole output.
     while (
       worked < budget &&
       !this.loading &&
       (this.status as TaskStatus) !== 'ENDED' &&
       this.hasRoom() &&
-      (!this.o.outputBackpressure || this.o.writer.hasCapacity())
+      this.o.writer.hasCapacity()
     ) {
       const next = this.pollInput();
       if (!next) break;
@@ -597,7 +593,7 @@ export class StreamTask {
         this.triggers.length > 0 ||
         (this.status === 'RUNNING' && this.o.writer.hasCapacity() && this.hasRoom())
       );
-    if (!this.hasRoom() || (this.o.outputBackpressure && !this.o.writer.hasCapacity())) return false;
+    if (!this.hasRoom() || !this.o.writer.hasCapacity()) return false;
     return this.o.inputs.some((x, c) => !this.ended[c] && !this.aligner.isBlocked(c) && x.channel.size > 0);
   }
 

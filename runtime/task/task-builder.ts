@@ -63,8 +63,6 @@ export interface TaskBuildOptions {
   readonly hosts?: (chain: JobChain, subtask: number) => boolean;
   /** The ends of a channel this host needs (default: an in-thread Channel). */
   readonly channel?: (c: ChannelKey) => ChannelEnds;
-  /** Every task stops reading input while an output channel is full (see StreamTaskOptions). */
-  readonly outputBackpressure?: boolean;
 }
 
 export interface BuiltTasks {
@@ -232,7 +230,6 @@ export function buildTasks(o: TaskBuildOptions): BuiltTasks {
           listener: o.listener,
           clock: o.clock,
           idleTimeout: parseMs(setting(config, 'table.exec.source.idle-timeout')),
-          ...(o.outputBackpressure ? { outputBackpressure: true } : {}),
         }),
       );
     }

@@ -120,7 +120,6 @@ class TaskManager {
       ...(restored && m.restore
         ? { restored: { checkpointId: m.restore.metadata.checkpointId, data: restored } }
         : {}),
-      outputBackpressure: true,
       hosts: (_chain, subtask) => taskManagerOf(subtask, m.count) === m.index,
       channel: (ch) => {
         const from = taskManagerOf(ch.producer.subtask, m.count);
