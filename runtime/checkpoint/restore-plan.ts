@@ -1,5 +1,6 @@
 // What restoring a job from a checkpoint or savepoint would do, operator by operator: restored, new or unclaimed.
 import type { CompiledJob } from '../../compiler/compile';
+import { setting } from '../task/task-builder';
 import { type CheckpointMetadata, type OperatorStateEntry, stateFiles } from './metadata';
 
 export interface RestorePlanRow {
@@ -65,8 +66,9 @@ export function restorePlan(m: CheckpointMetadata, job: CompiledJob, ignoreUncla
     problems.push(
       `the ${m.kind} was taken with max parallelism ${m.maxParallelism}, the job has ${job.graph.maxParallelism} ('pipeline.max-parallelism' must not change: key groups would move)`,
     );
-  problems.push(...reuseProblems(m, job, unclaimed, rows));
-  const rest = unclaimed.filter((o) => !sharedReaders(job, unclaimed).includes(o));
+  const shared = sharedReaders(job, unclaimed);
+  problems.push(...reuseProblems(m, job, shared, rows));
+  const rest = unclaimed.filter((o) => !shared.includes(o));
   if (rest.length > 0 && !ignoreUnclaimed) {
     const fresh = rows.filter(
       (r) => r.status === 'new' && job.graph.operators.find((o) => o.uid === r.uid)?.stateful,
@@ -92,7 +94,7 @@ export function restorePlan(m: CheckpointMetadata, job: CompiledJob, ignoreUncla
  * unclaimed entries named like one of the job's operators.
  */
 function sharedReaders(job: CompiledJob, unclaimed: readonly OperatorStateEntry[]): OperatorStateEntry[] {
-  if ((job.config['table.optimizer.reuse-source-enabled'] ?? 'true').toLowerCase() === 'false') return [];
+  if (setting(job.config, 'table.optimizer.reuse-source-enabled')!.toLowerCase() === 'false') return [];
   const names = new Set(job.graph.operators.map((o) => o.name));
   return unclaimed.filter(
     (o) => (o.kind === 'source' || o.kind === 'watermarkAssigner') && names.has(o.name),
@@ -100,18 +102,18 @@ function sharedReaders(job: CompiledJob, unclaimed: readonly OperatorStateEntry[
 }
 
 /**
- * A table read by one source in the snapshot and by several in the job, or the other way (the setting
- * `table.optimizer.reuse-source-enabled` changed, or a snapshot from before weir reused sources): either
- * way some reader would miss or repeat records, whatever `ignore-unclaimed-state` says.
+ * A table read by one source per reader in the snapshot (`merged`: see sharedReaders) and by one in the
+ * job, or the other way (the setting `table.optimizer.reuse-source-enabled` changed, or a snapshot from
+ * before weir reused sources): either way some reader would miss or repeat records, whatever
+ * `ignore-unclaimed-state` says.
  */
 function reuseProblems(
   m: CheckpointMetadata,
   job: CompiledJob,
-  unclaimed: readonly OperatorStateEntry[],
+  merged: readonly OperatorStateEntry[],
   rows: readonly RestorePlanRow[],
 ): string[] {
   const problems: string[] = [];
-  const merged = sharedReaders(job, unclaimed);
   if (merged.length > 0)
     problems.push(
       `${merged.map((o) => `${o.uid} (${o.name})`).join(', ')} ${merged.length > 1 ? 'are' : 'is'} not claimed: the ${m.kind} read this table with one source per reader, the job reads it with one source for all ('table.optimizer.reuse-source-enabled', on by default). Restore with SET 'table.optimizer.reuse-source-enabled' = 'false': dropping this state instead would make every reader resume where one of the old sources stopped, missing or repeating the others' records`,
