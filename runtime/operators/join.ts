@@ -16,6 +16,7 @@ import {
   cloneSide,
   emptyRows,
   isFlat,
+  listedRows,
   sizeOf,
 } from './side-rows';
 
@@ -90,11 +91,8 @@ export class JoinOperator implements StreamOperator {
     if (!others) return 0;
     const entries = others[0];
     let n = 0;
-    if (Array.isArray(entries) && isFlat(entries)) {
-      const w = entries[0] as number;
-      for (let i = 1; i < entries.length; i += w) if (this.matches(side, row, entries.slice(i, i + w))) n++;
-    } else if (Array.isArray(entries)) {
-      for (const o of entries as Row[]) if (this.matches(side, row, o)) n++;
+    if (Array.isArray(entries)) {
+      for (const o of listedRows(entries)) if (this.matches(side, row, o)) n++;
     } else for (const [o, c] of entries.values()) if (this.matches(side, row, o)) n += c;
     return n;
   }
@@ -158,19 +156,15 @@ export class JoinOperator implements StreamOperator {
       let matched = 0;
       if (others) {
         const entries = others[0];
-        if (Array.isArray(entries) && isFlat(entries)) {
-          const w = entries[0] as number;
-          if (this.condition === undefined && !this.preserve[other]) {
-            // Every stored row matches and no padded row changes: join straight from the flat fields.
-            const kind = add ? RowKind.Insert : RowKind.Delete;
-            for (let i = 1; i < entries.length; i += w)
-              b.add(this.joinedFlat(side, row, entries, i, w), kind);
-            matched += (entries.length - 1) / w;
-          } else
-            for (let i = 1; i < entries.length; i += w)
-              matched += this.joinWith(side, row, add, entries.slice(i, i + w), 1, rows, b);
+        if (isFlat(entries) && this.condition === undefined && !this.preserve[other]) {
+          // Every stored row matches and no padded row changes: join straight from the flat fields.
+          const flat = entries as unknown[];
+          const w = flat[0] as number;
+          const kind = add ? RowKind.Insert : RowKind.Delete;
+          for (let i = 1; i < flat.length; i += w) b.add(this.joinedFlat(side, row, flat, i, w), kind);
+          matched += (flat.length - 1) / w;
         } else if (Array.isArray(entries)) {
-          for (const o of entries as Row[]) matched += this.joinWith(side, row, add, o, 1, rows, b);
+          for (const o of listedRows(entries)) matched += this.joinWith(side, row, add, o, 1, rows, b);
         } else for (const [o, c] of entries.values()) matched += this.joinWith(side, row, add, o, c, rows, b);
       }
       if (matched === 0 && this.preserve[side])
