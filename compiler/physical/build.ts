@@ -1,11 +1,11 @@
 // Logical plan → job graph: one operator per stateful or stateless step, edges partitioned by key, chains fused.
 import { rexToString } from '../explain/rex';
-import type { TableDef } from '../catalog';
 import type { AggCall, LogicalNode, SinkNode, WindowSpec } from '../logical/plan';
-import { type Rex, andAll, conjuncts, inputRef, isDeterministic } from '../rex';
+import { type Rex, andAll, conjuncts, inputRef } from '../rex';
 import { T, typeToString, type Field } from '../types';
 import type { JobChain, JobEdge, JobGraph, JobOperator, OperatorSpec, Partitioning } from './job-graph';
 import { intervalBounds } from './interval-bounds';
+import { SourceDigests } from './source-reuse';
 import { UidAssigner } from './uid';
 
 export type { JobGraph } from './job-graph';
@@ -32,7 +32,7 @@ class GraphBuilder {
   private readonly uids = new UidAssigner();
   /** Source parts already translated (Flink's source reuse), by digest: a table read twice is read once. */
   private readonly sources = new Map<string, number>();
-  private readonly tableIds = new Map<TableDef, number>();
+  private readonly digests = new SourceDigests();
   private readonly sinkName: string;
 
   constructor(
@@ -62,35 +62,11 @@ class GraphBuilder {
    * table once and both sides see the same records.
    */
   private translate(n: LogicalNode): number {
-    const digest = this.options.reuseSource === false ? undefined : this.sourceDigest(n);
+    const digest = this.options.reuseSource === false ? undefined : this.digests.of(n);
     if (digest === undefined) return this.translateNode(n);
     let id = this.sources.get(digest);
     if (id === undefined) this.sources.set(digest, (id = this.translateNode(n)));
     return id;
-  }
-
-  /**
-   * What identifies a source part of the plan: a scan, and the stateless steps over it (computed columns,
-   * watermark assigner, filters, projections: a view's), by table, expressions and output types; else undefined.
-   */
-  private sourceDigest(n: LogicalNode): string | undefined {
-    const types = n.schema.map((f) => `${f.name} ${typeToString(f.type)}`).join(',');
-    if (n.kind === 'scan') {
-      let t = this.tableIds.get(n.table);
-      if (t === undefined) this.tableIds.set(n.table, (t = this.tableIds.size));
-      return `scan ${t} [${types}]`;
-    }
-    if (n.kind !== 'watermarkAssigner' && n.kind !== 'filter' && n.kind !== 'project') return undefined;
-    const exprs =
-      n.kind === 'watermarkAssigner' ? [n.watermark] : n.kind === 'filter' ? [n.condition] : n.exprs;
-    // PROCTIME(), NOW(), RAND(): each reader computes its own.
-    if (!exprs.every(isDeterministic)) return undefined;
-    const input = this.sourceDigest(n.input);
-    if (input === undefined) return undefined;
-    // The expressions as data, every literal and call with its type: `v / 2` (INT) and `v / 2.0` (DECIMAL)
-    // print alike but compute differently.
-    const step = n.kind === 'watermarkAssigner' ? `watermark ${n.rowtimeIndex}` : n.kind;
-    return `${input} | ${step} ${JSON.stringify(exprs)} [${types}]`;
   }
 
   private translateNode(n: LogicalNode): number {
