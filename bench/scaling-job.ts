@@ -1,6 +1,7 @@
 // Child process of the scaling bench: one workload at one parallelism (2: on two worker threads), the fastest of N runs as JSON.
 import { workerTaskManagers } from '../runtime/node/workers/worker-task-managers';
 import { NEXMARK_TABLE, keyedCountScript } from './keyed-count';
+import { inStep } from './child-job';
 import { peakRss } from './results';
 import { runScriptJob } from './run-job';
 
@@ -36,6 +37,7 @@ const sql =
   workload === 'join' ? joinScript(Number(eventsArg)) : keyedCountScript(Number(eventsArg), undefined);
 let best: Timing | undefined;
 for (let i = 0; i < Number(runsArg); i++) {
+  await inStep();
   const t = await timed(sql, Number(parallelismArg));
   if (!best || t.runMs < best.runMs) best = t;
 }

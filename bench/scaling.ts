@@ -1,5 +1,5 @@
 // Scaling on worker threads: keyed count and a join at parallelism 1 and 2 (two task manager threads), beside the machine's ceiling.
-import { childJob } from './child-job';
+import { childJob, childJobsInStep } from './child-job';
 import { record } from './results';
 import type { Timing } from './scaling-job';
 
@@ -20,6 +20,17 @@ interface Measured extends Timing {
   readonly peakRss: number;
 }
 
+/** Two child processes, each the fastest of RUNS runs of `workload` over `events`, their runs started together. */
+function measureInStep(workload: string, parallelism: number, events: number): Promise<Measured[]> {
+  const args = [workload, String(parallelism), String(events), String(RUNS)];
+  return childJobsInStep<Measured>('scaling-job.ts', [args, args]);
+}
+
+/** The fastest of RUNS runs of `workload` written by hand on `threads` worker threads, in a child process. */
+function handWritten(workload: string, threads: number, events: number): Promise<{ runMs: number }> {
+  return childJob('scaling-hand.ts', [workload, String(threads), String(events), String(RUNS)]);
+}
+
 /** The fastest of RUNS runs of `workload` at `parallelism`, in a child process of its own. */
 function measure(workload: string, parallelism: number, events: number): Promise<Measured> {
   return childJob<Measured>('scaling-job.ts', [workload, String(parallelism), String(events), String(RUNS)]);
@@ -34,15 +45,21 @@ export async function scalingBench(): Promise<void> {
     let one: Measured | undefined;
     let two: Measured | undefined;
     let ceilingMs = Infinity;
+    let handOneMs = Infinity;
+    let handTwoMs = Infinity;
     const faster = (a: Measured | undefined, b: Measured) => (a && a.runMs <= b.runMs ? a : b);
     for (let round = 0; round < ROUNDS; round++) {
       one = faster(one, await measure(w.key, 1, w.events));
       two = faster(two, await measure(w.key, 2, w.events));
       // What two cores give this workload when nothing at all is shared: two processes at parallelism 1,
-      // each over half the events, at the same time. Below 2x where V8's garbage collector and compiler
-      // already run on the second core at parallelism 1; parallelism 2 cannot do better than this.
-      const halves = await Promise.all([1, 2].map(() => measure(w.key, 1, w.events / 2)));
+      // each over half the events, their runs started together. Below 2x where V8's garbage collector and
+      // compiler already run on the second core at parallelism 1.
+      const halves = await measureInStep(w.key, 1, w.events / 2);
       ceilingMs = Math.min(ceilingMs, Math.max(...halves.map((h) => h.runMs)));
+      // The same work written by hand (no engine: a Map per side, no channels, no checkpoints) on one worker
+      // thread, then on two with half the events each: what two worker threads give this work at best.
+      handOneMs = Math.min(handOneMs, (await handWritten(w.key, 1, w.events)).runMs);
+      handTwoMs = Math.min(handTwoMs, (await handWritten(w.key, 2, w.events)).runMs);
     }
     if (!one || !two) throw new Error('scaling: no rounds');
     // Processing rate once the tasks are deployed (as stream benchmarks count); deployment is shown beside it.
@@ -51,12 +68,15 @@ export async function scalingBench(): Promise<void> {
     const ceiling = (w.events * 1000) / ceilingMs;
     const ratio = rate2 / rate1;
     const wall = (one.deployMs + one.runMs) / (two.deployMs + two.runMs);
+    const handRatio = handOneMs / handTwoMs;
     console.log(
       `${w.name}: parallelism 1 ${(rate1 / 1e6).toFixed(2)}M events/s, ` +
         `parallelism 2 on 2 worker threads ${(rate2 / 1e6).toFixed(2)}M events/s: ${ratio.toFixed(2)}x (target 1.6x); ` +
         `with deployment (${one.deployMs.toFixed(0)} ms vs ${two.deployMs.toFixed(0)} ms) ${wall.toFixed(2)}x; ` +
         `ceiling (2 processes, half the events each) ${(ceiling / 1e6).toFixed(2)}M events/s = ${(ceiling / rate1).toFixed(2)}x, ` +
-        `parallelism 2 reaches ${((100 * rate2) / ceiling).toFixed(0)}% of it`,
+        `parallelism 2 reaches ${((100 * rate2) / ceiling).toFixed(0)}% of it; ` +
+        `hand-written without an engine: 1 worker thread ${handOneMs.toFixed(0)} ms, 2 worker threads (half each) ` +
+        `${handTwoMs.toFixed(0)} ms = ${handRatio.toFixed(2)}x`,
     );
     record({
       workload: w.name,
@@ -79,6 +99,13 @@ export async function scalingBench(): Promise<void> {
       eventsPerSec: ceiling,
       runs: RUNS * ROUNDS,
       note: `${(ceiling / rate1).toFixed(2)}x parallelism 1: the most 2 cores give this workload`,
+    });
+    record({
+      workload: w.name,
+      engine: 'hand-written, no engine: 2 worker threads (half the events each) vs 1',
+      eventsPerSec: (w.events * 1000) / handTwoMs,
+      runs: RUNS * ROUNDS,
+      note: `${handRatio.toFixed(2)}x the same code on 1 worker thread (${((w.events * 1000) / handOneMs / 1e6).toFixed(2)}M events/s): what 2 worker threads give this work without any engine`,
     });
   }
 }
