@@ -29,6 +29,8 @@ import {
 
 /** A key known to have no value (never written, or deleted). */
 const ABSENT: unique symbol = Symbol('absent');
+/** Entries per write batch of a restore. */
+const RESTORE_BATCH = 65536;
 
 /**
  * A key in memory: its value (or ABSENT) and whether it changed since it was last handed to RocksDB.
@@ -219,7 +221,14 @@ export class RocksDBKeyedStateBackend implements KeyedStateBackend {
       ops[i] = [k, s.v === ABSENT ? undefined : encodeValue(s.v)];
     }
     this.dirty = [];
-    const p = this.enqueue(async (db) => {
+    const p = this.writeBatch(ops);
+    p.catch((e: unknown) => (this.failure ??= e));
+    return p;
+  }
+
+  /** Queues one atomic write of `ops` (a value of undefined deletes the key), after every call queued before it. */
+  private writeBatch(ops: readonly (readonly [Buffer, Buffer | undefined])[]): Promise<void> {
+    return this.enqueue(async (db) => {
       const w = db.write({ capacity: ops.length });
       try {
         for (const [k, v] of ops)
@@ -230,8 +239,6 @@ export class RocksDBKeyedStateBackend implements KeyedStateBackend {
         w.destroy();
       }
     });
-    p.catch((e: unknown) => (this.failure ??= e));
-    return p;
   }
 
   /** Drops clean slots (oldest first in each key group) until half the cache is free. */
@@ -395,24 +402,34 @@ export class RocksDBKeyedStateBackend implements KeyedStateBackend {
     for (const id of [...this.uploads.keys()]) if (id <= checkpointId) this.uploads.delete(id);
   }
 
+  /**
+   * Writes the entries straight into RocksDB, in order (a later entry of the same key wins), in batches of
+   * RESTORE_BATCH with one batch encoding while the one before is written. The cache is left out: what it
+   * held is written first and dropped, as it would be stale.
+   */
   async restore(groups: Iterable<KeyGroupData>): Promise<void> {
     const { start, end } = this.keyGroupRange;
+    await this.writeDirty();
+    this.dropCache();
+    let ops: [Buffer, Buffer | undefined][] = [];
+    let writing: Promise<void> | undefined;
+    const write = async () => {
+      await writing;
+      writing = this.writeBatch(ops);
+      ops = [];
+    };
     for (const g of groups) {
       if (g.keyGroup < start || g.keyGroup > end) continue;
       for (const [name, [keys, values, deleted]] of Object.entries(g.tables)) {
-        const t = this.table(name) as RocksTable<unknown>;
-        for (const k of deleted ?? []) t.delete(g.keyGroup, k);
-        for (let i = 0; i < keys.length; i++) t.put(g.keyGroup, keys[i]!, values[i]);
+        const prefix = (this.table(name) as RocksTable<unknown>).prefixes[g.keyGroup - start]!;
+        for (const k of deleted ?? []) ops.push([encodeKey(prefix, k), undefined]);
+        for (let i = 0; i < keys.length; i++) ops.push([encodeKey(prefix, keys[i]!), encodeValue(values[i])]);
       }
-      if (this.dirty.length > 65536) {
-        await this.writeDirty();
-        this.dropCache();
-      }
+      if (ops.length >= RESTORE_BATCH) await write();
     }
-    if (this.opening === undefined && this.dirty.length === 0) return;
-    await this.writeDirty();
-    this.dropCache();
-    this.live = await this.countLive();
+    if (ops.length > 0) await write();
+    await writing;
+    if (this.opening !== undefined) this.live = await this.countLive();
   }
 
   async restoreNative(states: readonly NativeRestore[]): Promise<void> {
@@ -437,15 +454,7 @@ export class RocksDBKeyedStateBackend implements KeyedStateBackend {
           const flush = async () => {
             const batch = ops;
             ops = [];
-            await this.enqueue(async (db) => {
-              const w = db.write({ capacity: batch.length });
-              try {
-                for (const [k, v] of batch) w.tryPut(k, v);
-                await w.flush();
-              } finally {
-                w.destroy();
-              }
-            });
+            await this.writeBatch(batch);
           };
           for await (const { key, value } of src.iterator({
             gte: keyGroupBound(start),
