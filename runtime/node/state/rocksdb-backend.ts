@@ -26,6 +26,7 @@ import {
   prefixEnd,
   tablePrefix,
 } from './rocksdb-keys';
+import { entryBatches } from './rocksdb-scan';
 
 /** A key known to have no value (never written, or deleted). */
 const ABSENT: unique symbol = Symbol('absent');
@@ -134,8 +135,8 @@ class RocksTable<V> implements KeyedTable<V> {
   async *scan(keyGroup: number): AsyncIterableIterator<[StateKey, V]> {
     const prefix = this.prefixes[keyGroup - this.b.keyGroupRange.start]!;
     // Everything written so far reaches RocksDB first: then it alone holds the truth.
-    for await (const { key, value } of await this.b.iterate(prefix, prefixEnd(prefix)))
-      yield [decodeKey(key).key, decodeValue(value) as V];
+    for await (const batch of entryBatches(await this.b.iterate(prefix, prefixEnd(prefix))))
+      for (const { key, value } of batch) yield [decodeKey(key).key, decodeValue(value) as V];
   }
 
   get size(): number {
@@ -309,7 +310,7 @@ export class RocksDBKeyedStateBackend implements KeyedStateBackend {
   }
 
   /** Iterates RocksDB between two keys after every pending change is written. */
-  async iterate(gte: Buffer, lt: Buffer): Promise<AsyncIterable<{ key: Buffer; value: Buffer }>> {
+  async iterate(gte: Buffer, lt: Buffer): Promise<ReturnType<RocksDB['iterator']>> {
     await this.writeDirty();
     return this.enqueue(async (db) => db.iterator({ gte, lt, capacity: 256 }));
   }
@@ -372,20 +373,22 @@ export class RocksDBKeyedStateBackend implements KeyedStateBackend {
       async *keyGroups(): AsyncIterableIterator<KeyGroupData> {
         const snap = await view;
         let current: { keyGroup: number; tables: KeyGroupData['tables'] } | undefined;
-        for await (const { key, value } of snap.iterator({
+        const entries = snap.iterator({
           gte: keyGroupBound(start),
           lt: keyGroupBound(end + 1),
           capacity: 1024,
-        })) {
-          const k = decodeKey(key);
-          if (current?.keyGroup !== k.keyGroup) {
-            if (current) yield current;
-            current = { keyGroup: k.keyGroup, tables: {} };
+        });
+        for await (const batch of entryBatches(entries))
+          for (const { key, value } of batch) {
+            const k = decodeKey(key);
+            if (current?.keyGroup !== k.keyGroup) {
+              if (current) yield current;
+              current = { keyGroup: k.keyGroup, tables: {} };
+            }
+            const t = (current.tables[k.table] ??= [[], []]);
+            t[0].push(k.key);
+            t[1].push(decodeValue(value));
           }
-          const t = (current.tables[k.table] ??= [[], []]);
-          t[0].push(k.key);
-          t[1].push(decodeValue(value));
-        }
         if (current) yield current;
       },
       release: () => {
@@ -456,11 +459,13 @@ export class RocksDBKeyedStateBackend implements KeyedStateBackend {
             ops = [];
             await this.writeBatch(batch);
           };
-          for await (const { key, value } of src.iterator({
+          const entries = src.iterator({
             gte: keyGroupBound(start),
             lt: keyGroupBound(end + 1),
-          })) {
-            ops.push([Buffer.from(key), Buffer.from(value)]);
+            capacity: 1024,
+          });
+          for await (const batch of entryBatches(entries)) {
+            for (const { key, value } of batch) ops.push([Buffer.from(key), Buffer.from(value)]);
             if (ops.length >= 8192) await flush();
           }
           if (ops.length) await flush();

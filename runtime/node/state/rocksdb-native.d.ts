@@ -21,6 +21,13 @@ declare module 'rocksdb-native' {
     limit?: number;
     capacity?: number;
   }
+  /** A streamx Readable of entries (what `entryBatches` reads). */
+  interface Iterator extends AsyncIterable<{ key: Buffer; value: Buffer }> {
+    read(): { key: Buffer; value: Buffer } | null;
+    on(event: 'readable' | 'end' | 'close', listener: () => void): this;
+    on(event: 'error', listener: (error: unknown) => void): this;
+    destroy(error?: unknown): void;
+  }
   interface RocksDBOptions {
     writeBufferSize?: number;
     maxBackgroundJobs?: number;
@@ -35,7 +42,7 @@ declare module 'rocksdb-native' {
     flush(): Promise<void>;
     suspend(): Promise<void>;
     resume(): Promise<void>;
-    iterator(range: IteratorRange): AsyncIterable<{ key: Buffer; value: Buffer }>;
+    iterator(range: IteratorRange): Iterator;
     getProperty(name: string): Promise<string>;
     /** A session reading the database as of now. */
     snapshot(): RocksDB;
