@@ -2,7 +2,7 @@
 import type { StateCall } from '../operator';
 import type { KeyedStateBackend } from '../state/backend';
 import { StateKeyRefs } from '../state/key-refs';
-import type { ChainMember } from './stream-task';
+import type { ChainMember } from './operator-chain';
 
 /**
  * The task asks `load` before each call of the chain head that may touch keyed state. Undefined means the

@@ -1,80 +1,27 @@
-// A subtask: a chain of operators, its input channels, barrier alignment, watermarks and snapshots — the task loop.
+// A subtask: its operator chain and input channels, and the task loop that reads, aligns barriers and ends.
 import type { Clock } from '../clock';
-import type { RecordBatch, StreamElement } from '../messages';
-import type { KeyGroupRange } from '../key-groups';
-import {
-  type OperatorContext,
-  type Output,
-  type RestoredOperatorState,
-  type SourceOperator,
-  type StateCall,
-  type StreamOperator,
-  isSource,
-} from '../operator';
-import type { StateFileHandle } from '../checkpoint/metadata';
-import { encodeKeyGroups } from '../state/snapshot-format';
-import type { NativeKeyedState } from '../state/backend';
+import type { StreamElement } from '../messages';
+import { type Output, type SourceOperator, type StateCall, isSource } from '../operator';
 import { BarrierAligner, type CheckpointingMode } from './barrier-aligner';
-import { StateLoader } from './state-loader';
 import type { ChannelReader } from './channel';
+import { type ChainMember, OperatorChain } from './operator-chain';
 import type { RecordWriter } from './record-writer';
+import { StateLoader } from './state-loader';
+import { StatusWatermarkValve } from './status-watermark-valve';
+import { SubtaskCheckpointCoordinator } from './subtask-checkpoint-coordinator';
+import type { TaskListener, WriteState } from './task-listener';
 
-/** Incremental snapshots chained on one full base at most this long; then a new full base is written. */
-const MAX_CHAIN = 10;
+// Importers outside runtime/task name these through the task.
+export type { TaskAck, TaskListener } from './task-listener';
 
 /** The largest watermark: sent when a bounded input ends, so every pending window fires. */
 export const MAX_WATERMARK = Number.MAX_SAFE_INTEGER;
-
-export interface ChainMember {
-  readonly op: StreamOperator;
-  readonly ctx: OperatorContext;
-  readonly restored: RestoredOperatorState | undefined;
-}
 
 export interface InputChannel {
   readonly channel: ChannelReader;
   /** Which logical input (a join: 0 left, 1 right). */
   readonly input: number;
 }
-
-/** What a task reports for one checkpoint, per operator of its chain. */
-export interface TaskAck {
-  readonly taskKey: string;
-  readonly checkpointId: number;
-  readonly operators: readonly {
-    readonly uid: string;
-    readonly subtask: number;
-    readonly keyGroupRange: KeyGroupRange;
-    readonly keyed?: StateFileHandle;
-    readonly keyedChain?: readonly StateFileHandle[];
-    readonly native?: NativeKeyedState;
-    readonly operatorState?: unknown;
-  }[];
-  readonly syncMs: number;
-  readonly asyncMs: number;
-  readonly alignmentMs: number;
-  readonly bytes: number;
-}
-
-export interface TaskListener {
-  acknowledge(ack: TaskAck): void;
-  /** `fatal` (default): the job fails over; otherwise only this checkpoint is abandoned (a newer one subsumed it). */
-  decline(taskKey: string, checkpointId: number, error: unknown, fatal?: boolean): void;
-  /** A source task ran out of input and waits for the final checkpoint. */
-  sourceEnded(taskKey: string): void;
-  /** The task failed outside the record path (an asynchronous snapshot part). */
-  failed(taskKey: string, error: unknown): void;
-  /** State the task waited for is loaded: it has work again. */
-  ready?(taskKey: string): void;
-}
-
-/** Writes a state file of checkpoint or savepoint `id` where it belongs; resolves with its handle. */
-export type WriteState = (
-  id: number,
-  name: string,
-  data: Uint8Array,
-  shared: boolean,
-) => Promise<StateFileHandle>;
 
 export interface StreamTaskOptions {
   readonly key: string;
@@ -93,67 +40,26 @@ export interface StreamTaskOptions {
 
 export type TaskStatus = 'RUNNING' | 'SOURCE_ENDED' | 'ENDED' | 'CANCELED';
 
-/** The task's watermark: the minimum over live, active inputs; undefined while every live input is idle. */
-function combinedWatermark(
-  watermarks: readonly number[],
-  idle: readonly boolean[],
-  ended: readonly boolean[],
-): number | undefined {
-  let min = Infinity;
-  for (let c = 0; c < watermarks.length; c++) if (!ended[c] && !idle[c]) min = Math.min(min, watermarks[c]!);
-  // Every live input idle: nothing holds event time back, but nothing advances it either.
-  if (min === Infinity && idle.some((x, c) => x && !ended[c])) return undefined;
-  return min === Infinity ? Math.max(...watermarks) : min;
-}
-
-/** Passes a batch to the next operator of the chain, counting records in and out. */
-class ChainOutput implements Output {
-  constructor(
-    private readonly next: ChainMember,
-    private readonly nextOut: Output,
-  ) {}
-
-  emit(batch: RecordBatch): void {
-    if (batch.rows.length === 0) return;
-    this.next.ctx.metrics.recordsIn += batch.rows.length;
-    this.next.op.processBatch(0, batch, this.nextOut);
-  }
-
-  emitWatermark(timestamp: number): void {
-    this.next.ctx.metrics.watermark = timestamp;
-    if (this.next.op.processWatermark) this.next.op.processWatermark(timestamp, this.nextOut);
-    else this.nextOut.emitWatermark(timestamp);
-  }
-}
-
 export class StreamTask {
   readonly key: string;
   status: TaskStatus = 'RUNNING';
-  private readonly chain: readonly ChainMember[];
-  /** outputs[i]: where operator i emits. */
-  private readonly outputs: Output[];
+  /** The first operator of the chain: it reads the task's input. */
+  readonly head: ChainMember;
+  private readonly chain: OperatorChain;
+  /** Where the head emits. */
+  private readonly headOutput: Output;
   private readonly source: SourceOperator | undefined;
   private readonly aligner: BarrierAligner;
-  private readonly watermarks: number[];
+  private readonly valve: StatusWatermarkValve;
+  private readonly checkpoints: SubtaskCheckpointCoordinator;
   private readonly ended: boolean[];
   /** Inputs that sent end of data (their barriers and `end` still follow). */
   private readonly endOfData: boolean[];
-  /** Whether the chain has finished (end of data reached). */
-  private dataEnded = false;
-  /** Inputs that declared themselves idle; a batch or watermark makes them active again. */
-  private readonly idle: boolean[];
   /** Whether this task told downstream it is idle. */
   private declaredIdle = false;
   private lastData: number;
-  private currentWatermark = -Infinity;
   private nextChannel = 0;
   private readonly triggers: { id: number; final: boolean; timestamp: number; savepoint: boolean }[] = [];
-  /** Savepoint barriers seen (a savepoint's snapshot is full and canonical, whatever the backend). */
-  private readonly savepoints = new Set<number>();
-  /** Per chain member: the state files of the last completed checkpoint (incremental snapshots extend them). */
-  private readonly completedChains: (StateFileHandle[] | undefined)[] = [];
-  /** `<checkpoint id>/<chain index>` → the chain a checkpoint in flight wrote. */
-  private readonly pendingChains = new Map<string, StateFileHandle[]>();
   /** Asynchronous snapshot parts in flight. */
   private readonly asyncParts = new Set<Promise<void>>();
   /** Loads the head's keyed state before its calls when the backend reads asynchronously (rocksdb). */
@@ -164,24 +70,19 @@ export class StreamTask {
   private readonly throttling: readonly ChainMember[];
   /** The element whose state was being loaded: handled first once it is. */
   private deferred: { channel: number; element: StreamElement } | undefined;
+  private lastProcessingTime = -Infinity;
 
   constructor(private readonly o: StreamTaskOptions) {
     this.key = o.key;
-    this.chain = o.chain;
-    this.outputs = new Array<Output>(o.chain.length);
-    this.outputs[o.chain.length - 1] = o.writer;
-    for (let i = o.chain.length - 2; i >= 0; i--)
-      this.outputs[i] = new ChainOutput(o.chain[i + 1]!, this.outputs[i + 1]!);
-    const head = o.chain[0]!.op;
-    this.source = isSource(head) ? head : undefined;
+    this.chain = new OperatorChain(o.chain, o.writer);
+    this.head = o.chain[0]!;
+    this.headOutput = this.chain.outputs[0]!;
+    this.source = isSource(this.head.op) ? this.head.op : undefined;
     this.aligner = new BarrierAligner(o.inputs.length, o.mode);
-    this.watermarks = o.inputs.map(() => -Infinity);
-    o.chain.forEach((m, i) => {
-      if (m.op.processProcessingTime) this.timed.push(i);
-    });
     this.ended = o.inputs.map(() => false);
     this.endOfData = o.inputs.map(() => false);
-    this.idle = o.inputs.map(() => false);
+    this.valve = new StatusWatermarkValve(this.ended);
+    this.checkpoints = new SubtaskCheckpointCoordinator(o.key, this.chain, o);
     this.lastData = o.clock.now();
     this.loader = StateLoader.forChain(o.chain, o.key);
     this.throttling = o.chain.filter((m) => m.op.hasCapacity !== undefined);
@@ -191,16 +92,12 @@ export class StreamTask {
     return this.source !== undefined;
   }
 
-  get head(): ChainMember {
-    return this.chain[0]!;
-  }
-
   get members(): readonly ChainMember[] {
-    return this.chain;
+    return this.chain.members;
   }
 
   async open(): Promise<void> {
-    for (const m of this.chain) await m.op.open(m.ctx, m.restored);
+    await this.chain.open();
   }
 
   /** The coordinator asks this source task to take checkpoint `id` (and, if final, to end afterwards). */
@@ -222,7 +119,7 @@ export class StreamTask {
       this.handle(d.channel, d.element);
       worked++;
     }
-    if (this.timed.length > 0) this.fireProcessingTime();
+    if (this.chain.timed.length > 0) this.fireProcessingTime();
     if (this.source) return this.stepSource() || worked > 0;
     // Like a source, a task reads nothing while an output channel is full: otherwise a task between a source
     // and a slow reader (a rocksdb aggregate waiting for its keys) would queue the source's whole output.
@@ -267,18 +164,14 @@ export class StreamTask {
       case 'end':
       case 'endOfData': {
         const calls: StateCall[] = [];
-        const watermarks = this.watermarks.slice();
-        const idle = this.idle.slice();
+        const w = this.valve.advanceAfter(c, e);
+        if (w !== undefined) calls.push({ kind: 'watermark', timestamp: w });
         const ended = this.ended.slice();
-        if (e.kind === 'watermark') watermarks[c] = Math.max(watermarks[c]!, e.timestamp);
-        if (e.kind === 'idle') idle[c] = true;
         if (e.kind === 'end') ended[c] = true;
-        const w = combinedWatermark(watermarks, idle, ended);
-        if (w !== undefined && w > this.currentWatermark) calls.push({ kind: 'watermark', timestamp: w });
         const endOfData = this.endOfData.slice();
         if (e.kind === 'endOfData') endOfData[c] = true;
         if (
-          !this.dataEnded &&
+          !this.chain.finished &&
           (ended.every(Boolean) || (e.kind === 'endOfData' && endOfData.every((x, i) => x || ended[i])))
         )
           calls.push({ kind: 'finish' });
@@ -300,25 +193,21 @@ export class StreamTask {
     );
   }
 
-  /** Chain members with processing-time callbacks, and their outputs. */
-  private readonly timed: number[] = [];
-  private lastProcessingTime = -Infinity;
-
   private fireProcessingTime(): void {
     const now = this.o.clock.now();
     if (now - this.lastProcessingTime < 5) return;
-    if (this.loader && this.timed[0] === 0) {
+    if (this.loader && this.chain.timed[0] === 0) {
       const p = this.loader.load([{ kind: 'time', now }]);
       if (p) return this.waitFor(p);
     }
     this.lastProcessingTime = now;
-    for (const i of this.timed) this.chain[i]!.op.processProcessingTime!(now, this.outputs[i]!);
+    this.chain.fireProcessingTime(now);
   }
 
   private stepSource(): boolean {
     const t = this.triggers.shift();
     if (t) {
-      if (t.savepoint) this.savepoints.add(t.id);
+      if (t.savepoint) this.checkpoints.markSavepoint(t.id);
       this.checkpoint(t.id, t.timestamp, 0);
       if (t.final && this.status === 'SOURCE_ENDED') {
         this.o.writer.broadcast({ kind: 'end' });
@@ -327,7 +216,7 @@ export class StreamTask {
       return true;
     }
     if (this.status !== 'RUNNING' || !this.o.writer.hasCapacity() || !this.hasRoom()) return false;
-    const r = this.source!.poll(this.outputs[0]!);
+    const r = this.source!.poll(this.headOutput);
     if (r === 'idle') {
       const timeout = this.o.idleTimeout ?? 0;
       if (timeout > 0 && !this.declaredIdle && this.o.clock.now() - this.lastData >= timeout) {
@@ -341,7 +230,7 @@ export class StreamTask {
     if (r === 'end') {
       // Bounded input: fire everything event time still holds, finish the chain, tell downstream that
       // no data follows, then wait for the final checkpoint.
-      this.outputs[0]!.emitWatermark(MAX_WATERMARK);
+      this.headOutput.emitWatermark(MAX_WATERMARK);
       this.finishChain();
       this.o.writer.broadcast({ kind: 'endOfData' });
       this.status = 'SOURCE_ENDED';
@@ -367,33 +256,32 @@ export class StreamTask {
   }
 
   private handle(c: number, e: StreamElement): void {
-    const head = this.chain[0]!;
     if (e.kind === 'batch' || e.kind === 'watermark') {
-      if (this.idle[c]) {
-        this.idle[c] = false;
+      if (this.valve.idle[c]) {
+        this.valve.idle[c] = false;
         this.declaredIdle = false;
       }
     }
     switch (e.kind) {
       case 'idle':
-        this.idle[c] = true;
+        this.valve.idle[c] = true;
         this.advanceWatermark();
         // All live inputs idle: so is this task, for its consumers.
-        if (!this.declaredIdle && this.idle.every((x, i) => x || this.ended[i])) {
+        if (!this.declaredIdle && this.valve.allIdle()) {
           this.declaredIdle = true;
           this.o.writer.broadcast({ kind: 'idle' });
         }
         return;
       case 'batch':
-        head.ctx.metrics.recordsIn += e.batch.rows.length;
-        head.op.processBatch(this.o.inputs[c]!.input, e.batch, this.outputs[0]!);
+        this.head.ctx.metrics.recordsIn += e.batch.rows.length;
+        this.head.op.processBatch(this.o.inputs[c]!.input, e.batch, this.headOutput);
         return;
       case 'watermark':
-        this.watermarks[c] = Math.max(this.watermarks[c]!, e.timestamp);
+        this.valve.onWatermark(c, e.timestamp);
         this.advanceWatermark();
         return;
       case 'barrier': {
-        if (e.isSavepoint) this.savepoints.add(e.checkpointId);
+        if (e.isSavepoint) this.checkpoints.markSavepoint(e.checkpointId);
         const d = this.aligner.onBarrier(c, e.checkpointId, this.o.clock.now());
         for (const id of d.aborted ?? [])
           this.o.listener.decline(this.key, id, new Error('subsumed by a newer barrier'), false);
@@ -402,7 +290,7 @@ export class StreamTask {
       }
       case 'endOfData':
         this.endOfData[c] = true;
-        if (!this.dataEnded && this.endOfData.every((x, i) => x || this.ended[i])) {
+        if (!this.chain.finished && this.endOfData.every((x, i) => x || this.ended[i])) {
           this.finishChain();
           this.o.writer.broadcast({ kind: 'endOfData' });
         }
@@ -425,32 +313,19 @@ export class StreamTask {
   }
 
   private advanceWatermark(): void {
-    const min = combinedWatermark(this.watermarks, this.idle, this.ended);
-    if (min !== undefined && min > this.currentWatermark) {
-      this.currentWatermark = min;
-      const head = this.chain[0]!;
-      head.ctx.metrics.watermark = min;
-      if (head.op.processWatermark) head.op.processWatermark(min, this.outputs[0]!);
-      else this.outputs[0]!.emitWatermark(min);
-    }
+    const min = this.valve.advance();
+    if (min !== undefined) this.chain.processWatermark(min);
   }
 
   /** Every operator of the chain emits what it still holds; runs once, at end of data. */
   private finishChain(): void {
-    if (this.dataEnded) return;
-    this.dataEnded = true;
-    // Finishing operator i may emit into operator i+1, so finish in chain order.
-    const finishes: Promise<void>[] = [];
-    for (let i = 0; i < this.chain.length; i++) {
-      const r = this.chain[i]!.op.finish?.(this.outputs[i]!);
-      if (r) finishes.push(r);
-    }
-    if (finishes.length) this.track(Promise.all(finishes).then(() => undefined));
+    const r = this.chain.finish();
+    if (r) this.track(r);
   }
 
   /** Every input channel closed (after the final barrier): the task is done. */
   private finishInput(): void {
-    if (!this.dataEnded) {
+    if (!this.chain.finished) {
       this.finishChain();
       this.o.writer.broadcast({ kind: 'endOfData' });
     }
@@ -458,87 +333,9 @@ export class StreamTask {
     this.status = 'ENDED';
   }
 
-  /**
-   * The synchronous part: every operator of the chain snapshots at this point of the stream, keyed state
-   * only marks a version; then the barrier goes downstream. Serializing and writing happen asynchronously.
-   */
+  /** Snapshots the chain and forwards the barrier now; the state is written in the background. */
   private checkpoint(id: number, timestamp: number, alignmentMs: number): void {
-    const syncStart = this.o.clock.now();
-    const savepoint = this.savepoints.delete(id);
-    const parts = this.chain.map((m, i) => {
-      // Incremental: extend the last completed chain, unless it grew long (then start a new full base).
-      const base = this.completedChains[i];
-      // A native (rocksdb) snapshot decides itself which files it can share with earlier checkpoints.
-      const full = savepoint || (m.ctx.state?.kind === 'rocksdb' ? false : !base || base.length >= MAX_CHAIN);
-      const keyed = m.ctx.state ? m.ctx.state.snapshot(id, full, savepoint) : undefined;
-      return {
-        m,
-        index: i,
-        operatorState: m.op.snapshotState?.(id, this.outputs[i]!),
-        keyed,
-        base: keyed && keyed.format === 'canonical' && !keyed.full ? (base ?? []) : [],
-      };
-    });
-    this.o.writer.broadcast({ kind: 'barrier', checkpointId: id, timestamp, isSavepoint: savepoint });
-    const syncMs = this.o.clock.now() - syncStart;
-    const asyncStart = this.o.clock.now();
-    const run = async () => {
-      let bytes = 0;
-      try {
-        const operators = [];
-        for (const p of parts) {
-          const ctx = p.m.ctx;
-          let keyed: StateFileHandle | undefined;
-          let keyedChain: StateFileHandle[] | undefined;
-          let native: NativeKeyedState | undefined;
-          if (p.keyed?.format === 'native') {
-            native = await p.keyed.write(async (name, data, shared) => {
-              bytes += data.length;
-              return this.o.writeState(id, name, data, shared);
-            });
-            p.keyed.release();
-          } else if (p.keyed) {
-            const data = await encodeKeyGroups(p.keyed.keyGroups());
-            p.keyed.release();
-            const incremental = ctx.state!.incremental && !savepoint;
-            keyed = await this.o.writeState(
-              id,
-              `${ctx.operator.uid}-${ctx.subtaskIndex}${incremental ? `-${id}` : ''}.state`,
-              data,
-              incremental,
-            );
-            bytes += data.length;
-            if (incremental) {
-              keyedChain = [...p.base, keyed];
-              this.pendingChains.set(`${id}/${p.index}`, keyedChain);
-            }
-          }
-          const operatorState = await p.operatorState;
-          operators.push({
-            uid: ctx.operator.uid,
-            subtask: ctx.subtaskIndex,
-            keyGroupRange: ctx.keyGroupRange,
-            ...(keyed ? { keyed } : {}),
-            ...(keyedChain ? { keyedChain } : {}),
-            ...(native ? { native } : {}),
-            ...(operatorState !== undefined ? { operatorState } : {}),
-          });
-        }
-        this.o.listener.acknowledge({
-          taskKey: this.key,
-          checkpointId: id,
-          operators,
-          syncMs,
-          asyncMs: this.o.clock.now() - asyncStart,
-          alignmentMs,
-          bytes,
-        });
-      } catch (e) {
-        for (const p of parts) p.keyed?.release();
-        this.o.listener.decline(this.key, id, e);
-      }
-    };
-    this.track(run());
+    this.track(this.checkpoints.checkpoint(id, timestamp, alignmentMs));
   }
 
   private track(p: Promise<void>): void {
@@ -550,18 +347,12 @@ export class StreamTask {
 
   abortCheckpoint(id: number): void {
     this.aligner.abort(id);
-    for (const m of this.chain) m.op.notifyCheckpointAborted?.(id);
+    this.chain.notifyCheckpointAborted(id);
   }
 
   async notifyCheckpointComplete(id: number): Promise<void> {
-    this.chain.forEach((m, i) => {
-      const chain = this.pendingChains.get(`${id}/${i}`);
-      if (chain) this.completedChains[i] = chain;
-      m.ctx.state?.notifyCheckpointComplete?.(id);
-    });
-    for (const key of [...this.pendingChains.keys()])
-      if (Number(key.split('/')[0]) <= id) this.pendingChains.delete(key);
-    for (const m of this.chain) await m.op.notifyCheckpointComplete?.(id);
+    this.checkpoints.notifyCheckpointComplete(id);
+    await this.chain.notifyCheckpointComplete(id);
   }
 
   /** Waits for asynchronous snapshot parts and finishing work still running. */
@@ -570,13 +361,7 @@ export class StreamTask {
   }
 
   async close(): Promise<void> {
-    for (const m of this.chain) {
-      try {
-        await m.op.close?.();
-      } finally {
-        await m.ctx.state?.dispose();
-      }
-    }
+    await this.chain.close();
   }
 
   cancel(): void {

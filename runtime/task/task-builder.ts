@@ -18,13 +18,9 @@ import { decodeKeyGroups } from '../state/snapshot-format';
 import type { CheckpointingMode } from './barrier-aligner';
 import { Channel, type ChannelReader, type ChannelWriter } from './channel';
 import { type OutputEdge, RecordWriter } from './record-writer';
-import {
-  type ChainMember,
-  type InputChannel,
-  StreamTask,
-  type TaskListener,
-  type WriteState,
-} from './stream-task';
+import type { ChainMember } from './operator-chain';
+import { type InputChannel, StreamTask } from './stream-task';
+import type { TaskListener, WriteState } from './task-listener';
 
 /** What a host needs of the job: plain data, so that a worker thread can receive it (structured clone). */
 export interface JobSpec {

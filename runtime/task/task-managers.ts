@@ -1,7 +1,7 @@
 // The contract between the job master (JobRunner, this thread) and task managers that run subtasks elsewhere (worker threads).
 import type { CheckpointMetadata, StateFileHandle } from '../checkpoint/metadata';
 import type { OperatorMetrics } from '../operator';
-import type { TaskListener, WriteState } from './stream-task';
+import type { TaskListener, WriteState } from './task-listener';
 import type { JobSpec } from './task-builder';
 
 /** One subtask operator's counters as a task manager last reported them. */

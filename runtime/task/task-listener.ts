@@ -1,0 +1,43 @@
+// What a task reports to whoever runs it (the job master or a task manager): checkpoint acks and declines, end, failure.
+import type { StateFileHandle } from '../checkpoint/metadata';
+import type { KeyGroupRange } from '../key-groups';
+import type { NativeKeyedState } from '../state/backend';
+
+/** What a task reports for one checkpoint, per operator of its chain. */
+export interface TaskAck {
+  readonly taskKey: string;
+  readonly checkpointId: number;
+  readonly operators: readonly {
+    readonly uid: string;
+    readonly subtask: number;
+    readonly keyGroupRange: KeyGroupRange;
+    readonly keyed?: StateFileHandle;
+    readonly keyedChain?: readonly StateFileHandle[];
+    readonly native?: NativeKeyedState;
+    readonly operatorState?: unknown;
+  }[];
+  readonly syncMs: number;
+  readonly asyncMs: number;
+  readonly alignmentMs: number;
+  readonly bytes: number;
+}
+
+export interface TaskListener {
+  acknowledge(ack: TaskAck): void;
+  /** `fatal` (default): the job fails over; otherwise only this checkpoint is abandoned (a newer one subsumed it). */
+  decline(taskKey: string, checkpointId: number, error: unknown, fatal?: boolean): void;
+  /** A source task ran out of input and waits for the final checkpoint. */
+  sourceEnded(taskKey: string): void;
+  /** The task failed outside the record path (an asynchronous snapshot part). */
+  failed(taskKey: string, error: unknown): void;
+  /** State the task waited for is loaded: it has work again. */
+  ready?(taskKey: string): void;
+}
+
+/** Writes a state file of checkpoint or savepoint `id` where it belongs; resolves with its handle. */
+export type WriteState = (
+  id: number,
+  name: string,
+  data: Uint8Array,
+  shared: boolean,
+) => Promise<StateFileHandle>;
