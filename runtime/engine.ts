@@ -1,64 +1,33 @@
 // The engine: turns a job graph into tasks and channels, runs them on the event loop, restores and restarts.
 import type { CompiledJob } from '../compiler/compile';
 import { parseDuration } from '../compiler/options';
-import type { JobOperator } from '../compiler/physical/job-graph';
+import {
+  type AttemptContext,
+  checkRestorable,
+  deployLocalAttempt,
+  deployRemoteAttempt,
+  localParticipants,
+  remoteParticipants,
+} from './attempt-deployment';
 import { type Clock, systemClock, yieldNow } from './clock';
 import {
   type CheckpointStats,
   CheckpointCoordinator,
   type CompletedCheckpoint,
 } from './checkpoint/coordinator';
-import type { CheckpointMetadata } from './checkpoint/metadata';
-import { restorePlan } from './checkpoint/restore-plan';
-import type { CheckpointStorage } from './checkpoint/storage';
-import type { ConnectorContext, ConnectorRegistry } from './connectors/connector';
+import type { EngineEnvironment, StartOptions } from './engine-environment';
 import type { JobHandle, JobMetrics, JobResult, JobStatus } from './job';
-import { type OperatorContext, newMetrics } from './operator';
+import { jobMetrics } from './job-metrics';
+import type { OperatorMetrics } from './operator';
+import { restartBackoffTimeStrategy } from './restart-strategy';
 import type { KeyedStateBackend } from './state/backend';
-import { HeapKeyedStateBackend } from './state/heap-backend';
 import type { CheckpointingMode } from './task/barrier-aligner';
 import { type StreamTask, type TaskListener, stepFailure } from './task/stream-task';
-import { buildTasks, connectorContextOf, loadState, openTasks, setting } from './task/task-builder';
-import type { RemoteAttempt, TaskManagers } from './task/task-managers';
+import { setting } from './task/task-builder';
+import type { RemoteAttempt } from './task/task-managers';
 
 export { setting };
-
-/** Everything platform-specific the engine needs, supplied by runtime/node or the playground. */
-export interface EngineEnvironment {
-  readonly connectors: ConnectorRegistry;
-  readonly storage: CheckpointStorage;
-  readonly clock?: Clock;
-  /** Creates the keyed state backend of one stateful subtask (default: the heap backend). */
-  readonly stateBackend?: (
-    kind: 'hashmap' | 'rocksdb',
-    ctx: {
-      jobName: string;
-      uid: string;
-      subtask: number;
-      range: { start: number; end: number };
-      incremental: boolean;
-      config: Readonly<Record<string, string>>;
-    },
-  ) => KeyedStateBackend;
-  readonly print: (line: string, stderr: boolean) => void;
-  readonly log: (message: string) => void;
-  /** Tests: the order tasks are stepped in each round (default: graph order). */
-  readonly schedule?: (tasks: readonly StreamTask[], round: number) => readonly StreamTask[];
-  /** Tests: called before each task step; throwing there fails the task (failure injection). */
-  readonly beforeStep?: (task: StreamTask, attempt: number) => void;
-  /**
-   * Runs subtasks on task manager threads when the job asks for it (`weir.workers`, parallelism > 1);
-   * absent (the playground, tests with injected clocks): every subtask runs on this thread.
-   */
-  readonly taskManagers?: TaskManagers;
-  /** Observers (the playground's barrier progress): a task acknowledged checkpoint `checkpointId`. */
-  readonly onAcknowledge?: (taskKey: string, checkpointId: number) => void;
-}
-
-export interface StartOptions {
-  /** A completed checkpoint or savepoint to start from. */
-  readonly restore?: { readonly metadata: CheckpointMetadata; readonly location: string };
-}
+export type { EngineEnvironment, StartOptions };
 
 let jobCounter = 0;
 
@@ -83,7 +52,7 @@ export class JobRunner implements JobHandle {
   private finalCheckpoint: Promise<CompletedCheckpoint> | undefined;
   private finalDone = false;
   private wake: (() => void) | undefined;
-  private readonly opMetrics = new Map<string, ReturnType<typeof newMetrics>[]>();
+  private readonly opMetrics = new Map<string, OperatorMetrics[]>();
   private readonly backends: KeyedStateBackend[] = [];
   private sourceTaskKeys: readonly string[] = [];
   /** Task manager threads the subtasks run on (0: this thread). */
@@ -148,33 +117,14 @@ export class JobRunner implements JobHandle {
   }
 
   metrics(): JobMetrics {
-    let recordsIn = 0;
-    let recordsOut = 0;
-    let late = 0;
-    let bad = 0;
-    for (const op of this.job.graph.operators) {
-      const ms = this.opMetrics.get(op.uid) ?? [];
-      for (const m of ms) {
-        // Task managers report their own subtasks: until all did, the list has holes.
-        if (!m) continue;
-        if (op.spec.kind === 'source') recordsIn += m.recordsOut;
-        if (op.spec.kind === 'sink') recordsOut += m.recordsIn;
-        late += m.lateRecords;
-        bad += m.badRecords;
-      }
-    }
-    const last = this.coordinator.latestCompleted;
-    return {
-      recordsIn,
-      recordsOut,
-      lateRecords: late,
-      badRecords: bad,
+    return jobMetrics({
+      operators: this.job.graph.operators,
+      opMetrics: this.opMetrics,
       restarts: this.restarts,
-      lastCheckpoint: last ? `chk-${last.id}` : undefined,
-      stateEntries:
-        this.backends.reduce((n, b) => n + b.numEntries(), 0) +
-        [...this.remoteStateEntries.values()].reduce((n, x) => n + x, 0),
-    };
+      latestCompleted: this.coordinator.latestCompleted,
+      backends: this.backends,
+      remoteStateEntries: this.remoteStateEntries,
+    });
   }
 
   triggerCheckpoint(): Promise<CompletedCheckpoint> {
@@ -216,57 +166,36 @@ export class JobRunner implements JobHandle {
 
   // ───────────────────────────── attempts ─────────────────────────────
 
-  private connectorContext(ctx: OperatorContext): ConnectorContext {
-    return connectorContextOf(ctx, this.name, this.clock, this.env.print, this.env.log);
+  private attemptContext(): AttemptContext {
+    return {
+      job: this.job,
+      env: this.env,
+      attempt: this.attempt,
+      clock: this.clock,
+      mode: this.mode,
+      backendKind: this.backendKind,
+      incremental: this.incremental,
+      coordinator: this.coordinator,
+      listener: this.listener(),
+      opMetrics: this.opMetrics,
+    };
   }
 
   private async startAttempt(restore: StartOptions['restore']): Promise<void> {
-    if (restore)
-      checkRestorable(
-        restore.metadata,
-        this.job,
-        setting(this.job.config, 'execution.state-recovery.ignore-unclaimed-state') === 'true',
-      );
+    if (restore) checkRestorable(restore.metadata, this.job);
     if (this.taskManagers > 0) return this.startRemoteAttempt(restore);
-    const restoredData = restore
-      ? await loadState(restore, (location, f) => this.env.storage.readState(location, f))
-      : undefined;
-    this.backends.length = 0;
-    this.opMetrics.clear();
-    const { tasks, metrics, pendingRestores } = buildTasks({
-      job: this.job,
-      attempt: this.attempt,
-      mode: this.mode,
-      clock: this.clock,
-      connectors: this.env.connectors,
-      connectorContext: (c) => this.connectorContext(c),
-      createBackend: (op, s, range) => this.createBackend(op, s, range),
-      writeState: (id, name, data, shared) => this.coordinator.writeState(id, name, data, shared),
-      listener: this.listener(),
-      ...(restoredData && restore
-        ? { restored: { checkpointId: restore.metadata.checkpointId, data: restoredData } }
-        : {}),
-    });
-    for (const [uid, list] of metrics) this.opMetrics.set(uid, list);
-    await openTasks(tasks, pendingRestores, this.backends);
+    const tasks = await deployLocalAttempt(this.attemptContext(), restore, this.backends);
     this.tasks = tasks;
     this.sourceTaskKeys = tasks.filter((t) => t.isSourceTask).map((t) => t.key);
     this.sourcesEnded = new Set();
     this.finalCheckpoint = undefined;
     this.finalDone = false;
-    this.coordinator.attach({
-      taskKeys: () => this.tasks.map((t) => t.key),
-      triggerSources: (id, ts, final, savepoint) => {
-        for (const t of this.tasks) if (t.isSourceTask) t.triggerCheckpoint(id, ts, final, savepoint);
-        this.wake?.();
-      },
-      notifyComplete: async (id) => {
-        for (const t of this.tasks) await t.notifyCheckpointComplete(id);
-      },
-      abort: (id) => {
-        for (const t of this.tasks) t.abortCheckpoint(id);
-      },
-    });
+    this.coordinator.attach(
+      localParticipants(
+        () => this.tasks,
+        () => this.wake?.(),
+      ),
+    );
   }
 
   /** Runs the attempt's subtasks on task manager threads; this thread stays the job master. */
@@ -277,58 +206,20 @@ export class JobRunner implements JobHandle {
     this.finalCheckpoint = undefined;
     this.finalDone = false;
     this.remoteEnded = false;
-    const listener = this.listener();
-    const remote = await this.env.taskManagers!.start({
-      job: { name: this.job.name, graph: this.job.graph, config: this.job.config },
-      count: this.taskManagers,
-      attempt: this.attempt,
-      ...(restore ? { restore: { metadata: restore.metadata, location: restore.location } } : {}),
-      listener,
-      writeState: (id, name, data, shared) => this.coordinator.writeState(id, name, data, shared),
-      readState: (location, f) => this.env.storage.readState(location, f),
-      print: this.env.print,
-      log: this.env.log,
-      metrics: (worker, ops, stateEntries) => {
-        for (const r of ops) {
-          const list = this.opMetrics.get(r.uid) ?? [];
-          list[r.subtask] = r.metrics;
-          this.opMetrics.set(r.uid, list);
-        }
-        this.remoteStateEntries.set(worker, stateEntries);
-      },
-      ended: () => {
+    const remote = await deployRemoteAttempt(
+      this.attemptContext(),
+      restore,
+      this.taskManagers,
+      this.remoteStateEntries,
+      () => {
         this.remoteEnded = true;
         this.wake?.();
       },
-    });
+    );
     this.remote = remote;
     this.sourceTaskKeys = remote.sourceTaskKeys;
-    this.coordinator.attach({
-      taskKeys: () => remote.taskKeys,
-      triggerSources: (id, ts, final, savepoint) => remote.triggerSources(id, ts, final, savepoint),
-      notifyComplete: (id) => remote.notifyComplete(id),
-      abort: (id) => remote.abort(id),
-    });
+    this.coordinator.attach(remoteParticipants(remote));
     remote.run();
-  }
-
-  private createBackend(
-    op: JobOperator,
-    subtask: number,
-    range: { start: number; end: number },
-  ): KeyedStateBackend {
-    const b = this.env.stateBackend
-      ? this.env.stateBackend(this.backendKind, {
-          jobName: this.name,
-          uid: op.uid,
-          subtask,
-          range,
-          incremental: this.incremental,
-          config: this.job.config,
-        })
-      : new HeapKeyedStateBackend(range, this.incremental);
-    this.backends.push(b);
-    return b;
   }
 
   private listener(): TaskListener {
@@ -434,11 +325,9 @@ export class JobRunner implements JobHandle {
     const error = this.failure;
     this.failure = undefined;
     const message = error instanceof Error ? error.message : String(error);
-    const c = this.job.config;
-    const strategy = setting(c, 'restart-strategy.type')!;
-    const attempts = Number(setting(c, 'restart-strategy.fixed-delay.attempts'));
+    const strategy = restartBackoffTimeStrategy(this.job.config);
     await this.teardown();
-    if (strategy !== 'fixed-delay' || this.restarts >= attempts) {
+    if (!strategy.canRestart(this.restarts)) {
       await this.end('FAILED', message);
       return false;
     }
@@ -447,9 +336,9 @@ export class JobRunner implements JobHandle {
     this.state = 'RESTARTING';
     const latest = this.coordinator.latestCompleted;
     this.env.log(
-      `job '${this.name}' failed (${message}); restarting (attempt ${this.restarts} of ${attempts}) from ${latest ? `checkpoint ${latest.id}` : this.options.restore ? 'the restored checkpoint' : 'the beginning'}`,
+      `job '${this.name}' failed (${message}); restarting (attempt ${this.restarts} of ${strategy.attempts}) from ${latest ? `checkpoint ${latest.id}` : this.options.restore ? 'the restored checkpoint' : 'the beginning'}`,
     );
-    const delay = parseDuration(setting(c, 'restart-strategy.fixed-delay.delay')!)!;
+    const delay = strategy.backoffTime();
     if (delay > 0) await new Promise<void>((r) => this.clock.schedule(delay, r));
     if (this.cancelled) {
       await this.end('CANCELED');
@@ -492,12 +381,6 @@ export class JobRunner implements JobHandle {
     this.state = status;
     this.resolveDone({ status, ...(error !== undefined ? { error } : {}) });
   }
-}
-
-/** Refuses a restore that would lose state or mix incompatible layouts. */
-function checkRestorable(m: CheckpointMetadata, job: CompiledJob, ignoreUnclaimed: boolean): void {
-  const { problems } = restorePlan(m, job, ignoreUnclaimed);
-  if (problems.length > 0) throw new Error(`cannot restore: ${problems.join('; ')}`);
 }
 
 /** Starts a compiled job; resolves once its tasks are open. */
