@@ -1,4 +1,6 @@
 // Stable operator uids: derived from what an operator is (its table, kind, keys, aggregates), not where it sits.
+import type { AggCall, LogicalNode } from '../logical/plan';
+import { typeToString, type Field } from '../types';
 
 /** FNV-1a over the string, twice with different seeds: 16 hex digits. */
 export function stableHash(text: string): string {
@@ -25,4 +27,38 @@ export class UidAssigner {
     this.seen.set(descriptor, n);
     return `${kind}-${stableHash(n === 1 ? descriptor : `${descriptor}#${n}`)}`;
   }
+}
+
+/** Keys as `name TYPE` (names of computed columns are positional and so left out). */
+export function describeFields(schema: readonly Field[], keys: readonly number[]): string {
+  return keys
+    .map((k) => `${schema[k]!.name.startsWith('$f') ? '' : schema[k]!.name} ${typeToString(schema[k]!.type)}`)
+    .join(',');
+}
+
+export function describeAggs(aggs: readonly AggCall[], schema: readonly Field[]): string {
+  return aggs
+    .map(
+      (a) =>
+        `${a.fn}${a.distinct ? ' DISTINCT' : ''}(${a.args.map((i) => typeToString(schema[i]!.type)).join(',')})${a.filterArg !== undefined ? 'F' : ''}`,
+    )
+    .join(',');
+}
+
+/** The tables a subtree reads, sorted: part of a join's identity. */
+export function tablesOf(n: LogicalNode): string {
+  const out = new Set<string>();
+  const walk = (x: LogicalNode): void => {
+    if (x.kind === 'scan') out.add(x.table.name);
+    for (const i of x.kind === 'join'
+      ? [x.left, x.right]
+      : x.kind === 'union'
+        ? x.inputs
+        : x.kind === 'scan'
+          ? []
+          : [x.input])
+      walk(i);
+  };
+  walk(n);
+  return [...out].sort().join('+');
 }

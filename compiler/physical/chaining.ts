@@ -1,0 +1,30 @@
+// Operator chaining (Flink's operator chain): which operators fuse into one task and call each other synchronously.
+import type { JobChain, JobOperator } from './job-graph';
+
+/** Groups operators into chains: an operator joins its input's chain over a forward edge of equal parallelism. */
+export function chain(operators: readonly JobOperator[]): JobChain[] {
+  const consumers = new Map<number, number>();
+  for (const op of operators)
+    for (const e of op.inputs) consumers.set(e.source, (consumers.get(e.source) ?? 0) + 1);
+  const chainOf = new Map<number, JobChain & { operators: number[] }>();
+  const chains: (JobChain & { operators: number[] })[] = [];
+  for (const op of operators) {
+    const e = op.inputs[0];
+    const up = e && operators[e.source]!;
+    if (
+      op.inputs.length === 1 &&
+      e!.partitioning.kind === 'forward' &&
+      up!.parallelism === op.parallelism &&
+      consumers.get(e!.source) === 1
+    ) {
+      const c = chainOf.get(e!.source)!;
+      c.operators.push(op.id);
+      chainOf.set(op.id, c);
+    } else {
+      const c = { id: chains.length, operators: [op.id], parallelism: op.parallelism };
+      chains.push(c);
+      chainOf.set(op.id, c);
+    }
+  }
+  return chains;
+}
