@@ -1,40 +1,16 @@
 // The checkpoint coordinator: triggers checkpoints at the sources, collects acks, writes `_metadata` last, notifies, subsumes.
-import type { JobGraph } from '../../compiler/physical/job-graph';
-import type { Clock } from '../clock';
 import type { TaskAck } from '../task/stream-task';
-import type { CheckpointingMode } from '../task/barrier-aligner';
+import { type CheckpointMetadata, referencedFiles } from './metadata';
 import {
-  type CheckpointMetadata,
-  METADATA_FORMAT_VERSION,
-  isShared,
-  type OperatorStateEntry,
-  referencedFiles,
-  type SubtaskState,
-} from './metadata';
-import type { CheckpointStorage, SavepointTarget } from './storage';
-import { WEIR_VERSION } from '../version';
-import { crc32Hex } from './crc32';
+  type CheckpointStats,
+  type CompletedCheckpoint,
+  finalizeMetadata,
+  type MetadataContext,
+  type PendingCheckpoint,
+} from './pending-checkpoint';
+import type { CheckpointStorage } from './storage';
 
-export interface CheckpointStats {
-  readonly id: number;
-  status: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
-  readonly triggerTime: number;
-  duration?: number;
-  syncDuration: number;
-  asyncDuration: number;
-  alignmentDuration: number;
-  size: number;
-  location?: string;
-  failure?: string;
-}
-
-export interface CompletedCheckpoint {
-  readonly id: number;
-  readonly location: string;
-  readonly size: number;
-  readonly duration: number;
-  readonly metadata: CheckpointMetadata;
-}
+export type { CheckpointStats, CompletedCheckpoint } from './pending-checkpoint';
 
 /** What the coordinator needs from the running attempt's tasks. */
 export interface CheckpointParticipants {
@@ -46,15 +22,9 @@ export interface CheckpointParticipants {
   abort(id: number): void;
 }
 
-export interface CoordinatorOptions {
-  readonly jobName: string;
-  readonly graph: JobGraph;
+/** The job's facts `_metadata` records (name, graph, clock, mode, backend, query), and how to checkpoint it. */
+export interface CoordinatorOptions extends MetadataContext {
   readonly storage: CheckpointStorage;
-  readonly clock: Clock;
-  readonly mode: CheckpointingMode;
-  readonly backend: 'hashmap' | 'rocksdb';
-  /** The job's statement, hashed into `_metadata`. */
-  readonly queryText?: string;
   /** Milliseconds between periodic checkpoints; undefined: only on demand and at the end. */
   readonly interval?: number;
   readonly maxConcurrent: number;
@@ -63,20 +33,6 @@ export interface CoordinatorOptions {
   /** Called when a checkpoint fails (a task declined or it timed out): the job fails over. */
   readonly onFailure: (id: number, reason: string) => void;
   readonly log: (message: string) => void;
-}
-
-interface Pending {
-  readonly id: number;
-  readonly stats: CheckpointStats;
-  readonly waiting: Set<string>;
-  readonly acks: TaskAck[];
-  readonly final: boolean;
-  readonly done: { resolve: (c: CompletedCheckpoint) => void; reject: (e: Error) => void }[];
-  /** A savepoint: written to its own folder, always full and canonical, never retained or subsumed here. */
-  readonly savepoint?: SavepointTarget;
-  /** Whether completing it notifies the tasks (sinks commit): checkpoints and stop-with-savepoint only. */
-  readonly notifies: boolean;
-  cancelTimeout: () => void;
 }
 
 /** A savepoint asked for: its folder is named after the id it gets when it starts. */
@@ -88,7 +44,7 @@ interface SavepointRequest {
 
 export class CheckpointCoordinator {
   private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending = new Map<number, PendingCheckpoint>();
   private readonly completed: CompletedCheckpoint[] = [];
   readonly history: CheckpointStats[] = [];
   private participants: CheckpointParticipants | undefined;
@@ -190,7 +146,7 @@ export class CheckpointCoordinator {
     });
   }
 
-  private start(final: boolean, done: Pending['done'][number], request?: SavepointRequest): void {
+  private start(final: boolean, done: PendingCheckpoint['done'][number], request?: SavepointRequest): void {
     const id = this.nextId++;
     const savepoint = request && this.o.storage.savepoint(request.dir, this.o.jobName, id);
     const now = this.o.clock.now();
@@ -204,7 +160,7 @@ export class CheckpointCoordinator {
       size: 0,
     };
     this.history.push(stats);
-    const p: Pending = {
+    const p: PendingCheckpoint = {
       id,
       stats,
       waiting: new Set(this.participants!.taskKeys()),
@@ -254,9 +210,9 @@ export class CheckpointCoordinator {
     this.startWaiting();
   }
 
-  private async complete(p: Pending): Promise<void> {
+  private async complete(p: PendingCheckpoint): Promise<void> {
     p.cancelTimeout();
-    const metadata = this.metadataOf(p);
+    const metadata = finalizeMetadata(p, this.o);
     const gone = referencedFiles(metadata).find((f) => this.deletedShared.has(f));
     if (gone !== undefined) {
       this.fail(p.id, `it lists ${gone}, a shared file deleted with a subsumed checkpoint`);
@@ -336,64 +292,6 @@ export class CheckpointCoordinator {
         .discard(this.o.jobName, old.id, unreferenced)
         .catch((e) => this.o.log(`could not delete checkpoint ${old.id}: ${String(e)}`));
     }
-  }
-
-  private metadataOf(p: Pending): CheckpointMetadata {
-    const byUid = new Map<string, SubtaskState[]>();
-    for (const ack of p.acks) {
-      for (const op of ack.operators) {
-        const list = byUid.get(op.uid) ?? [];
-        list.push({
-          subtask: op.subtask,
-          keyGroupRange: op.keyGroupRange,
-          ...(op.keyed ? { keyed: op.keyed } : {}),
-          ...(op.keyedChain ? { keyedChain: op.keyedChain } : {}),
-          ...(op.native ? { native: op.native } : {}),
-          ...(op.operatorState !== undefined ? { operatorState: op.operatorState } : {}),
-        });
-        byUid.set(op.uid, list);
-      }
-    }
-    const operators: OperatorStateEntry[] = this.o.graph.operators.map((op) => ({
-      uid: op.uid,
-      name: op.name,
-      kind: op.spec.kind,
-      parallelism: op.parallelism,
-      subtasks: (byUid.get(op.uid) ?? []).sort((a, b) => a.subtask - b.subtask),
-    }));
-    const sourceOffsets: Record<string, unknown[]> = {};
-    for (const op of operators)
-      if (op.kind === 'source') sourceOffsets[op.uid] = op.subtasks.map((s) => s.operatorState);
-    const now = this.o.clock.now();
-    return {
-      formatVersion: METADATA_FORMAT_VERSION,
-      jobName: this.o.jobName,
-      checkpointId: p.id,
-      kind: p.savepoint ? 'savepoint' : 'checkpoint',
-      weirVersion: WEIR_VERSION,
-      ...(this.o.queryText !== undefined
-        ? { queryHash: crc32Hex(new TextEncoder().encode(this.o.queryText)) }
-        : {}),
-      snapshotType:
-        !p.savepoint &&
-        p.acks.some((a) =>
-          a.operators.some(
-            (o) =>
-              (o.keyedChain?.length ?? 0) > 1 || (o.native?.files.some((f) => isShared(f.file)) ?? false),
-          ),
-        )
-          ? 'incremental'
-          : 'full',
-      mode: this.o.mode,
-      backend: this.o.backend,
-      maxParallelism: this.o.graph.maxParallelism,
-      triggerTime: p.stats.triggerTime,
-      completionTime: now,
-      durationMs: now - p.stats.triggerTime,
-      sourceOffsets,
-      operators,
-      stateSize: p.stats.size,
-    };
   }
 
   /** Stops periodic triggering; in-flight checkpoints may still complete. */
