@@ -1,21 +1,11 @@
 // What a task reports to whoever runs it (the job master or a task manager): checkpoint acks and declines, end, failure.
-import type { StateFileHandle } from '../checkpoint/metadata';
-import type { KeyGroupRange } from '../key-groups';
-import type { NativeKeyedState } from '../state/backend';
+import type { StateFileHandle, SubtaskState } from '../checkpoint/metadata';
 
-/** What a task reports for one checkpoint, per operator of its chain. */
+/** What a task reports for one checkpoint, per operator of its chain: the subtask's state as `_metadata` lists it. */
 export interface TaskAck {
   readonly taskKey: string;
   readonly checkpointId: number;
-  readonly operators: readonly {
-    readonly uid: string;
-    readonly subtask: number;
-    readonly keyGroupRange: KeyGroupRange;
-    readonly keyed?: StateFileHandle;
-    readonly keyedChain?: readonly StateFileHandle[];
-    readonly native?: NativeKeyedState;
-    readonly operatorState?: unknown;
-  }[];
+  readonly operators: readonly (SubtaskState & { readonly uid: string })[];
   readonly syncMs: number;
   readonly asyncMs: number;
   readonly alignmentMs: number;
