@@ -9,13 +9,53 @@ import type { RocksDBQueue } from './rocksdb-queue';
 import { entryBatches } from './rocksdb-scan';
 import type { SlotCache } from './rocksdb-slot-cache';
 
-/** Entries per write batch of a restore. */
+/** Entries per write batch of a canonical restore. */
 const RESTORE_BATCH = 65536;
+/** Entries per write batch when copying a native snapshot's keys (rescaling). */
+const COPY_BATCH = 8192;
 
 /**
- * Writes the entries straight into RocksDB, in order (a later entry of the same key wins), in batches of
- * RESTORE_BATCH with one batch encoding while the one before is written. The cache is left out: what it
- * held is written first and dropped, as it would be stale.
+ * Entries gathered into write batches of `size`, in order (a later entry of the same key wins), one batch
+ * gathering while the one before is written.
+ */
+class BatchedWriter {
+  private ops: [Buffer, Buffer | undefined][] = [];
+  private writing: Promise<void> | undefined;
+
+  constructor(
+    private readonly queue: RocksDBQueue,
+    private readonly size: number,
+  ) {}
+
+  /** `value` undefined deletes the key. */
+  push(key: Buffer, value: Buffer | undefined): void {
+    this.ops.push([key, value]);
+  }
+
+  /** Starts writing the gathered entries once there are `size` of them (after the write before ends). */
+  async writeIfFull(): Promise<void> {
+    if (this.ops.length >= this.size) await this.write();
+  }
+
+  /** Writes what is left and waits for every write. */
+  async finish(): Promise<void> {
+    if (this.ops.length > 0) await this.write();
+    await this.writing;
+  }
+
+  private async write(): Promise<void> {
+    await this.writing;
+    const w = this.queue.writeBatch(this.ops);
+    // Awaited by the next write or by finish; a restore that fails before then must not leave it unhandled.
+    w.catch(() => {});
+    this.writing = w;
+    this.ops = [];
+  }
+}
+
+/**
+ * Writes the entries straight into RocksDB in batches (BatchedWriter). The cache is left out: what it held is
+ * written first and dropped, as it would be stale.
  */
 export async function restoreCanonical(
   cache: SlotCache,
@@ -25,24 +65,17 @@ export async function restoreCanonical(
   const { start, end } = cache.keyGroupRange;
   await cache.writeDirty();
   cache.dropCache();
-  let ops: [Buffer, Buffer | undefined][] = [];
-  let writing: Promise<void> | undefined;
-  const write = async () => {
-    await writing;
-    writing = queue.writeBatch(ops);
-    ops = [];
-  };
+  const out = new BatchedWriter(queue, RESTORE_BATCH);
   for (const g of groups) {
     if (g.keyGroup < start || g.keyGroup > end) continue;
     for (const [name, [keys, values, deleted]] of Object.entries(g.tables)) {
       const prefix = cache.table(name).prefixes[g.keyGroup - start]!;
-      for (const k of deleted ?? []) ops.push([encodeKey(prefix, k), undefined]);
-      for (let i = 0; i < keys.length; i++) ops.push([encodeKey(prefix, keys[i]!), encodeValue(values[i])]);
+      for (const k of deleted ?? []) out.push(encodeKey(prefix, k), undefined);
+      for (let i = 0; i < keys.length; i++) out.push(encodeKey(prefix, keys[i]!), encodeValue(values[i]));
     }
-    if (ops.length >= RESTORE_BATCH) await write();
+    await out.writeIfFull();
   }
-  if (ops.length > 0) await write();
-  await writing;
+  await out.finish();
   if (queue.opened) cache.live = await queue.countLive();
 }
 
@@ -69,22 +102,17 @@ export async function restoreNative(
       const src = new RocksDB(dir, { createIfMissing: false });
       try {
         await src.ready();
-        let ops: [Buffer, Buffer][] = [];
-        const flush = async () => {
-          const batch = ops;
-          ops = [];
-          await queue.writeBatch(batch);
-        };
+        const out = new BatchedWriter(queue, COPY_BATCH);
         const entries = src.iterator({
           gte: keyGroupBound(start),
           lt: keyGroupBound(end + 1),
           capacity: 1024,
         });
         for await (const batch of entryBatches(entries)) {
-          for (const { key, value } of batch) ops.push([Buffer.from(key), Buffer.from(value)]);
-          if (ops.length >= 8192) await flush();
+          for (const { key, value } of batch) out.push(Buffer.from(key), Buffer.from(value));
+          await out.writeIfFull();
         }
-        if (ops.length) await flush();
+        await out.finish();
       } finally {
         await src.close();
         rmSync(dir, { recursive: true, force: true });
