@@ -30,7 +30,7 @@ async function take(b: KeyedStateBackend, id: number): Promise<Taken> {
   const writer: StateFileWriter = async (name, data, shared) => {
     bytes += data.length;
     files++;
-    return storage.writeState('bench', id, name, data, shared);
+    return storage.writeState({ name: 'bench', id: 'run' }, id, name, data, shared);
   };
   const t0 = performance.now();
   const s = b.snapshot(id);

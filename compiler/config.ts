@@ -127,6 +127,21 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     description: 'restore the next job from this savepoint or checkpoint',
   },
   {
+    key: 'execution.state-recovery.claim-mode',
+    kind: 'enum',
+    values: ['CLAIM', 'NO_CLAIM'],
+    aliases: ['execution.savepoint-restore-mode'],
+    description:
+      'whether a resumed job takes over the snapshot it restores (its retention then deletes it); default: CLAIM for a retained checkpoint, NO_CLAIM for a savepoint',
+  },
+  {
+    key: 'weir.state-recovery.accept-replayed-output',
+    kind: 'boolean',
+    default: 'false',
+    description:
+      'resume from an older checkpoint when newer ones are unusable although sinks that are not idempotent already committed their output (it is written again)',
+  },
+  {
     key: 'execution.state-recovery.ignore-unclaimed-state',
     kind: 'boolean',
     default: 'false',

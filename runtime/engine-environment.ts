@@ -1,6 +1,7 @@
 // What the engine is given: the platform's environment (connectors, storage, clock, backends, hooks) and start options.
 import type { Clock } from './clock';
 import type { CheckpointMetadata } from './checkpoint/metadata';
+import type { CompletedCheckpoint } from './checkpoint/pending-checkpoint';
 import type { CheckpointStorage } from './checkpoint/storage';
 import type { ConnectorRegistry } from './connectors/connector';
 import type { KeyedStateBackend } from './state/backend';
@@ -40,6 +41,22 @@ export interface EngineEnvironment {
 }
 
 export interface StartOptions {
-  /** A completed checkpoint or savepoint to start from. */
-  readonly restore?: { readonly metadata: CheckpointMetadata; readonly location: string };
+  /**
+   * A completed checkpoint or savepoint to start from. `claimed` (Flink's CLAIM mode): completed checkpoints of
+   * an earlier run, oldest first, that this run takes over: retention subsumes them like its own.
+   */
+  readonly restore?: {
+    readonly metadata: CheckpointMetadata;
+    readonly location: string;
+    readonly claimed?: readonly CompletedCheckpoint[];
+  };
+  /** This run's job id (default: a new random one, 32 hex digits as Flink's JobID). */
+  readonly jobId?: string;
+}
+
+/** A new job id: 32 hex digits, as Flink's JobID. */
+export function newJobId(): string {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }

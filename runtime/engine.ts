@@ -15,7 +15,7 @@ import {
   CheckpointCoordinator,
   type CompletedCheckpoint,
 } from './checkpoint/coordinator';
-import type { EngineEnvironment, StartOptions } from './engine-environment';
+import { type EngineEnvironment, type StartOptions, newJobId } from './engine-environment';
 import type { JobHandle, JobMetrics, JobResult, JobStatus } from './job';
 import { jobMetrics } from './job-metrics';
 import type { OperatorMetrics } from './operator';
@@ -28,8 +28,6 @@ import type { RemoteAttempt } from './task/task-managers';
 
 export { setting };
 export type { EngineEnvironment, StartOptions };
-
-let jobCounter = 0;
 
 export class JobRunner implements JobHandle {
   readonly id: string;
@@ -69,7 +67,7 @@ export class JobRunner implements JobHandle {
     private readonly options: StartOptions = {},
   ) {
     this.name = job.name;
-    this.id = `${Date.now().toString(36)}${(jobCounter++).toString(36).padStart(3, '0')}`;
+    this.id = options.jobId ?? newJobId();
     this.clock = env.clock ?? systemClock;
     this.done = new Promise((r) => (this.resolveDone = r));
     const c = job.config;
@@ -82,6 +80,7 @@ export class JobRunner implements JobHandle {
     const interval = c['execution.checkpointing.interval'];
     this.coordinator = new CheckpointCoordinator({
       jobName: job.name,
+      jobId: this.id,
       graph: job.graph,
       storage: env.storage,
       clock: this.clock,
@@ -98,7 +97,7 @@ export class JobRunner implements JobHandle {
     this.taskManagers = env.taskManagers?.count(job) ?? 0;
     if (options.restore) {
       const m = options.restore.metadata;
-      this.coordinator.restoredFrom(m.checkpointId);
+      this.coordinator.restoredFrom(m.checkpointId, options.restore.claimed);
     }
   }
 

@@ -1,6 +1,6 @@
 // The checkpoint coordinator: triggers checkpoints at the sources, collects acks, writes `_metadata` last, notifies, subsumes.
 import type { TaskAck } from '../task/stream-task';
-import { type CheckpointMetadata, referencedFiles } from './metadata';
+import { type CheckpointMetadata, isSharedPath, referencedFiles } from './metadata';
 import {
   type CheckpointStats,
   type CompletedCheckpoint,
@@ -8,7 +8,7 @@ import {
   type MetadataContext,
   type PendingCheckpoint,
 } from './pending-checkpoint';
-import type { CheckpointStorage } from './storage';
+import type { CheckpointStorage, JobRun } from './storage';
 
 export type { CheckpointStats, CompletedCheckpoint } from './pending-checkpoint';
 
@@ -65,13 +65,28 @@ export class CheckpointCoordinator {
    */
   private readonly deletedShared = new Map<string, number>();
 
-  constructor(private readonly o: CoordinatorOptions) {}
+  private readonly run: JobRun;
 
-  /** Continues numbering after a restored checkpoint, as Flink does. */
-  restoredFrom(id: number, completed?: CompletedCheckpoint): void {
-    this.nextId = Math.max(this.nextId, id + 1);
-    if (completed && !this.completed.some((c) => c.id === completed.id)) this.completed.push(completed);
+  constructor(private readonly o: CoordinatorOptions) {
+    this.run = { name: o.jobName, id: o.jobId };
   }
+
+  /**
+   * Continues numbering after a restored checkpoint, as Flink does. `claimed` (Flink's CLAIM mode): completed
+   * checkpoints this run now owns, oldest first (the restored one and the older ones of its run): retention
+   * subsumes them like the run's own, shared files included.
+   */
+  restoredFrom(id: number, claimed: readonly CompletedCheckpoint[] = []): void {
+    this.nextId = Math.max(this.nextId, id + 1);
+    for (const c of claimed)
+      if (!this.completed.some((x) => x.location === c.location)) {
+        this.completed.push(c);
+        this.claimed.add(c.location);
+      }
+  }
+
+  /** Locations of checkpoints of earlier runs that this run claimed. */
+  private readonly claimed = new Set<string>();
 
   get latestCompleted(): CompletedCheckpoint | undefined {
     return this.completed[this.completed.length - 1];
@@ -123,7 +138,7 @@ export class CheckpointCoordinator {
   /** Writes a state file of checkpoint or savepoint `id` where it belongs. */
   writeState(id: number, name: string, data: Uint8Array, shared: boolean) {
     const sp = this.pending.get(id)?.savepoint;
-    return sp ? sp.writeState(name, data) : this.o.storage.writeState(this.o.jobName, id, name, data, shared);
+    return sp ? sp.writeState(name, data) : this.o.storage.writeState(this.run, id, name, data, shared);
   }
 
   /** Whether `id` is a savepoint in flight. */
@@ -206,7 +221,7 @@ export class CheckpointCoordinator {
     for (const d of p.done) d.reject(new Error(`checkpoint ${id} failed: ${reason}`));
     this.o.log(`${p.savepoint ? 'savepoint' : 'checkpoint'} ${id} failed: ${reason}`);
     if (p.savepoint) void p.savepoint.discard().catch(() => {});
-    else void this.o.storage.discard(this.o.jobName, id).catch(() => {});
+    else void this.o.storage.discard(this.o.storage.checkpointLocation(this.run, id)).catch(() => {});
     this.startWaiting();
   }
 
@@ -223,7 +238,7 @@ export class CheckpointCoordinator {
     try {
       location = p.savepoint
         ? await p.savepoint.commit(metadata)
-        : await this.o.storage.commit(this.o.jobName, metadata);
+        : await this.o.storage.commit(this.run, metadata);
       this.committing.delete(metadata);
     } catch (e) {
       this.committing.delete(metadata);
@@ -285,11 +300,11 @@ export class CheckpointCoordinator {
         [...this.completed.map((c) => c.metadata), ...this.committing].flatMap(referencedFiles),
       );
       const unreferenced = [...new Set(referencedFiles(old.metadata))].filter(
-        (f) => f.startsWith('../shared/') && !kept.has(f),
+        (f) => isSharedPath(f) && !kept.has(f),
       );
       for (const f of unreferenced) this.deletedShared.set(f, this.nextId);
       await this.o.storage
-        .discard(this.o.jobName, old.id, unreferenced)
+        .discard(old.location, unreferenced)
         .catch((e) => this.o.log(`could not delete checkpoint ${old.id}: ${String(e)}`));
     }
   }
@@ -309,6 +324,11 @@ export class CheckpointCoordinator {
     this.stop();
     for (const id of [...this.pending.keys()]) this.fail(id, 'the job ended');
     for (const w of this.waitingTriggers.splice(0)) w.reject(new Error('the job ended'));
-    if (!retain) await this.o.storage.discardAll(this.o.jobName).catch(() => {});
+    if (!retain) {
+      // The run's own folder, and the checkpoints it claimed (it owns them now).
+      for (const c of this.completed.splice(0))
+        if (this.claimed.has(c.location)) await this.o.storage.discard(c.location).catch(() => {});
+      await this.o.storage.discardAll(this.run).catch(() => {});
+    }
   }
 }

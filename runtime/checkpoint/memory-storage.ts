@@ -1,9 +1,15 @@
 // In-memory checkpoint storage (Flink's JobManagerCheckpointStorage): size-capped, for tests and the playground.
 import { crc32Hex } from './crc32';
-import { type CheckpointMetadata, type StateFileHandle, checkMetadata } from './metadata';
-import type { CheckpointStorage, SavepointTarget, StoredCheckpoint } from './storage';
+import {
+  type CheckpointMetadata,
+  SHARED_PREFIX,
+  type StateFileHandle,
+  decodeMetadata,
+  encodeMetadata,
+} from './metadata';
+import type { CheckpointStorage, JobRun, SavepointTarget, StoredCheckpoint } from './storage';
 
-/** Resolves `.` and `..` segments, so `memory://j/chk-3/../shared/x` and `memory://j/shared/x` are one file. */
+/** Resolves `.` and `..` segments, so `memory://j/r/chk-3/../../shared/x` and `memory://j/shared/x` are one file. */
 function normalize(path: string): string {
   const [scheme, rest] = path.startsWith('memory://') ? ['memory://', path.slice(9)] : ['', path];
   const out: string[] = [];
@@ -21,8 +27,8 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
 
   constructor(private readonly maxBytes = 64 * 1024 * 1024) {}
 
-  private location(job: string, id: number): string {
-    return `memory://${job}/chk-${id}`;
+  checkpointLocation(run: JobRun, id: number): string {
+    return `memory://${run.name}/${run.id}/chk-${id}`;
   }
 
   private usedBytes(): number {
@@ -32,7 +38,7 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
   }
 
   async writeState(
-    job: string,
+    run: JobRun,
     id: number,
     name: string,
     data: Uint8Array,
@@ -43,8 +49,8 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
         `in-memory checkpoint storage is full (${this.maxBytes} bytes, 'state.checkpoint-storage.jobmanager.max-size'); use 'execution.checkpointing.storage' = 'filesystem'`,
       );
     }
-    const path = shared ? `../shared/${name}` : name;
-    this.files.set(normalize(`${this.location(job, id)}/${path}`), data.slice());
+    const path = shared ? `${SHARED_PREFIX}${name}` : name;
+    this.files.set(normalize(`${this.checkpointLocation(run, id)}/${path}`), data.slice());
     return { path, size: data.length, checksum: crc32Hex(data) };
   }
 
@@ -61,7 +67,7 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
         return { path: name, size: data.length, checksum: crc32Hex(data) };
       },
       commit: async (m) => {
-        this.metadata.set(location, JSON.stringify(m));
+        this.metadata.set(location, encodeMetadata(m));
         return location;
       },
       discard: async () => {
@@ -80,36 +86,45 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
     return data;
   }
 
-  async commit(job: string, m: CheckpointMetadata): Promise<string> {
-    const loc = this.location(job, m.checkpointId);
-    this.metadata.set(loc, JSON.stringify(m));
+  async commit(run: JobRun, m: CheckpointMetadata): Promise<string> {
+    const loc = this.checkpointLocation(run, m.checkpointId);
+    this.metadata.set(loc, encodeMetadata(m));
     return loc;
   }
 
-  async list(job: string): Promise<StoredCheckpoint[]> {
-    const prefix = `memory://${job}/chk-`;
-    return [...this.metadata.keys()]
-      .filter((k) => k.startsWith(prefix))
-      .map((location) => ({ id: Number(location.slice(prefix.length)), location }))
-      .sort((a, b) => b.id - a.id);
+  async list(jobName: string): Promise<StoredCheckpoint[]> {
+    const out: StoredCheckpoint[] = [];
+    for (const [location, text] of this.metadata) {
+      const m = /^memory:\/\/(.+)\/([^/]+)\/chk-(\d+)$/.exec(location);
+      if (!m || m[1] !== jobName) continue;
+      let completionTime = 0;
+      try {
+        completionTime = (JSON.parse(text) as CheckpointMetadata).completionTime;
+      } catch {
+        // a damaged document: listed, found unusable when read
+      }
+      out.push({ id: Number(m[3]), location, jobId: m[2]!, completionTime });
+    }
+    return out.sort((a, b) => b.completionTime - a.completionTime || b.id - a.id);
   }
 
   async readMetadata(location: string): Promise<CheckpointMetadata> {
     const loc = location.replace(/\/_metadata$/, '');
     const text = this.metadata.get(loc);
     if (text === undefined) throw new Error(`${location}: no such checkpoint`);
-    return checkMetadata(JSON.parse(text), loc);
+    return decodeMetadata(text, loc);
   }
 
-  async discard(job: string, id: number, unreferencedShared: readonly string[] = []): Promise<void> {
-    const loc = this.location(job, id);
+  async discard(location: string, unreferencedShared: readonly string[] = []): Promise<void> {
+    const loc = location.replace(/\/_metadata$/, '');
     for (const p of unreferencedShared) this.files.delete(normalize(`${loc}/${p}`));
     this.metadata.delete(loc);
     for (const k of [...this.files.keys()]) if (k.startsWith(`${loc}/`)) this.files.delete(k);
   }
 
-  async discardAll(job: string): Promise<void> {
-    for (const k of [...this.metadata.keys()]) if (k.startsWith(`memory://${job}/`)) this.metadata.delete(k);
-    for (const k of [...this.files.keys()]) if (k.startsWith(`memory://${job}/`)) this.files.delete(k);
+  async discardAll(run: JobRun): Promise<void> {
+    const prefix = `memory://${run.name}/${run.id}/`;
+    for (const k of [...this.metadata.keys()]) if (k.startsWith(prefix)) this.metadata.delete(k);
+    for (const k of [...this.files.keys()]) if (k.startsWith(prefix)) this.files.delete(k);
   }
 }

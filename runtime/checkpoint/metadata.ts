@@ -1,6 +1,7 @@
 // The checkpoint `_metadata` document: JSON a person can read with `cat`, listing every file with size and checksum.
 import type { KeyGroupRange } from '../key-groups';
 import type { NativeKeyedState } from '../state/backend';
+import { crc32Hex } from './crc32';
 
 export const METADATA_FORMAT_VERSION = 1;
 
@@ -38,6 +39,8 @@ export interface OperatorStateEntry {
 export interface CheckpointMetadata {
   readonly formatVersion: number;
   readonly jobName: string;
+  /** The job id of the run that took it (absent in checkpoints written before job ids). */
+  readonly jobId?: string;
   readonly checkpointId: number;
   readonly kind: 'checkpoint' | 'savepoint';
   readonly snapshotType: 'full' | 'incremental';
@@ -56,6 +59,35 @@ export interface CheckpointMetadata {
   readonly weirVersion?: string;
   /** CRC-32 of the job's statement text: tells whether the query changed since (not whether state fits). */
   readonly queryHash?: string;
+  /** CRC-32 of the document written without this field (see `encodeMetadata`): a damaged `_metadata` is told apart. */
+  readonly checksum?: string;
+}
+
+/** Where every checkpoint of a job name reaches its `shared/` folder from: `<job>/<job id>/chk-<n>/../../shared`. */
+export const SHARED_PREFIX = '../../shared/';
+
+/** `_metadata`'s text: the document, then the same with the CRC-32 of the first as its `checksum` field. */
+export function encodeMetadata(m: CheckpointMetadata): string {
+  const { checksum: _, ...rest } = m;
+  const body = JSON.stringify(rest, null, 2);
+  return `${JSON.stringify({ ...rest, checksum: crc32Hex(new TextEncoder().encode(body)) }, null, 2)}\n`;
+}
+
+/** Parses `_metadata`'s text and verifies its checksum (when it has one), naming `where` in errors. */
+export function decodeMetadata(text: string, where: string): CheckpointMetadata {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${where} is corrupt: not valid JSON (${(e as Error).message})`);
+  }
+  const m = checkMetadata(parsed, where);
+  if (m.checksum !== undefined) {
+    const { checksum, ...rest } = m;
+    const sum = crc32Hex(new TextEncoder().encode(JSON.stringify(rest, null, 2)));
+    if (sum !== checksum) throw new Error(`${where} is corrupt: checksum ${sum}, the file says ${checksum}`);
+  }
+  return m;
 }
 
 /** The keyed-state files a subtask's state is restored from, in order. */
@@ -73,9 +105,14 @@ export function referencedFiles(m: CheckpointMetadata): string[] {
   return m.operators.flatMap((o) => o.subtasks.flatMap((s) => stateFiles(s).map((f) => f.path)));
 }
 
+/** Whether a state file path is in the job's `shared/` folder (referenced by several checkpoints, of any run). */
+export function isSharedPath(path: string): boolean {
+  return path.startsWith(SHARED_PREFIX);
+}
+
 /** Whether a state file lives in the job's `shared/` folder (referenced by several checkpoints). */
 export function isShared(f: StateFileHandle): boolean {
-  return f.path.startsWith('../shared/');
+  return isSharedPath(f.path);
 }
 
 /** Validates the shape of a parsed `_metadata` document, naming what is wrong. */

@@ -52,6 +52,8 @@ export interface PendingCheckpoint {
 /** What `_metadata` records of the job besides the tasks' acks. */
 export interface MetadataContext {
   readonly jobName: string;
+  /** This run's job id: checkpoints go to `<job name>/<job id>/`. */
+  readonly jobId: string;
   readonly graph: JobGraph;
   readonly clock: Clock;
   readonly mode: CheckpointingMode;
@@ -91,6 +93,7 @@ export function finalizeMetadata(p: PendingCheckpoint, job: MetadataContext): Ch
   return {
     formatVersion: METADATA_FORMAT_VERSION,
     jobName: job.jobName,
+    jobId: job.jobId,
     checkpointId: p.id,
     kind: p.savepoint ? 'savepoint' : 'checkpoint',
     weirVersion: WEIR_VERSION,

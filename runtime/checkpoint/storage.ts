@@ -14,11 +14,24 @@ export interface SavepointTarget {
   discard(): Promise<void>;
 }
 
+/**
+ * One run of a job: its name (the same in every run: `pipeline.name` or `<script>-<n>`) and its job id (new for
+ * every run, as Flink's JobID). A run writes its checkpoints only into its own folder `<job name>/<job id>/`.
+ */
+export interface JobRun {
+  readonly name: string;
+  readonly id: string;
+}
+
 /** A completed checkpoint as storage knows it. */
 export interface StoredCheckpoint {
   readonly id: number;
-  /** Where it lives: a folder path, or `memory://job/chk-n`. */
+  /** Where it lives: a folder path, or `memory://job/run/chk-n`. */
   readonly location: string;
+  /** The job id of the run that wrote it ('' for a checkpoint of the layout before job ids). */
+  readonly jobId: string;
+  /** When it completed (from `_metadata`; the file's time when `_metadata` cannot be read). */
+  readonly completionTime: number;
 }
 
 export interface CheckpointStorage {
@@ -26,10 +39,11 @@ export interface CheckpointStorage {
   readonly kind: string;
   /**
    * Writes one state file of checkpoint `id` (durably, before resolving), with its checksum. `shared`
-   * files (incremental snapshots, which later checkpoints reference) go to the job's `shared/` folder.
+   * files (incremental snapshots, which later checkpoints reference) go to the job name's `shared/` folder,
+   * which every run of the job reaches by the same relative path (`../../shared/<name>`).
    */
   writeState(
-    job: string,
+    run: JobRun,
     id: number,
     name: string,
     data: Uint8Array,
@@ -38,18 +52,20 @@ export interface CheckpointStorage {
   /** Reads a state file of a checkpoint and verifies size and checksum; throws naming the file when wrong. */
   readState(location: string, handle: StateFileHandle): Promise<Uint8Array>;
   /** Writes `_metadata` last and atomically: the checkpoint exists once this resolves. Returns its location. */
-  commit(job: string, metadata: CheckpointMetadata): Promise<string>;
-  /** Completed checkpoints of a job, newest first. */
-  list(job: string): Promise<StoredCheckpoint[]>;
+  commit(run: JobRun, metadata: CheckpointMetadata): Promise<string>;
+  /** Completed checkpoints of a job name over all its runs, newest (by completion time) first. */
+  list(jobName: string): Promise<StoredCheckpoint[]>;
   /** Reads and checks `_metadata` at a location (a checkpoint folder or its `_metadata` file). */
   readMetadata(location: string): Promise<CheckpointMetadata>;
   /**
-   * Deletes a checkpoint's folder, and the shared files (paths as in its `_metadata`) that no retained
-   * checkpoint references any more.
+   * Deletes the checkpoint at `location` (its own run's, or one the run claimed), and the shared files (paths
+   * as in its `_metadata`) that no retained checkpoint references any more.
    */
-  discard(job: string, id: number, unreferencedShared?: readonly string[]): Promise<void>;
+  discard(location: string, unreferencedShared?: readonly string[]): Promise<void>;
+  /** Where checkpoint `id` of `run` lives (whether or not it completed). */
+  checkpointLocation(run: JobRun, id: number): string;
   /** A new savepoint folder under `dir` (`execution.checkpointing.savepoint-dir` or `SAVEPOINT TO 'dir'`). */
   savepoint(dir: string, job: string, id: number): SavepointTarget;
-  /** Deletes what is left of a job's checkpoints (abandoned folders of failed checkpoints included). */
-  discardAll(job: string): Promise<void>;
+  /** Deletes what is left of one run's checkpoints (abandoned folders of failed checkpoints included). */
+  discardAll(run: JobRun): Promise<void>;
 }

@@ -1,10 +1,8 @@
 // Starting a job under Node: storage and connectors from the configuration, recovery resolved, progress shown.
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CompiledJob } from '../../compiler/index';
 import { MemoryCheckpointStorage } from '../checkpoint/memory-storage';
-import { type CheckpointMetadata, stateFiles } from '../checkpoint/metadata';
 import type { CheckpointStorage } from '../checkpoint/storage';
 import { builtinConnectors } from '../connectors/builtin';
 import { type EngineEnvironment, runJob, setting } from '../engine';
@@ -12,7 +10,8 @@ import type { JobHandle } from '../job';
 import { registerNodeConnectors } from './connectors/index';
 import { formatBytes, formatRate } from './format';
 import { formatRestorePlan, restorePlan } from '../checkpoint/restore-plan';
-import { FsCheckpointStorage, checkpointFolder, storagePath } from './fs-storage';
+import { FsCheckpointStorage, storagePath } from './fs-storage';
+import { pickSnapshot, resolveRecovery } from './recovery/resume';
 import { parseMemory } from '../../compiler/options';
 import { HeapKeyedStateBackend } from '../state/heap-backend';
 import { removeRocksdbFolders, rocksdbRoot } from './state/local-dir';
@@ -22,7 +21,7 @@ import { workerTaskManagers } from './workers/worker-task-managers';
 export interface StartJobOptions {
   readonly recovery?: { readonly kind: 'checkpoint' | 'savepoint'; readonly path: string };
   /** Snapshot folders earlier jobs of the same session restored from: one folder restores one job. */
-  readonly claimed?: Set<string>;
+  readonly taken?: Set<string>;
   /**
    * The other jobs of the script: a snapshot that one of them restores is never given to this job for its
    * name alone (an INSERT added before an existing one takes the existing one's job name).
@@ -47,112 +46,6 @@ export function storageFor(config: Readonly<Record<string, string>>): Checkpoint
   return new FsCheckpointStorage(setting(config, 'execution.checkpointing.dir')!);
 }
 
-/**
- * The newest checkpoint of a job whose files all pass their checksums; a corrupt one is reported and the
- * previous one is tried. Undefined when the job has none.
- */
-export async function latestValidCheckpoint(
-  storage: CheckpointStorage,
-  jobName: string,
-  warn: (message: string) => void,
-): Promise<{ metadata: CheckpointMetadata; location: string } | undefined> {
-  const problems: string[] = [];
-  for (const c of await storage.list(jobName)) {
-    try {
-      const metadata = await storage.readMetadata(c.location);
-      for (const op of metadata.operators)
-        for (const s of op.subtasks) for (const f of stateFiles(s)) await storage.readState(c.location, f);
-      if (problems.length) warn(`falling back to checkpoint ${c.id} of job '${jobName}'`);
-      return { metadata, location: c.location };
-    } catch (e) {
-      const message = `checkpoint ${c.id} of job '${jobName}' is unusable: ${e instanceof Error ? e.message : String(e)}`;
-      problems.push(message);
-      warn(message);
-    }
-  }
-  if (problems.length) throw new Error(`no usable checkpoint of job '${jobName}': ${problems.join('; ')}`);
-  return undefined;
-}
-
-/**
- * The snapshot in `path` that restores `job`: `path` itself, or one of the folders in it (a savepoint
- * folder holds one per job). A snapshot goes to the job whose operators claim all of its state, so that
- * adding an INSERT or reordering statements (which renames jobs) still restores each job's own state;
- * failing that, to the job of its name (whose restore then reports what does not fit), unless one of the
- * script's `others` jobs restores it.
- */
-async function pickSnapshot(
-  job: CompiledJob,
-  path: string,
-  fs: FsCheckpointStorage,
-  claimed: Set<string>,
-  others: readonly CompiledJob[] = [],
-): Promise<{ location: string; metadata: CheckpointMetadata } | undefined> {
-  const base = checkpointFolder(path);
-  let folders: string[];
-  if (existsSync(join(base, '_metadata'))) folders = [base];
-  else {
-    if (!existsSync(base))
-      throw new Error(`no savepoint or checkpoint at ${base}: the folder does not exist`);
-    folders = readdirSync(base)
-      .map((n) => join(base, n))
-      .filter((d) => existsSync(join(d, '_metadata')));
-    if (folders.length === 0)
-      throw new Error(`no savepoint or checkpoint in ${base}: no folder with a _metadata file`);
-  }
-  const candidates: { location: string; metadata: CheckpointMetadata }[] = [];
-  for (const location of folders)
-    if (!claimed.has(location)) candidates.push({ location, metadata: await fs.readMetadata(location) });
-  /** Operators of `j` that would restore from `c`; 0 when the restore would fail. */
-  const restores = (c: (typeof candidates)[number], j: CompiledJob): number => {
-    const ignore = setting(j.config, 'execution.state-recovery.ignore-unclaimed-state') === 'true';
-    const plan = restorePlan(c.metadata, j, ignore);
-    return plan.problems.length === 0 ? plan.rows.filter((x) => x.status === 'restored').length : 0;
-  };
-  const fits = candidates
-    .map((c) => ({ c, restored: restores(c, job) }))
-    .filter((x) => x.restored > 0)
-    .sort(
-      (a, b) =>
-        Number(b.c.metadata.jobName === job.name) - Number(a.c.metadata.jobName === job.name) ||
-        b.restored - a.restored ||
-        b.c.metadata.completionTime - a.c.metadata.completionTime,
-    );
-  const unfit = candidates.filter((c) => !others.some((o) => restores(c, o) > 0));
-  const pick =
-    fits[0]?.c ??
-    unfit.find((c) => c.metadata.jobName === job.name) ??
-    (folders.length === 1 ? unfit[0] : undefined);
-  if (pick) claimed.add(pick.location);
-  return pick;
-}
-
-async function resolveRecovery(job: CompiledJob, storage: CheckpointStorage, o: StartJobOptions) {
-  const r = o.recovery;
-  if (!r) return undefined;
-  const warn = (m: string) => o.err(`[weir] ${m}`);
-  if (r.kind === 'checkpoint' && r.path === 'latest') {
-    const found = await latestValidCheckpoint(storage, job.name, warn);
-    if (!found)
-      warn(
-        `no retained checkpoint of job '${job.name}' under ${setting(job.config, 'execution.checkpointing.dir')}: starting from the beginning`,
-      );
-    else warn(`job '${job.name}' resumes from checkpoint ${found.metadata.checkpointId} (${found.location})`);
-    return found;
-  }
-  const fs = new FsCheckpointStorage('/');
-  const found = await pickSnapshot(job, r.path, fs, o.claimed ?? new Set(), o.others);
-  if (!found) {
-    warn(`nothing in ${storagePath(r.path)} belongs to job '${job.name}': it starts without state`);
-    return undefined;
-  }
-  const { location, metadata } = found;
-  for (const op of metadata.operators)
-    for (const s of op.subtasks) for (const f of stateFiles(s)) await fs.readState(location, f);
-  warn(`job '${job.name}' restores from ${metadata.kind} ${location}`);
-  return { metadata, location, storage: fs };
-}
-
 /** EXPLAIN RESTORE FROM 'path': what restoring the job from `path` would do, without running anything. */
 export async function explainRestore(job: CompiledJob, path: string): Promise<string> {
   const found = await pickSnapshot(job, path, new FsCheckpointStorage('/'), new Set());
@@ -164,7 +57,14 @@ export async function explainRestore(job: CompiledJob, path: string): Promise<st
 
 export async function startJob(job: CompiledJob, o: StartJobOptions): Promise<JobHandle> {
   const storage = storageFor(job.config);
-  const recovery = await resolveRecovery(job, storage, o);
+  const recovery = o.recovery
+    ? await resolveRecovery(
+        job,
+        storage,
+        { ...o.recovery, taken: o.taken ?? new Set(), others: o.others ?? [] },
+        (m) => o.err(`[weir] ${m}`),
+      )
+    : undefined;
   const env: EngineEnvironment = {
     connectors: registerNodeConnectors(builtinConnectors()),
     storage,
@@ -176,14 +76,13 @@ export async function startJob(job: CompiledJob, o: StartJobOptions): Promise<Jo
     ...o.engine,
   };
   // A restore from another location reads its files through the storage that found them.
-  const restoreEnv =
-    recovery && 'storage' in recovery && recovery.storage
-      ? { ...env, storage: readThrough(storage, recovery.storage) }
-      : env;
+  const restoreEnv = recovery?.storage ? { ...env, storage: readThrough(storage, recovery.storage) } : env;
   const runner = await runJob(
     job,
     restoreEnv,
-    recovery ? { restore: { metadata: recovery.metadata, location: recovery.location } } : {},
+    recovery
+      ? { restore: { metadata: recovery.metadata, location: recovery.location, claimed: recovery.claimed } }
+      : {},
   );
   // In the shell the prompt owns the terminal: SHOW JOBS tells the same.
   if (process.stderr.isTTY && !o.interactive && !o.engine) showProgress(runner);
@@ -227,6 +126,7 @@ function readThrough(write: CheckpointStorage, read: CheckpointStorage): Checkpo
       }
     },
     commit: (...a) => write.commit(...a),
+    checkpointLocation: (...a) => write.checkpointLocation(...a),
     list: (...a) => write.list(...a),
     readMetadata: (...a) => write.readMetadata(...a),
     discard: (...a) => write.discard(...a),

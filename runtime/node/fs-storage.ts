@@ -1,11 +1,19 @@
-// File-system checkpoint storage: <dir>/<job>/chk-<n>/ with state files and `_metadata` written last, atomically.
+// File-system checkpoint storage: <dir>/<job>/<job id>/chk-<n>/ with state files and `_metadata` written last, atomically.
 import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { crc32Hex } from '../checkpoint/crc32';
 import './native-crc32';
-import { type CheckpointMetadata, type StateFileHandle, checkMetadata } from '../checkpoint/metadata';
-import type { CheckpointStorage, SavepointTarget, StoredCheckpoint } from '../checkpoint/storage';
+import {
+  type CheckpointMetadata,
+  SHARED_PREFIX,
+  type StateFileHandle,
+  decodeMetadata,
+  encodeMetadata,
+  isSharedPath,
+  referencedFiles,
+} from '../checkpoint/metadata';
+import type { CheckpointStorage, JobRun, SavepointTarget, StoredCheckpoint } from '../checkpoint/storage';
 import { faultPoint } from './faults';
 
 /** `file:///a/b`, `file://rel` or a plain path → a path. */
@@ -38,10 +46,11 @@ function syncDir(dir: string): void {
   }
 }
 
-/** Writes one state file durably into `dir`; its handle names it relative to `dir`. */
+/** Writes one state file durably into `dir` (the file, then the folder's entry); its handle names it relative to `dir`. */
 async function writeStateFile(dir: string, name: string, data: Uint8Array): Promise<StateFileHandle> {
   await mkdir(dir, { recursive: true });
   await writeDurably(join(dir, name), data);
+  syncDir(dir);
   faultPoint('state-written');
   return { path: name, size: data.length, checksum: crc32Hex(data) };
 }
@@ -50,7 +59,7 @@ async function writeStateFile(dir: string, name: string, data: Uint8Array): Prom
 async function commitMetadata(dir: string, metadata: CheckpointMetadata): Promise<string> {
   await mkdir(dir, { recursive: true });
   syncDir(dir);
-  await writeDurably(join(dir, '_metadata'), `${JSON.stringify(metadata, null, 2)}\n`);
+  await writeDurably(join(dir, '_metadata'), encodeMetadata(metadata));
   syncDir(dir);
   faultPoint('metadata-written');
   return dir;
@@ -64,20 +73,60 @@ export class FsCheckpointStorage implements CheckpointStorage {
     this.root = storagePath(dir);
   }
 
-  checkpointDir(job: string, id: number): string {
-    return join(this.root, job, `chk-${id}`);
+  /** `<root>/<job name>`: the job's runs, each in a folder named by its job id, and their `shared/` files. */
+  jobDir(jobName: string): string {
+    return join(this.root, jobName);
+  }
+
+  checkpointLocation(run: JobRun, id: number): string {
+    return join(this.root, run.name, run.id, `chk-${id}`);
   }
 
   async writeState(
-    job: string,
+    run: JobRun,
     id: number,
     name: string,
     data: Uint8Array,
     shared = false,
   ): Promise<StateFileHandle> {
-    const dir = shared ? join(this.root, job, 'shared') : this.checkpointDir(job, id);
-    const h = await writeStateFile(dir, name, data);
-    return shared ? { ...h, path: `../shared/${name}` } : h;
+    if (!shared) return writeStateFile(this.checkpointLocation(run, id), name, data);
+    // Every run of the job writes into one shared/ folder: the run's prefix tells whose a file is.
+    const file = `${sharedPrefix(run)}${name}`;
+    const h = await writeStateFile(join(this.jobDir(run.name), 'shared'), file, data);
+    return { ...h, path: `${SHARED_PREFIX}${file}` };
+  }
+
+  /**
+   * Removes what a run that died left behind, once a new run claimed its checkpoints: folders of checkpoints
+   * that never completed, and its shared files that no completed checkpoint of the job name lists.
+   */
+  async discardOrphans(run: JobRun): Promise<string[]> {
+    const removed: string[] = [];
+    const runDir = join(this.jobDir(run.name), run.id);
+    for (const n of await readdirOrEmpty(runDir)) {
+      const dir = join(runDir, n);
+      if (/^chk-\d+$/.test(n) && (await completionTimeOf(dir)) === undefined) {
+        await rm(dir, { recursive: true, force: true });
+        removed.push(dir);
+      }
+    }
+    const referenced = new Set<string>();
+    for (const c of await this.list(run.name)) {
+      try {
+        for (const f of referencedFiles(await this.readMetadata(c.location)))
+          if (isSharedPath(f)) referenced.add(f.slice(SHARED_PREFIX.length));
+      } catch {
+        // an unreadable _metadata lists nothing
+      }
+    }
+    const sharedDir = join(this.jobDir(run.name), 'shared');
+    const prefix = sharedPrefix(run);
+    for (const n of await readdirOrEmpty(sharedDir))
+      if (n.startsWith(prefix) && !referenced.has(n)) {
+        await rm(join(sharedDir, n), { force: true });
+        removed.push(join(sharedDir, n));
+      }
+    return removed;
   }
 
   savepoint(dir: string, job: string, id: number): SavepointTarget {
@@ -114,31 +163,28 @@ export class FsCheckpointStorage implements CheckpointStorage {
     return data;
   }
 
-  async commit(job: string, metadata: CheckpointMetadata): Promise<string> {
-    return commitMetadata(this.checkpointDir(job, metadata.checkpointId), metadata);
+  async commit(run: JobRun, metadata: CheckpointMetadata): Promise<string> {
+    return commitMetadata(this.checkpointLocation(run, metadata.checkpointId), metadata);
   }
 
-  async list(job: string): Promise<StoredCheckpoint[]> {
-    const jobDir = join(this.root, job);
-    let names: string[];
-    try {
-      names = await readdir(jobDir);
-    } catch {
-      return [];
-    }
+  async list(jobName: string): Promise<StoredCheckpoint[]> {
+    const jobDir = this.jobDir(jobName);
     const out: StoredCheckpoint[] = [];
-    for (const n of names) {
-      const m = /^chk-(\d+)$/.exec(n);
-      if (!m) continue;
-      const location = join(jobDir, n);
-      try {
-        await stat(join(location, '_metadata'));
-        out.push({ id: Number(m[1]), location });
-      } catch {
-        // No _metadata: a checkpoint that never completed.
+    for (const run of await readdirOrEmpty(jobDir)) {
+      if (run === 'shared') continue;
+      // The layout before job ids: <job>/chk-<n> (read, never written).
+      const legacy = /^chk-\d+$/.test(run);
+      const names = legacy ? [run] : await readdirOrEmpty(join(jobDir, run));
+      for (const n of names) {
+        const m = /^chk-(\d+)$/.exec(n);
+        if (!m) continue;
+        const location = legacy ? join(jobDir, n) : join(jobDir, run, n);
+        const completionTime = await completionTimeOf(location);
+        if (completionTime !== undefined)
+          out.push({ id: Number(m[1]), location, jobId: legacy ? '' : run, completionTime });
       }
     }
-    return out.sort((a, b) => b.id - a.id);
+    return out.sort((a, b) => b.completionTime - a.completionTime || b.id - a.id);
   }
 
   async readMetadata(location: string): Promise<CheckpointMetadata> {
@@ -159,26 +205,62 @@ export class FsCheckpointStorage implements CheckpointStorage {
           : `cannot read ${file}: ${code ?? String(e)}`,
       );
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (e) {
-      throw new Error(`${file} is corrupt: not valid JSON (${(e as Error).message})`);
-    }
-    return checkMetadata(parsed, file);
+    return decodeMetadata(text, file);
   }
 
-  async discard(job: string, id: number, unreferencedShared: readonly string[] = []): Promise<void> {
-    const dir = this.checkpointDir(job, id);
+  async discard(location: string, unreferencedShared: readonly string[] = []): Promise<void> {
+    const dir = checkpointFolder(location);
     // _metadata first: a half-deleted folder must never look like a complete checkpoint.
     await rm(join(dir, '_metadata'), { force: true });
     await rm(dir, { recursive: true, force: true });
-    for (const p of unreferencedShared)
-      if (p.startsWith('../shared/')) await rm(join(dir, p), { force: true });
+    for (const p of unreferencedShared) if (isSharedPath(p)) await rm(join(dir, p), { force: true });
+    // A run's folder goes with its last checkpoint.
+    if (dirname(dirname(dir)).startsWith(this.root)) await rmdirIfEmpty(dirname(dir));
   }
 
-  async discardAll(job: string): Promise<void> {
-    await rm(join(this.root, job), { recursive: true, force: true });
+  async discardAll(run: JobRun): Promise<void> {
+    await rm(join(this.jobDir(run.name), run.id), { recursive: true, force: true });
+  }
+}
+
+/** The start of a run's shared file names: the first 8 hex digits of its job id. */
+function sharedPrefix(run: JobRun): string {
+  return `${run.id.slice(0, 8)}-`;
+}
+
+async function readdirOrEmpty(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch {
+    return [];
+  }
+}
+
+async function rmdirIfEmpty(dir: string): Promise<void> {
+  try {
+    if ((await readdir(dir)).length === 0) await rm(dir, { recursive: true });
+  } catch {
+    // gone already, or not empty
+  }
+}
+
+/**
+ * When the checkpoint at `location` completed: `completionTime` of its `_metadata`, else (unreadable) the file's
+ * modification time; undefined when it has no `_metadata` (it never completed).
+ */
+async function completionTimeOf(location: string): Promise<number | undefined> {
+  const file = join(location, '_metadata');
+  let mtime: number;
+  try {
+    mtime = (await stat(file)).mtimeMs;
+  } catch {
+    return undefined;
+  }
+  try {
+    const t = (JSON.parse(await readFile(file, 'utf8')) as { completionTime?: unknown }).completionTime;
+    return typeof t === 'number' ? t : mtime;
+  } catch {
+    return mtime;
   }
 }
 

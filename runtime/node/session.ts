@@ -66,7 +66,7 @@ export class Session {
       startJob: async (job) => {
         const handle = await startJob(job, {
           recovery: this.recoveryFor(job.config),
-          claimed: this.claimed,
+          taken: this.taken,
           others: this.scriptJobs.filter((j) => j !== job),
           out: this.out,
           err: this.err,
@@ -80,7 +80,7 @@ export class Session {
   }
 
   /** Snapshot folders this session's jobs restored from. */
-  private readonly claimed = new Set<string>();
+  private readonly taken = new Set<string>();
   /** The jobs of the script being run: a snapshot one of them restores is not another's by name. */
   private scriptJobs: CompiledJob[] = [];
 

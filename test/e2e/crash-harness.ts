@@ -123,7 +123,7 @@ export function checkpointProblems(cwd: string): {
   let orphans = 0;
   for (const job of existsSync(root) ? readdirSync(root) : []) {
     const listed = new Set<string>();
-    for (const chk of readdirSync(join(root, job)).filter((n) => /^chk-\d+$/.test(n))) {
+    for (const chk of checkpointFoldersOf(join(root, job))) {
       const dir = join(root, job, chk);
       if (!existsSync(join(dir, '_metadata'))) continue;
       checkpoints++;
@@ -144,6 +144,21 @@ export function checkpointProblems(cwd: string): {
     if (existsSync(shared)) for (const n of readdirSync(shared)) if (!listed.has(join(shared, n))) orphans++;
   }
   return { problems, checkpoints, orphans };
+}
+
+/**
+ * The checkpoint folders of one job name, relative to its folder: `<job id>/chk-<n>` for every run (and
+ * `chk-<n>` of the layout before job ids).
+ */
+export function checkpointFoldersOf(jobDir: string): string[] {
+  if (!existsSync(jobDir)) return [];
+  const out: string[] = [];
+  for (const n of readdirSync(jobDir)) {
+    if (/^chk-\d+$/.test(n)) out.push(n);
+    else if (/^[0-9a-f]{32}$/.test(n))
+      for (const c of readdirSync(join(jobDir, n))) if (/^chk-\d+$/.test(c)) out.push(join(n, c));
+  }
+  return out;
 }
 
 export interface RunResult {

@@ -18,6 +18,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { crc32Hex } from '../../runtime/checkpoint/crc32';
 import { type CheckpointMetadata, type StateFileHandle, stateFiles } from '../../runtime/checkpoint/metadata';
 import {
+  checkpointFoldersOf,
   type RunResult,
   WEIR_BIN,
   crashScript,
@@ -50,7 +51,7 @@ function writeJob(dir: string, settings: string): void {
   writeFileSync(join(dir, 'job.sql'), crashScript('50ms', settings));
 }
 
-/** A checkpoint file's location: private ones in `chk-<n>/`, shared ones in `../shared/`. */
+/** A checkpoint file's location: private ones in `<job id>/chk-<n>/`, shared ones in `../../shared/`. */
 function fileOf(chkDir: string, f: StateFileHandle): string {
   return join(chkDir, f.path);
 }
@@ -76,8 +77,8 @@ function problems(chkDir: string, m: CheckpointMetadata, crc: boolean): string[]
 function completedOnDisk(dir: string, job: string): { id: number; dir: string }[] {
   const jobDir = join(dir, '.weir/checkpoints', job);
   if (!existsSync(jobDir)) return [];
-  return readdirSync(jobDir)
-    .map((n) => ({ n, m: /^chk-(\d+)$/.exec(n) }))
+  return checkpointFoldersOf(jobDir)
+    .map((n) => ({ n, m: /chk-(\d+)$/.exec(n) }))
     .filter((x) => x.m && existsSync(join(jobDir, x.n, '_metadata')))
     .map((x) => ({ id: Number(x.m![1]), dir: join(jobDir, x.n) }))
     .sort((a, b) => b.id - a.id);
@@ -170,7 +171,7 @@ function localDirs(dir: string, job: string): string[] {
 function sharedOf(m: CheckpointMetadata): Set<string> {
   return new Set(
     filesOf(m)
-      .filter((f) => f.path.startsWith('../shared/'))
+      .filter((f) => f.path.startsWith('../../shared/'))
       .map((f) => f.path),
   );
 }
@@ -256,8 +257,8 @@ describe('rocksdb checkpoints: subsumed ones are deleted, the latest restores', 
       ).toEqual([]);
       // ...and nothing else is left in shared/ (a failure-free run abandons no upload).
       expect(
-        readdirSync(join(chkDir, '../shared'))
-          .map((n) => `../shared/${n}`)
+        readdirSync(join(chkDir, '../../shared'))
+          .map((n) => `../../shared/${n}`)
           .sort(),
         `${job}: shared/`,
       ).toEqual([...keep].sort());

@@ -6,9 +6,11 @@ import { ManualClock } from '../../runtime/clock';
 import { CheckpointCoordinator, type CompletedCheckpoint } from '../../runtime/checkpoint/coordinator';
 import { MemoryCheckpointStorage } from '../../runtime/checkpoint/memory-storage';
 import { type CheckpointMetadata, type StateFileHandle, stateFiles } from '../../runtime/checkpoint/metadata';
+import type { JobRun } from '../../runtime/checkpoint/storage';
 import { compileJob } from '../support/jobs';
 
 const JOB = 'j';
+const RUN: JobRun = { name: JOB, id: '0123456789abcdef0123456789abcdef' };
 const RANGE = { start: 0, end: 127 };
 
 /** A one-task job whose stateful operator acknowledges the RocksDB files a test names. */
@@ -24,13 +26,14 @@ function setup() {
   const hold = (key: string) => new Promise<void>((resolve) => held.set(key, resolve));
   const holding = new Set<string>();
   const commit = storage.commit.bind(storage);
-  storage.commit = async (j: string, m: CheckpointMetadata) => {
+  storage.commit = async (j: JobRun, m: CheckpointMetadata) => {
     if (holding.has(`commit-${m.checkpointId}`)) await hold(`commit-${m.checkpointId}`);
     return commit(j, m);
   };
   const failures: string[] = [];
   const coordinator = new CheckpointCoordinator({
     jobName: JOB,
+    jobId: RUN.id,
     graph: job.graph,
     storage,
     clock: new ManualClock(0),
@@ -51,7 +54,7 @@ function setup() {
     abort: () => {},
   });
   const sst = (id: number, name: string) =>
-    storage.writeState(JOB, id, `${uid}-0-${name}.sst`, new TextEncoder().encode(`${id}:${name}`), true);
+    storage.writeState(RUN, id, `${uid}-0-${name}.sst`, new TextEncoder().encode(`${id}:${name}`), true);
   const ack = (id: number, files: StateFileHandle[]) =>
     coordinator.acknowledge({
       taskKey: 't',
@@ -145,7 +148,7 @@ describe('checkpoint retention with shared files', () => {
     const d = await t.sst(3, 'd');
     t.ack(3, [a, d]);
     expect(await c3Result).toMatch(
-      /checkpoint 3 failed: it lists \.\.\/shared\/.*-a\.sst, a shared file deleted/,
+      /checkpoint 3 failed: it lists \.\.\/\.\.\/shared\/.*-a\.sst, a shared file deleted/,
     );
     // The newest completed checkpoint is still 2, whole; the failure is not the job's.
     expect((await t.storage.list(JOB)).map((x) => x.id)).toEqual([2]);

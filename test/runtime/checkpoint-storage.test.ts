@@ -8,13 +8,14 @@ import type { CompiledJob } from '../../compiler/index';
 import { ManualClock, yieldNow } from '../../runtime/clock';
 import { MemoryCheckpointStorage } from '../../runtime/checkpoint/memory-storage';
 import { type CheckpointMetadata, METADATA_FORMAT_VERSION } from '../../runtime/checkpoint/metadata';
-import type { CheckpointStorage } from '../../runtime/checkpoint/storage';
+import type { CheckpointStorage, JobRun } from '../../runtime/checkpoint/storage';
 import { builtinConnectors } from '../../runtime/connectors/builtin';
 import { runJob } from '../../runtime/engine';
-import { latestValidCheckpoint } from '../../runtime/node/environment';
+import { findLatestCheckpoint } from '../../runtime/node/recovery/latest-checkpoint';
 import { FsCheckpointStorage } from '../../runtime/node/fs-storage';
 
 let dir = '';
+const R: JobRun = { name: 'j', id: '0123456789abcdef0123456789abcdef' };
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'weir-chk-'));
@@ -32,6 +33,7 @@ function metadata(id: number, keyed?: { path: string; size: number; checksum: st
   return {
     formatVersion: METADATA_FORMAT_VERSION,
     jobName: 'j',
+    jobId: R.id,
     checkpointId: id,
     kind: 'checkpoint',
     snapshotType: 'full',
@@ -39,7 +41,7 @@ function metadata(id: number, keyed?: { path: string; size: number; checksum: st
     backend: 'hashmap',
     maxParallelism: 128,
     triggerTime: 0,
-    completionTime: 1,
+    completionTime: id,
     durationMs: 1,
     sourceOffsets: {},
     operators: [
@@ -57,77 +59,79 @@ function metadata(id: number, keyed?: { path: string; size: number; checksum: st
 
 /** Writes a complete checkpoint (one state file, then `_metadata`); returns its location. */
 async function writeCheckpoint(storage: CheckpointStorage, id: number): Promise<string> {
-  const handle = await storage.writeState('j', id, 'agg-1-0.state', bytes(1000, id));
-  return storage.commit('j', metadata(id, handle));
+  const handle = await storage.writeState(R, id, 'agg-1-0.state', bytes(1000, id));
+  return storage.commit(R, metadata(id, handle));
 }
 
 describe('FsCheckpointStorage', () => {
   it('round trips a state file with size and CRC-32 in its handle', async () => {
     const s = new FsCheckpointStorage(dir);
     const data = bytes(4096);
-    const handle = await s.writeState('j', 1, 'op-0.state', data);
+    const handle = await s.writeState(R, 1, 'op-0.state', data);
     expect(handle).toEqual({
       path: 'op-0.state',
       size: 4096,
       checksum: expect.stringMatching(/^[0-9a-f]{8}$/),
     });
-    const location = s.checkpointDir('j', 1);
+    const location = s.checkpointLocation(R, 1);
     expect(Buffer.from(await s.readState(location, handle))).toEqual(Buffer.from(data));
     // The well-known CRC-32 check value.
-    const check = await s.writeState('j', 1, 'check.state', new TextEncoder().encode('123456789'));
+    const check = await s.writeState(R, 1, 'check.state', new TextEncoder().encode('123456789'));
     expect(check.checksum).toBe('cbf43926');
     expect(fs.readdirSync(location).sort()).toEqual(['check.state', 'op-0.state']);
   });
 
   it('names the file and says "checksum" when a byte is flipped', async () => {
     const s = new FsCheckpointStorage(dir);
-    const handle = await s.writeState('j', 1, 'op-0.state', bytes(1000));
-    const file = path.join(s.checkpointDir('j', 1), 'op-0.state');
+    const handle = await s.writeState(R, 1, 'op-0.state', bytes(1000));
+    const file = path.join(s.checkpointLocation(R, 1), 'op-0.state');
     const raw = fs.readFileSync(file);
     raw[500] ^= 0x01;
     fs.writeFileSync(file, raw);
-    await expect(s.readState(s.checkpointDir('j', 1), handle)).rejects.toThrow(
+    await expect(s.readState(s.checkpointLocation(R, 1), handle)).rejects.toThrow(
       new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is corrupt: checksum`),
     );
   });
 
   it('names the file and says "truncated" when the file is shorter than recorded, and when it is missing', async () => {
     const s = new FsCheckpointStorage(dir);
-    const handle = await s.writeState('j', 1, 'op-0.state', bytes(1000));
-    const file = path.join(s.checkpointDir('j', 1), 'op-0.state');
+    const handle = await s.writeState(R, 1, 'op-0.state', bytes(1000));
+    const file = path.join(s.checkpointLocation(R, 1), 'op-0.state');
     fs.truncateSync(file, 999);
-    const error = await s.readState(s.checkpointDir('j', 1), handle).catch((e: Error) => e);
+    const error = await s.readState(s.checkpointLocation(R, 1), handle).catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toContain(file);
     expect((error as Error).message).toContain('truncated');
     expect((error as Error).message).toContain('999 bytes, _metadata says 1000');
     fs.rmSync(file);
-    await expect(s.readState(s.checkpointDir('j', 1), handle)).rejects.toThrow(
+    await expect(s.readState(s.checkpointLocation(R, 1), handle)).rejects.toThrow(
       `${file} cannot be read: ENOENT`,
     );
   });
 
   it('writes _metadata only at commit, atomically, leaving no .tmp behind; list ignores unfinished folders', async () => {
     const s = new FsCheckpointStorage(dir);
-    const handle = await s.writeState('j', 1, 'op-0.state', bytes(100));
-    const chk1 = s.checkpointDir('j', 1);
+    const handle = await s.writeState(R, 1, 'op-0.state', bytes(100));
+    const chk1 = s.checkpointLocation(R, 1);
     expect(fs.readdirSync(chk1)).toEqual(['op-0.state']); // no _metadata yet, no temporary file left
     expect(await s.list('j')).toEqual([]);
     await expect(s.readMetadata(chk1)).rejects.toThrow(`no checkpoint at ${chk1}`);
 
-    const location = await s.commit('j', metadata(1, handle));
+    const location = await s.commit(R, metadata(1, handle));
     expect(location).toBe(chk1);
     expect(fs.readdirSync(chk1).sort()).toEqual(['_metadata', 'op-0.state']);
-    expect(JSON.parse(fs.readFileSync(path.join(chk1, '_metadata'), 'utf8'))).toEqual(metadata(1, handle));
+    const written = JSON.parse(fs.readFileSync(path.join(chk1, '_metadata'), 'utf8')) as CheckpointMetadata;
+    expect({ ...written, checksum: undefined }).toEqual({ ...metadata(1, handle), checksum: undefined });
+    expect(written.checksum).toMatch(/^[0-9a-f]{8}$/);
 
     // Folders without _metadata (an unfinished checkpoint) and foreign folders are not checkpoints.
-    await s.writeState('j', 2, 'op-0.state', bytes(100));
+    await s.writeState(R, 2, 'op-0.state', bytes(100));
     fs.mkdirSync(path.join(dir, 'j', 'savepoint-x'));
-    fs.mkdirSync(path.join(dir, 'j', 'chk-abc'));
+    fs.mkdirSync(path.join(dir, 'j', R.id, 'chk-abc'));
     await writeCheckpoint(s, 10);
     expect(await s.list('j')).toEqual([
-      { id: 10, location: s.checkpointDir('j', 10) },
-      { id: 1, location: chk1 },
+      { id: 10, location: s.checkpointLocation(R, 10), jobId: R.id, completionTime: 10 },
+      { id: 1, location: chk1, jobId: R.id, completionTime: 1 },
     ]);
     expect(await s.list('other-job')).toEqual([]);
     for (const f of fs.readdirSync(path.join(dir, 'j'), { recursive: true }))
@@ -149,12 +153,12 @@ describe('FsCheckpointStorage', () => {
     const s = new FsCheckpointStorage(dir);
     await writeCheckpoint(s, 1);
     await writeCheckpoint(s, 2);
-    await s.discard('j', 1);
-    expect(fs.existsSync(s.checkpointDir('j', 1))).toBe(false);
+    await s.discard(s.checkpointLocation(R, 1));
+    expect(fs.existsSync(s.checkpointLocation(R, 1))).toBe(false);
     expect((await s.list('j')).map((c) => c.id)).toEqual([2]);
-    await s.discard('j', 7); // absent: no error
-    await s.discardAll('j');
-    expect(fs.existsSync(path.join(dir, 'j'))).toBe(false);
+    await s.discard(s.checkpointLocation(R, 7)); // absent: no error
+    await s.discardAll(R);
+    expect(fs.existsSync(path.join(dir, 'j', R.id))).toBe(false);
   });
 });
 
@@ -162,11 +166,11 @@ describe('MemoryCheckpointStorage', () => {
   it('round trips state files and lists only committed checkpoints, newest first', async () => {
     const s = new MemoryCheckpointStorage();
     const data = bytes(300);
-    const handle = await s.writeState('j', 1, 'op-0.state', data);
+    const handle = await s.writeState(R, 1, 'op-0.state', data);
     data[0] = 99; // the storage keeps its own copy
     expect(await s.list('j')).toEqual([]);
-    const location = await s.commit('j', metadata(1, handle));
-    expect(location).toBe('memory://j/chk-1');
+    const location = await s.commit(R, metadata(1, handle));
+    expect(location).toBe(`memory://j/${R.id}/chk-1`);
     expect(await s.readState(location, handle)).toEqual(bytes(300));
     await writeCheckpoint(s, 2);
     expect((await s.list('j')).map((c) => c.id)).toEqual([2, 1]);
@@ -175,8 +179,8 @@ describe('MemoryCheckpointStorage', () => {
 
   it('names the file and says checksum/truncated when the file does not match its handle', async () => {
     const s = new MemoryCheckpointStorage();
-    const handle = await s.writeState('j', 1, 'op-0.state', bytes(300));
-    const loc = 'memory://j/chk-1';
+    const handle = await s.writeState(R, 1, 'op-0.state', bytes(300));
+    const loc = `memory://j/${R.id}/chk-1`;
     await expect(s.readState(loc, { ...handle, checksum: '00000000' })).rejects.toThrow(
       `${loc}/op-0.state: checksum mismatch (the file is corrupt or truncated)`,
     );
@@ -188,16 +192,16 @@ describe('MemoryCheckpointStorage', () => {
 
   it('refuses to grow past its cap, naming the setting', async () => {
     const s = new MemoryCheckpointStorage(1000);
-    await s.writeState('j', 1, 'a', bytes(600));
-    await expect(s.writeState('j', 1, 'b', bytes(600))).rejects.toThrow(
+    await s.writeState(R, 1, 'a', bytes(600));
+    await expect(s.writeState(R, 1, 'b', bytes(600))).rejects.toThrow(
       "'state.checkpoint-storage.jobmanager.max-size'",
     );
-    await s.discard('j', 1);
-    await s.writeState('j', 2, 'b', bytes(600));
+    await s.discard(s.checkpointLocation(R, 1));
+    await s.writeState(R, 2, 'b', bytes(600));
   });
 });
 
-describe('latestValidCheckpoint', () => {
+describe('findLatestCheckpoint', () => {
   const storages: [string, () => CheckpointStorage][] = [
     ['filesystem', () => new FsCheckpointStorage(dir)],
     ['jobmanager', () => new MemoryCheckpointStorage()],
@@ -206,17 +210,32 @@ describe('latestValidCheckpoint', () => {
   for (const [kind, make] of storages) {
     it(`returns the newest checkpoint when it is intact (${kind})`, async () => {
       const s = make();
-      expect(await latestValidCheckpoint(s, 'j', () => {})).toBeUndefined();
+      expect((await findLatestCheckpoint(s, 'j')).found).toBeUndefined();
       await writeCheckpoint(s, 1);
       await writeCheckpoint(s, 2);
-      const warnings: string[] = [];
-      const found = await latestValidCheckpoint(s, 'j', (m) => warnings.push(m));
-      expect(found?.metadata.checkpointId).toBe(2);
-      expect(warnings).toEqual([]);
+      const latest = await findLatestCheckpoint(s, 'j');
+      expect(latest.found?.metadata.checkpointId).toBe(2);
+      expect(latest.unusable).toEqual([]);
     });
   }
 
-  it('falls back to the previous checkpoint when the newest state file is corrupt', async () => {
+  it('orders checkpoints of several runs by completion time, not by id', async () => {
+    const s = new FsCheckpointStorage(dir);
+    const other: JobRun = { name: 'j', id: 'fedcba9876543210fedcba9876543210' };
+    await writeCheckpoint(s, 5); // run R, completed at 5
+    const h = await s.writeState(other, 2, 'agg-1-0.state', bytes(1000, 2));
+    await s.commit(other, { ...metadata(2, h), jobId: other.id, completionTime: 9 });
+    const latest = await findLatestCheckpoint(s, 'j');
+    expect(latest.found?.stored).toEqual({
+      id: 2,
+      location: s.checkpointLocation(other, 2),
+      jobId: other.id,
+      completionTime: 9,
+    });
+    expect(latest.all.map((c) => c.jobId)).toEqual([other.id, R.id]);
+  });
+
+  it('skips a newest checkpoint whose state file is corrupt, saying why', async () => {
     const s = new FsCheckpointStorage(dir);
     await writeCheckpoint(s, 1);
     const newest = await writeCheckpoint(s, 2);
@@ -224,56 +243,42 @@ describe('latestValidCheckpoint', () => {
     const raw = fs.readFileSync(file);
     raw[10] ^= 0xff;
     fs.writeFileSync(file, raw);
-    const warnings: string[] = [];
-    const found = await latestValidCheckpoint(s, 'j', (m) => warnings.push(m));
-    expect(found?.metadata.checkpointId).toBe(1);
-    expect(found?.location).toBe(s.checkpointDir('j', 1));
-    expect(warnings).toHaveLength(2);
-    expect(warnings[0]).toContain("checkpoint 2 of job 'j' is unusable");
-    expect(warnings[0]).toContain(file);
-    expect(warnings[0]).toContain('checksum');
-    expect(warnings[1]).toBe("falling back to checkpoint 1 of job 'j'");
+    const latest = await findLatestCheckpoint(s, 'j');
+    expect(latest.found?.metadata.checkpointId).toBe(1);
+    expect(latest.found?.location).toBe(s.checkpointLocation(R, 1));
+    expect(latest.unusable.map((u) => u.stored.id)).toEqual([2]);
+    expect(latest.unusable[0]!.reason).toContain(file);
+    expect(latest.unusable[0]!.reason).toContain('checksum');
   });
 
-  it('falls back when the newest state file is truncated or its _metadata is unreadable', async () => {
+  it('skips a truncated state file, an unreadable _metadata and one whose own checksum fails', async () => {
     const s = new FsCheckpointStorage(dir);
-    await writeCheckpoint(s, 4);
+    await writeCheckpoint(s, 3);
+    const four = await writeCheckpoint(s, 4);
     const five = await writeCheckpoint(s, 5);
     const six = await writeCheckpoint(s, 6);
     fs.truncateSync(path.join(six, 'agg-1-0.state'), 10);
     fs.writeFileSync(path.join(five, '_metadata'), 'not json');
-    const warnings: string[] = [];
-    const found = await latestValidCheckpoint(s, 'j', (m) => warnings.push(m));
-    expect(found?.metadata.checkpointId).toBe(4);
-    expect(warnings[0]).toMatch(/checkpoint 6 .*truncated/);
-    expect(warnings[1]).toMatch(/checkpoint 5 .*not valid JSON/);
-  });
-
-  it('throws a clear error naming every problem when no checkpoint is usable', async () => {
-    const s = new FsCheckpointStorage(dir);
-    for (const id of [1, 2]) {
-      const loc = await writeCheckpoint(s, id);
-      fs.truncateSync(path.join(loc, 'agg-1-0.state'), 5);
-    }
-    const error = await latestValidCheckpoint(s, 'j', () => {}).catch((e: Error) => e);
-    expect(error).toBeInstanceOf(Error);
-    const message = (error as Error).message;
-    expect(message).toMatch(/^no usable checkpoint of job 'j': /);
-    expect(message).toContain('checkpoint 2 of job');
-    expect(message).toContain('checkpoint 1 of job');
-    expect(message).toContain('truncated');
+    // Unreadable: ordered by the file's time instead of its completion time.
+    fs.utimesSync(path.join(five, '_metadata'), 0.005, 0.005);
+    const m4 = path.join(four, '_metadata');
+    fs.writeFileSync(m4, fs.readFileSync(m4, 'utf8').replace('"stateSize": 1000', '"stateSize": 1001'));
+    const latest = await findLatestCheckpoint(s, 'j');
+    expect(latest.found?.metadata.checkpointId).toBe(3);
+    expect(latest.unusable[0]!.reason).toMatch(/truncated/);
+    expect(latest.unusable[1]!.reason).toMatch(/not valid JSON/);
+    expect(latest.unusable[2]!.reason).toMatch(/_metadata is corrupt: checksum/);
   });
 
   it('treats a corrupt file in memory storage the same way', async () => {
     const s = new MemoryCheckpointStorage();
     await writeCheckpoint(s, 1);
     // Checkpoint 2's _metadata records a checksum its file does not have.
-    const handle = await s.writeState('j', 2, 'agg-1-0.state', bytes(1000, 2));
-    await s.commit('j', metadata(2, { ...handle, checksum: 'deadbeef' }));
-    const warnings: string[] = [];
-    const found = await latestValidCheckpoint(s, 'j', (m) => warnings.push(m));
-    expect(found?.location).toBe('memory://j/chk-1');
-    expect(warnings[0]).toContain('memory://j/chk-2/agg-1-0.state: checksum mismatch');
+    const handle = await s.writeState(R, 2, 'agg-1-0.state', bytes(1000, 2));
+    await s.commit(R, metadata(2, { ...handle, checksum: 'deadbeef' }));
+    const latest = await findLatestCheckpoint(s, 'j');
+    expect(latest.found?.location).toBe(`memory://j/${R.id}/chk-1`);
+    expect(latest.unusable[0]!.reason).toContain(`memory://j/${R.id}/chk-2/agg-1-0.state: checksum mismatch`);
   });
 });
 
@@ -281,9 +286,9 @@ describe('checkpoint retention through the engine', () => {
   /** FsCheckpointStorage that records finished discards, so the test knows when subsumption is done. */
   class WatchedStorage extends FsCheckpointStorage {
     readonly discarded: number[] = [];
-    override async discard(job: string, id: number): Promise<void> {
-      await super.discard(job, id);
-      this.discarded.push(id);
+    override async discard(location: string, unreferenced?: readonly string[]): Promise<void> {
+      await super.discard(location, unreferenced);
+      this.discarded.push(Number(/chk-(\d+)$/.exec(location)![1]));
     }
   }
 
@@ -326,7 +331,7 @@ describe('checkpoint retention through the engine', () => {
     });
     const folders = () =>
       fs
-        .readdirSync(path.join(dir, job.name))
+        .readdirSync(path.join(dir, job.name, runner.id))
         .filter((n) => n.startsWith('chk-'))
         .sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
 
@@ -343,7 +348,7 @@ describe('checkpoint retention through the engine', () => {
         expected.map((f) => Number(f.slice(4))).reverse(),
       );
       // The retained checkpoints are complete and pass their checksums.
-      const found = await latestValidCheckpoint(storage, job.name, () => {});
+      const found = (await findLatestCheckpoint(storage, job.name)).found;
       expect(found?.metadata.checkpointId).toBe(n);
       expect(
         found?.metadata.operators.find((o) => o.kind === 'groupAggregate')?.subtasks[0]?.keyed,
@@ -355,7 +360,8 @@ describe('checkpoint retention through the engine', () => {
     await runner.cancel();
     expect((await runner.done).status).toBe('CANCELED');
     expect(folders()).toEqual(['chk-4', 'chk-5']);
-    for (const f of folders()) expect(fs.existsSync(path.join(dir, job.name, f, '_metadata'))).toBe(true);
+    for (const f of folders())
+      expect(fs.existsSync(path.join(dir, job.name, runner.id, f, '_metadata'))).toBe(true);
     expect(logs.filter((l) => l.includes('could not delete'))).toEqual([]);
   });
 });

@@ -33,7 +33,7 @@ describe('sink backpressure', () => {
       writer: new RecordWriter([]),
       mode: 'EXACTLY_ONCE',
       writeState: (id, name, data, shared) =>
-        new MemoryCheckpointStorage().writeState('j', id, name, data, shared),
+        new MemoryCheckpointStorage().writeState({ name: 'j', id: 'r' }, id, name, data, shared),
       jobName: 'j',
       listener: { acknowledge: () => {}, decline: () => {}, sourceEnded: () => {}, failed: () => {} },
       clock: new ManualClock(),

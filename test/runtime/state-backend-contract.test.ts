@@ -15,6 +15,7 @@ const FULL: KeyGroupRange = { start: 0, end: 15 };
 const LOW: KeyGroupRange = { start: 0, end: 7 };
 const HIGH: KeyGroupRange = { start: 8, end: 15 };
 const JOB = 'contract';
+const RUN = { name: JOB, id: 'run0' };
 
 let root = '';
 let storage = new MemoryCheckpointStorage();
@@ -74,7 +75,7 @@ async function persist(runner: SnapshotRunner, id: number): Promise<Persisted> {
   let bytes = 0;
   const state = await runner.write((name, data, shared) => {
     bytes += data.length;
-    return storage.writeState(JOB, id, name, data, shared);
+    return storage.writeState(RUN, id, name, data, shared);
   });
   runner.release();
   return { id, bytes, format: 'native', state };
@@ -87,7 +88,7 @@ async function persist(runner: SnapshotRunner, id: number): Promise<Persisted> {
 async function restoreInto(b: KeyedStateBackend, subtasks: readonly (readonly Persisted[])[]) {
   const native = subtasks.flatMap((c) => c.slice(-1)).flatMap((p) => (p.format === 'native' ? [p] : []));
   const read = (p: Persisted) => (f: NativeKeyedState['files'][number]['file']) =>
-    storage.readState(`memory://${JOB}/chk-${p.id}`, f);
+    storage.readState(`memory://${JOB}/${RUN.id}/chk-${p.id}`, f);
   if (native.length > 0) await b.restoreNative!(native.map((p) => ({ state: p.state, read: read(p) })));
   const canonical = subtasks.flat().flatMap((p) => (p.format === 'canonical' ? [p] : []));
   if (canonical.length > 0) await b.restore(canonical.flatMap((p) => decodeKeyGroups(p.data, `${p.id}`)));
@@ -309,7 +310,9 @@ describe.each(backends)('$kind keyed state backend contract', (h) => {
       const first = new Map(p1.state.files.map((f) => [f.name, f.file]));
       const reused = p2.state.files.filter((f) => first.get(f.name) === f.file);
       expect(reused.length).toBeGreaterThan(0);
-      expect(reused.every((f) => f.name.endsWith('.sst') && f.file.path.startsWith('../shared/'))).toBe(true);
+      expect(reused.every((f) => f.name.endsWith('.sst') && f.file.path.startsWith('../../shared/'))).toBe(
+        true,
+      );
     }
     const r = await restoreInto(create(h, FULL), [[p1, p2]]);
     expect(await dump(r)).toEqual(model.dump());
@@ -384,7 +387,7 @@ describe('rocksdb backend', () => {
     // A snapshot written but not released keeps its folder of hard links (chk-1) until then.
     const running = b.snapshot(1);
     if (running.format !== 'native') throw new Error('expected a native snapshot');
-    await running.write((name, data, shared) => storage.writeState(JOB, 1, name, data, shared));
+    await running.write((name, data, shared) => storage.writeState(RUN, 1, name, data, shared));
     expect(existsSync(join(root, 'b0', 'chk-1'))).toBe(true);
     expect(existsSync(join(root, 'b0', 'db', 'CURRENT'))).toBe(true);
     await b.dispose();

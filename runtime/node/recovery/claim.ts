@@ -1,0 +1,65 @@
+// Claim mode (Flink's `execution.state-recovery.claim-mode`): a resumed run takes over the checkpoints it restores.
+import type { CompiledJob } from '../../../compiler/index';
+import type { CompletedCheckpoint } from '../../checkpoint/coordinator';
+import type { CheckpointMetadata } from '../../checkpoint/metadata';
+import type { CheckpointStorage, StoredCheckpoint } from '../../checkpoint/storage';
+import { setting } from '../../engine';
+import { FsCheckpointStorage } from '../fs-storage';
+import type { LatestCheckpoint } from './latest-checkpoint';
+
+/**
+ * Whether restoring a snapshot of `kind` claims it: the setting when given; else CLAIM for a retained checkpoint
+ * (so that `state.checkpoints.num-retained` holds over any number of resumes) and NO_CLAIM for a savepoint (it
+ * belongs to the user). Flink's own default is NO_CLAIM for both.
+ */
+export function claims(job: CompiledJob, kind: 'checkpoint' | 'savepoint'): boolean {
+  const mode = setting(job.config, 'execution.state-recovery.claim-mode')?.toUpperCase();
+  return mode === undefined ? kind === 'checkpoint' : mode === 'CLAIM';
+}
+
+/**
+ * The checkpoints a resume from `latest.found` claims: every completed checkpoint of the run it belongs to,
+ * oldest first (unusable ones too: retention deletes them with the rest). Then removes what that run left behind
+ * (folders of checkpoints that never completed, shared files nothing lists).
+ */
+export async function claimRun(
+  storage: CheckpointStorage,
+  latest: LatestCheckpoint,
+  log: (message: string) => void,
+): Promise<CompletedCheckpoint[]> {
+  const found = latest.found;
+  if (!found) return [];
+  const run = found.stored.jobId;
+  const ofRun = latest.all.filter((c) => c.jobId === run).sort((a, b) => a.completionTime - b.completionTime);
+  const claimed: CompletedCheckpoint[] = [];
+  for (const c of ofRun) {
+    const metadata =
+      c.location === found.location ? found.metadata : await metadataOrStub(storage, c, found.metadata);
+    claimed.push({
+      id: c.id,
+      location: c.location,
+      size: metadata.stateSize,
+      duration: metadata.durationMs,
+      metadata,
+    });
+  }
+  if (storage instanceof FsCheckpointStorage && run !== '') {
+    const removed = await storage.discardOrphans({ name: found.metadata.jobName, id: run });
+    if (removed.length > 0)
+      log(`removed ${removed.length} file${removed.length === 1 ? '' : 's'} that run ${run} left unfinished`);
+  }
+  return claimed;
+}
+
+/** A claimed checkpoint's `_metadata`; for one that cannot be read, a stand-in that lists no files. */
+async function metadataOrStub(
+  storage: CheckpointStorage,
+  c: StoredCheckpoint,
+  like: CheckpointMetadata,
+): Promise<CheckpointMetadata> {
+  try {
+    return await storage.readMetadata(c.location);
+  } catch {
+    return { ...like, checkpointId: c.id, operators: [], sourceOffsets: {}, stateSize: 0 };
+  }
+}
