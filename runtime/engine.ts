@@ -155,6 +155,18 @@ export class JobRunner implements JobHandle {
 
   /** How a cancel ends the job: CANCELED, or FINISHED after a stop with savepoint. */
   private stopStatus: 'CANCELED' | 'FINISHED' = 'CANCELED';
+  /** A graceful stop keeps the job's checkpoints whatever the retention setting says. */
+  private retainOnCancel = false;
+
+  async stopWithCheckpoint(): Promise<CompletedCheckpoint> {
+    this.retainOnCancel = true;
+    try {
+      // Its completion commits the sinks' output up to its barrier; rows after it are replayed on resume.
+      return await this.triggerCheckpoint();
+    } finally {
+      await this.cancel();
+    }
+  }
 
   async cancel(): Promise<void> {
     if (this.state === 'FINISHED' || this.state === 'FAILED' || this.state === 'CANCELED') return;
@@ -376,7 +388,9 @@ export class JobRunner implements JobHandle {
     if (status !== 'FAILED') await this.teardown();
     const retention = setting(this.job.config, 'execution.checkpointing.externalized-checkpoint-retention');
     // A failed job keeps its checkpoints, so that it can be resumed with --from-checkpoint.
-    await this.coordinator.shutdown(status === 'FAILED' || retention === 'RETAIN_ON_CANCELLATION');
+    await this.coordinator.shutdown(
+      status === 'FAILED' || retention === 'RETAIN_ON_CANCELLATION' || this.retainOnCancel,
+    );
     this.state = status;
     this.resolveDone({ status, ...(error !== undefined ? { error } : {}) });
   }

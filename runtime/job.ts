@@ -23,6 +23,7 @@ export interface JobMetrics {
 }
 
 export interface JobHandle {
+  /** The run's job id: 32 hex digits, new for every run (Flink's JobID). */
   readonly id: string;
   readonly name: string;
   status(): JobStatus;
@@ -32,6 +33,11 @@ export interface JobHandle {
   triggerSavepoint(dir?: string): Promise<CompletedCheckpoint>;
   /** Takes a savepoint, then stops the job (FINISHED): sinks committed exactly what the savepoint holds. */
   stopWithSavepoint(dir?: string): Promise<CompletedCheckpoint>;
+  /**
+   * Graceful stop (the first SIGINT or SIGTERM): a checkpoint, whose completion commits the sinks' output, then
+   * a cancel that keeps the job's checkpoints, so that `--from-checkpoint latest` resumes exactly there.
+   */
+  stopWithCheckpoint(): Promise<CompletedCheckpoint>;
   cancel(): Promise<void>;
   checkpoints(): readonly CheckpointStats[];
   metrics(): JobMetrics;

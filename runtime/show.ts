@@ -48,12 +48,13 @@ export function showStatement(
       );
     case 'CHECKPOINTS':
       return renderTable(
-        ['job', 'id', 'status', 'trigger time', 'duration', 'sync', 'async', 'alignment', 'size'],
+        ['job', 'job id', 'id', 'status', 'trigger time', 'duration', 'sync', 'async', 'alignment', 'size'],
         jobs.flatMap((j) =>
           j
             .checkpoints()
             .map((c) => [
               j.name,
+              j.id,
               String(c.id),
               c.status,
               new Date(c.triggerTime).toISOString(),

@@ -83,6 +83,9 @@ export class CheckpointCoordinator {
         this.completed.push(c);
         this.claimed.add(c.location);
       }
+    // Claimed checkpoints beyond `numRetained` go now: the restored one (last) stays until a newer replaces it.
+    if (this.completed.length > this.o.numRetained)
+      void this.subsume().catch((e) => this.o.log(`could not delete claimed checkpoints: ${String(e)}`));
   }
 
   /** Locations of checkpoints of earlier runs that this run claimed. */

@@ -1,9 +1,10 @@
 // The `weir` command: run, sql, explain, savepoint, playground — argument parsing and exit codes.
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { exportFlink } from '../../compiler/export/flink';
 import { compileScript, explainJob, explainJobJson } from '../../compiler/index';
 import { formatDiagnostic } from '../../grammar/diagnostics';
+import { type ParsedArgs, parseArgs, resumeCommand, scriptName } from './cli/args';
+import { installGracefulStop, signalExitCode } from './cli/graceful-stop';
 import { Session, type SessionOptions } from './session';
 
 const USAGE = `usage: weir <command> [options]
@@ -59,41 +60,6 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-interface ParsedArgs {
-  files: string[];
-  flags: Map<string, string | true>;
-  config: Record<string, string>;
-}
-
-/** Parses `--flag value`, `--flag=value`, `--switch` and `-D key=value`; `boolean` names take no value. */
-export function parseArgs(args: readonly string[], boolean: readonly string[] = []): ParsedArgs | string {
-  const files: string[] = [];
-  const flags = new Map<string, string | true>();
-  const config: Record<string, string> = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '-D') {
-      const kv = args[++i];
-      const eq = kv?.indexOf('=') ?? -1;
-      if (!kv || eq <= 0) return `-D expects key=value, got '${kv ?? ''}'`;
-      config[kv.slice(0, eq)] = kv.slice(eq + 1);
-    } else if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
-      if (eq > 0) flags.set(name, a.slice(eq + 1));
-      else if (boolean.includes(name)) flags.set(name, true);
-      else {
-        const v = args[++i];
-        if (v === undefined) return `--${name} expects a value`;
-        flags.set(name, v);
-      }
-    } else {
-      files.push(a);
-    }
-  }
-  return { files, flags, config };
-}
-
 function readScript(file: string): string | undefined {
   try {
     return readFileSync(file, 'utf8');
@@ -104,11 +70,6 @@ function readScript(file: string): string | undefined {
     );
     return undefined;
   }
-}
-
-/** The script's name for job names: the file name without `.sql`. */
-export function scriptName(file: string): string {
-  return basename(file).replace(/\.sql$/i, '');
 }
 
 async function explain(args: readonly string[]): Promise<number> {
@@ -184,16 +145,30 @@ async function run(args: readonly string[]): Promise<number> {
     texts.push(t);
   }
   const session = new Session({ ...options, scriptName: scriptName(parsed.files[parsed.files.length - 1]!) });
-  for (let i = 0; i < texts.length; i++) {
-    const ok = await session.runScript(parsed.files[i]!, texts[i]!);
-    if (!ok) {
-      await session.close();
-      return 1;
+  const stop = installGracefulStop({
+    jobs: () => session.jobs,
+    resumeCommand: resumeCommand('run', args),
+    err: (l) => process.stderr.write(`${l}\n`),
+    onStop: () => session.interrupt(),
+  });
+  try {
+    for (let i = 0; i < texts.length; i++) {
+      const ok = await session.runScript(parsed.files[i]!, texts[i]!);
+      if (!ok) {
+        await stop.settle();
+        await session.close();
+        return 1;
+      }
     }
+    await stop.settle();
+    const failed = await session.awaitJobs();
+    await stop.settle();
+    await session.close();
+    if (stop.signal) return signalExitCode(stop.signal);
+    return failed ? 1 : 0;
+  } finally {
+    stop.dispose();
   }
-  const failed = await session.awaitJobs();
-  await session.close();
-  return failed ? 1 : 0;
 }
 
 function strFlag(v: string | true | undefined): string | undefined {

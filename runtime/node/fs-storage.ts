@@ -89,6 +89,7 @@ export class FsCheckpointStorage implements CheckpointStorage {
     data: Uint8Array,
     shared = false,
   ): Promise<StateFileHandle> {
+    await this.ownRun(run);
     if (!shared) return writeStateFile(this.checkpointLocation(run, id), name, data);
     // Every run of the job writes into one shared/ folder: the run's prefix tells whose a file is.
     const file = `${sharedPrefix(run)}${name}`;
@@ -97,21 +98,38 @@ export class FsCheckpointStorage implements CheckpointStorage {
   }
 
   /**
-   * Removes what a run that died left behind, once a new run claimed its checkpoints: folders of checkpoints
-   * that never completed, and its shared files that no completed checkpoint of the job name lists.
+   * Removes what runs of `jobName` that died left behind: folders of checkpoints that never completed, the
+   * folders of runs with no completed checkpoint, and their shared files that no completed checkpoint of the job
+   * name lists. A run whose process still lives (its `_owner` names a live pid) is left alone. Returns the paths
+   * removed.
    */
-  async discardOrphans(run: JobRun): Promise<string[]> {
+  async discardOrphans(jobName: string): Promise<string[]> {
     const removed: string[] = [];
-    const runDir = join(this.jobDir(run.name), run.id);
-    for (const n of await readdirOrEmpty(runDir)) {
-      const dir = join(runDir, n);
-      if (/^chk-\d+$/.test(n) && (await completionTimeOf(dir)) === undefined) {
-        await rm(dir, { recursive: true, force: true });
-        removed.push(dir);
+    const jobDir = this.jobDir(jobName);
+    const dead = new Set<string>();
+    const known = new Set<string>();
+    for (const run of await readdirOrEmpty(jobDir)) {
+      if (!/^[0-9a-f]{32}$/.test(run)) continue;
+      known.add(run.slice(0, 8));
+      const runDir = join(jobDir, run);
+      if (await ownerAlive(runDir)) continue;
+      dead.add(run.slice(0, 8));
+      let completed = 0;
+      for (const n of await readdirOrEmpty(runDir)) {
+        if (!/^chk-\d+$/.test(n)) continue;
+        if ((await completionTimeOf(join(runDir, n))) !== undefined) completed++;
+        else {
+          await rm(join(runDir, n), { recursive: true, force: true });
+          removed.push(join(runDir, n));
+        }
+      }
+      if (completed === 0) {
+        await rm(runDir, { recursive: true, force: true });
+        removed.push(runDir);
       }
     }
     const referenced = new Set<string>();
-    for (const c of await this.list(run.name)) {
+    for (const c of await this.list(jobName)) {
       try {
         for (const f of referencedFiles(await this.readMetadata(c.location)))
           if (isSharedPath(f)) referenced.add(f.slice(SHARED_PREFIX.length));
@@ -119,15 +137,31 @@ export class FsCheckpointStorage implements CheckpointStorage {
         // an unreadable _metadata lists nothing
       }
     }
-    const sharedDir = join(this.jobDir(run.name), 'shared');
-    const prefix = sharedPrefix(run);
-    for (const n of await readdirOrEmpty(sharedDir))
-      if (n.startsWith(prefix) && !referenced.has(n)) {
+    const sharedDir = join(jobDir, 'shared');
+    for (const n of await readdirOrEmpty(sharedDir)) {
+      const prefix = n.slice(0, 8);
+      // A run's shared files: its folder is dead, or gone (it never completed a checkpoint).
+      if ((dead.has(prefix) || !known.has(prefix)) && !referenced.has(n)) {
         await rm(join(sharedDir, n), { force: true });
         removed.push(join(sharedDir, n));
       }
+    }
     return removed;
   }
+
+  /** Creates the run's folder with its `_owner` (this process's pid) the first time the run writes. */
+  private async ownRun(run: JobRun): Promise<void> {
+    if (this.owned.has(run.id)) return;
+    this.owned.add(run.id);
+    const runDir = join(this.jobDir(run.name), run.id);
+    await mkdir(runDir, { recursive: true });
+    await writeDurably(
+      join(runDir, '_owner'),
+      `${JSON.stringify({ pid: process.pid, started: Date.now() })}\n`,
+    );
+  }
+
+  private readonly owned = new Set<string>();
 
   savepoint(dir: string, job: string, id: number): SavepointTarget {
     const random = Math.random().toString(36).slice(2, 8);
@@ -223,6 +257,22 @@ export class FsCheckpointStorage implements CheckpointStorage {
   }
 }
 
+/** Whether the process named in a run folder's `_owner` still lives (then the run may still be writing). */
+async function ownerAlive(runDir: string): Promise<boolean> {
+  let pid: number;
+  try {
+    pid = (JSON.parse(await readFile(join(runDir, '_owner'), 'utf8')) as { pid: number }).pid;
+  } catch {
+    return false;
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** The start of a run's shared file names: the first 8 hex digits of its job id. */
 function sharedPrefix(run: JobRun): string {
   return `${run.id.slice(0, 8)}-`;
@@ -236,9 +286,12 @@ async function readdirOrEmpty(dir: string): Promise<string[]> {
   }
 }
 
+/** Removes a run's folder once it holds nothing but the `_owner` of a process that ended. */
 async function rmdirIfEmpty(dir: string): Promise<void> {
   try {
-    if ((await readdir(dir)).length === 0) await rm(dir, { recursive: true });
+    const left = await readdir(dir);
+    if (left.length === 0 || (left.length === 1 && left[0] === '_owner' && !(await ownerAlive(dir))))
+      await rm(dir, { recursive: true });
   } catch {
     // gone already, or not empty
   }

@@ -4,7 +4,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from './cli';
+import { parseArgs } from './cli/args';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -39,6 +39,8 @@ export class Session {
     if (result.diagnostics.some((d) => d.severity === 'error')) return false;
     this.scriptJobs = result.statements.flatMap((s) => (s.kind === 'job' ? [s.job] : []));
     for (const s of result.statements) {
+      // A graceful stop (Ctrl-C) ends the script: the statements after it do not run.
+      if (this.interrupted) return true;
       try {
         await this.execute(s);
       } catch (e) {
@@ -49,6 +51,13 @@ export class Session {
       }
     }
     return true;
+  }
+
+  /** Set by a graceful stop: the script runs no further statements. */
+  private interrupted = false;
+
+  interrupt(): void {
+    this.interrupted = true;
   }
 
   execute(s: CompiledStatement): Promise<void> {

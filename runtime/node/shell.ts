@@ -5,6 +5,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { appendFileSync } from 'node:fs';
 import { parse } from '../../grammar/index';
+import { parseArgs, resumeCommand, scriptName } from './cli/args';
+import { installGracefulStop, signalExitCode } from './cli/graceful-stop';
 import { Session } from './session';
 
 const HISTORY = join(homedir(), '.weir_history');
@@ -17,10 +19,51 @@ export function isComplete(buffer: string): boolean {
 }
 
 export async function shell(args: readonly string[]): Promise<number> {
-  const session = new Session({ interactive: true, scriptName: 'sql' });
-  if (args[0]) {
-    const text = readFileSync(args[0], 'utf8');
-    await session.runScript(args[0], text);
+  const parsed = parseArgs(args);
+  if (typeof parsed === 'string' || parsed.files.length > 1) {
+    console.error(`weir sql: ${typeof parsed === 'string' ? parsed : 'expected at most one FILE.sql'}`);
+    return 2;
+  }
+  const file = parsed.files[0];
+  const flag = (name: string) => {
+    const v = parsed.flags.get(name);
+    return typeof v === 'string' ? v : undefined;
+  };
+  // A script's jobs are named after it, as in `weir run FILE`: one resumes the other's checkpoints.
+  const session = new Session({
+    interactive: true,
+    scriptName: file ? scriptName(file) : 'sql',
+    config: parsed.config,
+    fromCheckpoint: flag('from-checkpoint'),
+    fromSavepoint: flag('from-savepoint'),
+  });
+  const stop = installGracefulStop({
+    jobs: () => session.jobs,
+    resumeCommand: `${resumeCommand('sql', args)}${file ? '' : ' (then the same INSERT statements)'}`,
+    err: (l) => process.stderr.write(`${l}\n`),
+    onStop: () => session.interrupt(),
+  });
+  try {
+    return await interact(session, file, stop);
+  } finally {
+    stop.dispose();
+  }
+}
+
+async function interact(
+  session: Session,
+  file: string | undefined,
+  stop: ReturnType<typeof installGracefulStop>,
+): Promise<number> {
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      console.error(`weir: cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      return 1;
+    }
+    await session.runScript(file, text);
   }
   let history: string[] = [];
   try {
@@ -34,6 +77,15 @@ export async function shell(args: readonly string[]): Promise<number> {
     history,
     terminal: process.stdin.isTTY,
   });
+  // The first Ctrl-C or SIGTERM stops the jobs gracefully, then ends the shell (in a terminal, readline
+  // takes Ctrl-C itself and tells it here).
+  const endShell = () => void stop.settle().then(() => rl.close());
+  rl.on('SIGINT', () => {
+    stop.stop('SIGINT');
+    endShell();
+  });
+  process.on('SIGINT', endShell);
+  process.on('SIGTERM', endShell);
   const prompt = () => rl.setPrompt(buffer ? '     > ' : 'weir> ');
   let buffer = '';
   prompt();
@@ -55,6 +107,7 @@ export async function shell(args: readonly string[]): Promise<number> {
     rl.prompt();
   }
   rl.close();
+  await stop.settle();
   await session.close();
-  return 0;
+  return stop.signal ? signalExitCode(stop.signal) : 0;
 }

@@ -4,7 +4,6 @@ import type { CompletedCheckpoint } from '../../checkpoint/coordinator';
 import type { CheckpointMetadata } from '../../checkpoint/metadata';
 import type { CheckpointStorage, StoredCheckpoint } from '../../checkpoint/storage';
 import { setting } from '../../engine';
-import { FsCheckpointStorage } from '../fs-storage';
 import type { LatestCheckpoint } from './latest-checkpoint';
 
 /**
@@ -19,18 +18,20 @@ export function claims(job: CompiledJob, kind: 'checkpoint' | 'savepoint'): bool
 
 /**
  * The checkpoints a resume from `latest.found` claims: every completed checkpoint of the run it belongs to,
- * oldest first (unusable ones too: retention deletes them with the rest). Then removes what that run left behind
- * (folders of checkpoints that never completed, shared files nothing lists).
+ * oldest first and the restored one last (unusable ones too: retention deletes them with the rest).
  */
 export async function claimRun(
   storage: CheckpointStorage,
   latest: LatestCheckpoint,
-  log: (message: string) => void,
 ): Promise<CompletedCheckpoint[]> {
   const found = latest.found;
   if (!found) return [];
   const run = found.stored.jobId;
-  const ofRun = latest.all.filter((c) => c.jobId === run).sort((a, b) => a.completionTime - b.completionTime);
+  // Oldest first, the restored one last: retention keeps it until the run's own checkpoints replace it.
+  const ofRun = latest.all
+    .filter((c) => c.jobId === run && c.location !== found.location)
+    .sort((a, b) => a.completionTime - b.completionTime);
+  ofRun.push(found.stored);
   const claimed: CompletedCheckpoint[] = [];
   for (const c of ofRun) {
     const metadata =
@@ -42,11 +43,6 @@ export async function claimRun(
       duration: metadata.durationMs,
       metadata,
     });
-  }
-  if (storage instanceof FsCheckpointStorage && run !== '') {
-    const removed = await storage.discardOrphans({ name: found.metadata.jobName, id: run });
-    if (removed.length > 0)
-      log(`removed ${removed.length} file${removed.length === 1 ? '' : 's'} that run ${run} left unfinished`);
   }
   return claimed;
 }

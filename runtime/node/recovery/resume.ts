@@ -71,6 +71,14 @@ async function resolveLatest(
   storage: CheckpointStorage,
   warn: (message: string) => void,
 ): Promise<Recovery | undefined> {
+  if (storage instanceof FsCheckpointStorage) {
+    // What runs that died left unfinished: never a completed checkpoint, never a live run's file.
+    const removed = await storage.discardOrphans(job.name);
+    if (removed.length > 0)
+      warn(
+        `removed ${removed.length} unfinished checkpoint file${removed.length === 1 ? '' : 's'} of job '${job.name}' left by runs that died`,
+      );
+  }
   const latest = await findLatestCheckpoint(storage, job.name);
   const { found, unusable } = latest;
   if (!found) {
@@ -86,7 +94,7 @@ async function resolveLatest(
   const notice = checkFallback(job, latest);
   if (notice) warn(notice);
   const claim = claims(job, 'checkpoint');
-  const claimed = claim ? await claimRun(storage, latest, warn) : [];
+  const claimed = claim ? await claimRun(storage, latest) : [];
   warn(
     `job '${job.name}' resumes from ${describeCheckpoint(job.name, found.stored)}, completed ${new Date(found.metadata.completionTime).toISOString()} (${found.location})${claim ? '' : ' (not claimed)'}`,
   );
