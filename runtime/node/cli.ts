@@ -11,11 +11,13 @@ const USAGE = `usage: weir <command> [options]
 
 commands:
   run FILE.sql [FILE.sql ...]   run a script: statements in order; INSERT starts a job, the script waits for its jobs
-      --from-checkpoint latest|PATH   resume each job from its latest (or the given) retained checkpoint
+      --from-checkpoint latest|PATH   resume each job from its newest completed checkpoint over all its runs
+                                      (or the given one); the first Ctrl-C stops the jobs with a final checkpoint
       --from-savepoint PATH           restore each job from a savepoint
       -D key=value                    set a configuration key before the script (repeatable)
       --parallelism N                 shorthand for -D parallelism.default=N
-  sql [FILE.sql]                an interactive shell (statements end with ';'); a file is run first
+  sql [FILE.sql]                an interactive shell (statements end with ';'); a file is run first; takes
+                                -D, --from-checkpoint and --from-savepoint as run does
   explain FILE.sql [--json]     print the logical plan, the optimized plan and the job graph of each job
   export --target flink FILE.sql
                                 print the script as Flink SQL for a Flink cluster (connector options mapped;
