@@ -73,8 +73,9 @@ describe('postgres exactly-once sinks of several jobs into one table', () => {
     mkdirSync(dir, { recursive: true });
     const every = "SET 'execution.checkpointing.interval' = '150ms';";
     writeFileSync(join(dir, 'a.sql'), idsScript(url, 'shared', 1, 4000, 4000, every));
-    writeFileSync(join(dir, 'b.sql'), idsScript(url, 'shared', 100_001, 108_000, 4000, every));
-    const b = runWeir(dir, ['run', 'b.sql']);
+    writeFileSync(join(dir, 'b.sql'), idsScript(url, 'shared', 100_001, 112_000, 2000, every));
+    let bEnded = Infinity;
+    const b = runWeir(dir, ['run', 'b.sql']).then((r) => ((bEnded = Date.now()), r));
     // Job a dies right after its third PREPARE TRANSACTION, while b prepares and commits its own.
     const killed = await runWeir(dir, ['run', 'a.sql'], undefined, { WEIR_FAULT: 'pg-prepared:3' });
     expect(killed.signal, killed.stderr).toBe('SIGKILL');
@@ -84,17 +85,19 @@ describe('postgres exactly-once sinks of several jobs into one table', () => {
       `a's prepared transaction is left: ${left}`,
     ).toBe(true);
     // Resumed while b still runs: a settles its own transactions only.
+    const resumedAt = Date.now();
     const resumed = await runWeir(dir, ['run', 'a.sql', '--from-checkpoint', 'latest']);
     expect(resumed.code, resumed.stderr).toBe(0);
     const bDone = await b;
     expect(bDone.code, bDone.stderr).toBe(0);
     expect(bDone.stderr).not.toMatch(/rolled back [1-9]/);
+    expect(bEnded, 'job b still ran while job a was resumed').toBeGreaterThan(resumedAt);
     const counts = await idCounts(db, 'shared');
     const aIds = [...counts.keys()].filter((id) => id <= 4000).length;
     const bIds = [...counts.keys()].filter((id) => id > 100_000).length;
     expect({ aIds, bIds, duplicates: [...counts.values()].filter((n) => n !== 1).length }).toEqual({
       aIds: 4000,
-      bIds: 8000,
+      bIds: 12000,
       duplicates: 0,
     });
     expect(await preparedLeft(server, db)).toEqual([]);
