@@ -236,7 +236,8 @@ type Row = Record<string, unknown>;
  */
 function materialize(folder: string, key: readonly string[], strict = true): Map<string, Row> {
   const table = new Map<string, Row>();
-  const part = /^part-(\d+)-(\d+)-(\d+)\.jsonl$/;
+  // part-<checkpoint>-<job key>-<run token>-<subtask>-<n>.jsonl
+  const part = /^part-(\d+)-[0-9a-f]{8}-[0-9a-f]{8}-(\d+)-(\d+)\.jsonl$/;
   const files = fs
     .readdirSync(folder)
     .filter((f) => part.test(f))
