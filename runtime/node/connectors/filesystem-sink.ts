@@ -165,12 +165,13 @@ export class FilesystemWriter implements SinkWriter {
       for (const state of restored.all) {
         for (const f of pendingFilesOf(state)) {
           const where = f.dir === undefined ? this.dir : path.resolve(f.dir);
+          // Never deleted by the cleanup below, even when listed under another name of this folder.
+          listed.add(f.pending);
           if (where !== this.dir) {
             if (f.checkpointId <= restored.checkpointId && ctx.subtaskIndex === 0)
               elsewhere.set(where, [...(elsewhere.get(where) ?? []), f]);
             continue;
           }
-          listed.add(f.pending);
           if (f.checkpointId > restored.checkpointId) continue;
           if (this.commitRestored(f)) committed++;
         }

@@ -94,7 +94,10 @@ export class PostgresCommitter {
     let committed = 0;
     let elsewhere = 0;
     let rolledBack = 0;
+    // Listed ids of another database MUST NOT be rolled back here, should it be this one under another name.
+    const foreign = new Set(otherDatabases.map((p) => p.gid));
     for (const { gid } of rows) {
+      if (foreign.has(gid)) continue;
       const own = listed.has(gid) ? undefined : parseGid(job, uid, gid);
       // Another table's: never rolled back here.
       if (own?.destination !== undefined && own.destination !== destination.key) continue;
