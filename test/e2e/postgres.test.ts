@@ -7,7 +7,7 @@ import type { TableDef } from '../../compiler/catalog';
 import { T, type Field } from '../../compiler/types';
 import { ManualClock } from '../../runtime/clock';
 import { RowKind, insertBatch } from '../../runtime/messages';
-import { PostgresWriter } from '../../runtime/node/connectors/postgres-sink';
+import { PostgresWriter, destinationKey } from '../../runtime/node/connectors/postgres-sink';
 import { newMetrics } from '../../runtime/operator';
 import { compileScript } from '../../compiler/index';
 import { startJob } from '../../runtime/node/environment';
@@ -291,7 +291,9 @@ INSERT INTO ev SELECT id, amount FROM events;`;
       expect(w.hasCapacity(), 'the held-back rows were sent').toBe(true);
       const third = await w.snapshot(3);
       await w.commit(3);
-      expect(third?.prepared.map((p) => p.gid)).toEqual(['weir:held:sink-test:0:3']);
+      expect(third?.prepared.map((p) => p.gid)).toEqual([
+        `weir:held:sink-test:${destinationKey(db, 'held')}:0:3`,
+      ]);
       expect(await server.query('SELECT count(*)::int AS n FROM held', [], db)).toEqual([{ n: 40 }]);
     } finally {
       await w.close();
@@ -354,7 +356,7 @@ INSERT INTO ev SELECT id, amount FROM events;`;
     // The job stops while checkpoint 1's completion is being handled.
     await w.close();
     await w.commit(1);
-    expect(await preparedLeft(server, db)).toEqual(['weir:late:sink-test:0:1']);
+    expect(await preparedLeft(server, db)).toEqual([`weir:late:sink-test:${destinationKey(db, 'late')}:0:1`]);
     const again = writerOf(url, 'late');
     await again.open(context('late'), { checkpointId: 1, all: [state], own: state });
     await again.close();
@@ -378,7 +380,7 @@ INSERT INTO ev SELECT id, amount FROM events;`;
     const wb = writerOf(url, 'b');
     await wb.open(context('q-2', 'sink-b'), undefined);
     await wb.close();
-    expect(await preparedLeft(server, db)).toEqual(['weir:q-2:sink-a:0:1']);
+    expect(await preparedLeft(server, db)).toEqual([`weir:q-2:sink-a:${destinationKey(db, 'a')}:0:1`]);
     // The sink into a, now job 'q-3', restores its checkpoint and commits what it lists.
     const again = writerOf(url, 'a');
     await again.open(context('q-3', 'sink-a'), { checkpointId: 1, all: [state], own: state });
@@ -397,7 +399,7 @@ INSERT INTO ev SELECT id, amount FROM events;`;
     w.write(insertBatch([[1, 10]]));
     const state = await w.snapshot(1);
     await w.close();
-    expect(await preparedLeft(server, db)).toEqual(['weir:old:sink-test:1:1']);
+    expect(await preparedLeft(server, db)).toEqual([`weir:old:sink-test:${destinationKey(db, 'moved')}:1:1`]);
     // The checkpoint restores into job 'new' (same sink operator) at parallelism 1.
     const again = writerOf(url, 'moved');
     await again.open(context('new'), { checkpointId: 1, all: [undefined, state], own: undefined });

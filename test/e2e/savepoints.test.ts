@@ -4,7 +4,7 @@
 // edits restore and keep the state; incompatible ones fail naming the operator, or start it empty when told to;
 // EXPLAIN RESTORE says the same. Tailed file sources restore at another parallelism and read what arrived
 // since. A moved savepoint restores; damaged files and another max parallelism fail clearly.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,6 +15,7 @@ import type { CheckpointMetadata } from '../../runtime/checkpoint/metadata';
 import type { JobHandle } from '../../runtime/job';
 import { startJob } from '../../runtime/node/environment';
 import { Session } from '../../runtime/node/session';
+import { Shell } from '../support/shell';
 import { WEIR_BIN } from './crash-harness';
 
 let dir = '';
@@ -235,7 +236,8 @@ type Row = Record<string, unknown>;
  */
 function materialize(folder: string, key: readonly string[], strict = true): Map<string, Row> {
   const table = new Map<string, Row>();
-  const part = /^part-(\d+)-(\d+)-(\d+)\.jsonl$/;
+  // part-<checkpoint>-<job key>-<run token>-<subtask>-<n>.jsonl
+  const part = /^part-(\d+)-[0-9a-f]{8}-[0-9a-f]{8}-(\d+)-(\d+)\.jsonl$/;
   const files = fs
     .readdirSync(folder)
     .filter((f) => part.test(f))
@@ -476,45 +478,6 @@ describe('a GROUP BY over a JOIN of file sources', () => {
 });
 
 // ───────────────────────────── the shell and the CLI ─────────────────────────────
-
-/** `weir sql` with statements written to its standard input. */
-class Shell {
-  private readonly child: ChildProcess;
-  stdout = '';
-  stderr = '';
-  readonly exit: Promise<number | null>;
-
-  constructor(cwd: string) {
-    this.child = spawn(process.execPath, [WEIR_BIN, 'sql'], {
-      cwd,
-      env: { ...process.env, HOME: cwd },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    this.child.stdout!.on('data', (d) => (this.stdout += String(d)));
-    this.child.stderr!.on('data', (d) => (this.stderr += String(d)));
-    this.exit = new Promise((r) => this.child.on('exit', (code) => r(code)));
-  }
-
-  send(statements: string): void {
-    this.child.stdin!.write(`${statements}\n`);
-  }
-
-  /** Waits for `pattern` in the standard output or error. */
-  async waitFor(pattern: RegExp, ms = 20_000): Promise<RegExpMatchArray> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const m = pattern.exec(this.stdout) ?? pattern.exec(this.stderr);
-      if (m) return m;
-      if (Date.now() > deadline)
-        throw new Error(`no ${pattern} from the shell:\n${this.stdout}\n--- stderr ---\n${this.stderr}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
-
-  kill(): void {
-    this.child.kill('SIGKILL');
-  }
-}
 
 describe('savepoints through the shell and the CLI', () => {
   it('STOP JOB ... WITH SAVEPOINT and SAVEPOINT TO in `weir sql`, then `weir run --from-savepoint` on rocksdb at parallelism 3, statements reordered', async () => {

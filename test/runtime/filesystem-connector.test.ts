@@ -395,47 +395,47 @@ describe('filesystem sink', () => {
     return w;
   }
 
+  /** A file name with its job key and run token replaced by `J` and `R` (the token is random per writer). */
+  const shape = (n: string) => n.replace(/-[0-9a-f]{8}-[0-9a-f]{8}-/, '-J-R-');
+  const shapes = (names: readonly string[]) => names.map(shape).sort();
+  const shaped = (s: { pending: readonly { checkpointId: number; pending: string; final: string }[] }) =>
+    s.pending.map((p) => ({ ...p, pending: shape(p.pending), final: shape(p.final) }));
+
   it('writes rows before and after a barrier to different files, visible only after commit', async () => {
     const out = path.join(dir, 'out');
     const w = writer();
     w.write(insertBatch([[1, 'a', ts('2024-03-01T12:00:00Z')]]));
     const snap = w.snapshot(1);
     w.write(insertBatch([[2, null, null]]));
-    expect(await snap).toEqual({
-      pending: [
-        {
-          checkpointId: 1,
-          pending: '.pending-0000000001-0000-0.jsonl',
-          final: 'part-0000000001-0000-0.jsonl',
-        },
-      ],
-    });
+    expect(shaped(await snap)).toEqual([
+      {
+        checkpointId: 1,
+        pending: '.pending-0000000001-J-R-0000-0.jsonl',
+        final: 'part-0000000001-J-R-0000-0.jsonl',
+        dir: out,
+      },
+    ]);
     expect(visible(out)).toEqual([]);
-    expect(hidden(out)).toEqual(['.inprogress-0-0000-1.jsonl', '.pending-0000000001-0000-0.jsonl']);
+    expect(shapes(hidden(out))).toEqual([
+      '.inprogress-J-R-0000-1.jsonl',
+      '.pending-0000000001-J-R-0000-0.jsonl',
+    ]);
     await w.commit(1);
-    expect(visible(out)).toEqual(['part-0000000001-0000-0.jsonl']);
+    expect(shapes(visible(out))).toEqual(['part-0000000001-J-R-0000-0.jsonl']);
     expect(read(out)).toEqual(['{"id":1,"name":"a","at":"2024-03-01 12:00:00.000"}']);
     await w.commit(1);
-    expect(visible(out)).toEqual(['part-0000000001-0000-0.jsonl']);
+    expect(visible(out)).toHaveLength(1);
     // An empty checkpoint writes no file; the next one takes the rows written after barrier 1.
-    expect(await w.snapshot(2)).toEqual({
-      pending: [
-        {
-          checkpointId: 2,
-          pending: '.pending-0000000002-0000-0.jsonl',
-          final: 'part-0000000002-0000-0.jsonl',
-        },
-      ],
-    });
-    expect(await w.snapshot(3)).toEqual({
-      pending: [
-        {
-          checkpointId: 2,
-          pending: '.pending-0000000002-0000-0.jsonl',
-          final: 'part-0000000002-0000-0.jsonl',
-        },
-      ],
-    });
+    const second = [
+      {
+        checkpointId: 2,
+        pending: '.pending-0000000002-J-R-0000-0.jsonl',
+        final: 'part-0000000002-J-R-0000-0.jsonl',
+        dir: out,
+      },
+    ];
+    expect(shaped(await w.snapshot(2))).toEqual(second);
+    expect(shaped(await w.snapshot(3))).toEqual(second);
     await w.commit(3);
     expect(read(out)).toEqual([
       '{"id":1,"name":"a","at":"2024-03-01 12:00:00.000"}',
@@ -445,10 +445,13 @@ describe('filesystem sink', () => {
     w.close();
     // Committed files never change: a later commit of an old checkpoint is a no-op.
     await w.commit(1);
-    expect(visible(out)).toEqual(['part-0000000001-0000-0.jsonl', 'part-0000000002-0000-0.jsonl']);
+    expect(shapes(visible(out))).toEqual([
+      'part-0000000001-J-R-0000-0.jsonl',
+      'part-0000000002-J-R-0000-0.jsonl',
+    ]);
   });
 
-  it('on restore commits the listed pending files (idempotently) and deletes unlisted hidden files', async () => {
+  it('on restore commits the listed pending files (idempotently) and deletes unlisted hidden files of its job', async () => {
     const out = path.join(dir, 'out');
     const w0 = writer({}, context({ subtaskIndex: 0, parallelism: 2 }));
     const w1 = writer({}, context({ subtaskIndex: 1, parallelism: 2 }));
@@ -462,41 +465,78 @@ describe('filesystem sink', () => {
     w1.write(insertBatch([[5, 'e', null]]));
     w0.close();
     w1.close();
-    // A leftover of subtask 2 from an earlier run at parallelism 3.
-    fs.writeFileSync(path.join(out, '.inprogress-0-0002-0.jsonl'), '{"id":99}\n');
-    expect(hidden(out)).toHaveLength(6);
+    // A leftover of subtask 2 from an earlier run at parallelism 3, and another job's files.
+    const job = hidden(out)[0]!.split('-')[1]!;
+    fs.writeFileSync(path.join(out, `.inprogress-${job}-0badc0de-0002-0.jsonl`), '{"id":99}\n');
+    const others = [
+      '.inprogress-12345678-0badc0de-0000-0.jsonl',
+      '.pending-0000000005-12345678-0badc0de-0000-0.jsonl',
+      '.inprogress-0-0000-0.jsonl',
+    ];
+    for (const n of others) fs.writeFileSync(path.join(out, n), '{"id":98}\n');
+    expect(hidden(out)).toHaveLength(6 + others.length);
     expect(visible(out)).toEqual([]);
 
     // Restore from checkpoint 5 at parallelism 1.
     const restored = { checkpointId: 5, all: states, own: states[0] };
     const ctx = context({ attempt: 1 });
     const r = writer({}, ctx, restored);
-    expect(visible(out)).toEqual(['part-0000000005-0000-0.jsonl', 'part-0000000005-0001-0.jsonl']);
-    expect(read(out)).toEqual(['{"id":1,"name":"a","at":null}', '{"id":2,"name":"b","at":null}']);
-    // Subtask 0 also removes the hidden files of subtask indexes ≥ the new parallelism.
-    expect(hidden(out)).toEqual([]);
+    expect(shapes(visible(out))).toEqual([
+      'part-0000000005-J-R-0000-0.jsonl',
+      'part-0000000005-J-R-0001-0.jsonl',
+    ]);
+    // (Within a checkpoint the subtasks' files sort by their random run tokens.)
+    expect(read(out).sort()).toEqual(['{"id":1,"name":"a","at":null}', '{"id":2,"name":"b","at":null}']);
+    // Subtask 0 also removes its job's hidden files of subtask indexes ≥ the new parallelism; another job's
+    // (and files without a job key) stay.
+    expect(hidden(out)).toEqual([...others].sort());
     r.close();
     // Restoring the same checkpoint again is harmless.
     writer({}, context({ attempt: 2 }), restored).close();
-    expect(visible(out)).toEqual(['part-0000000005-0000-0.jsonl', 'part-0000000005-0001-0.jsonl']);
+    expect(visible(out)).toHaveLength(2);
     expect(ctx.logs).toEqual([]);
   });
 
-  it('without a restore deletes only this subtask’s leftovers', () => {
+  it('without a restore deletes only its own job’s leftovers of this subtask', () => {
     const out = path.join(dir, 'out');
     fs.mkdirSync(out);
-    for (const n of [
-      '.inprogress-0-0000-0.jsonl',
-      '.pending-0000000003-0000-0.jsonl',
-      '.inprogress-0-0001-0.jsonl',
-    ]) {
-      fs.writeFileSync(path.join(out, n), 'x\n');
-    }
-    writer({}, context({ subtaskIndex: 0, parallelism: 2 })).close();
-    expect(hidden(out)).toEqual(['.inprogress-0-0001-0.jsonl']);
+    const ctx = context({ subtaskIndex: 0, parallelism: 2 });
+    // The job key of this writer's job: the first writer's in-progress file shows it.
+    const probe = writer({}, ctx);
+    probe.write(insertBatch([[1, 'a', null]]));
+    probe.close();
+    const job = hidden(out)[0]!.split('-')[1]!;
+    fs.rmSync(out, { recursive: true });
+    fs.mkdirSync(out);
+    const names = [
+      `.inprogress-${job}-0badc0de-0000-0.jsonl`,
+      `.pending-0000000003-${job}-0badc0de-0000-0.jsonl`,
+      `.inprogress-${job}-0badc0de-0001-0.jsonl`,
+      '.inprogress-12345678-0badc0de-0000-0.jsonl',
+      '.pending-0000000003-12345678-0badc0de-0000-0.jsonl',
+    ];
+    for (const n of names) fs.writeFileSync(path.join(out, n), 'x\n');
+    writer({}, ctx).close();
+    expect(hidden(out)).toEqual(names.slice(2).sort());
   });
 
-  it('fails on a pending file that vanished before its commit', () => {
+  it('every writer start takes a new run token: a second run of the job never reuses a file name', async () => {
+    const out = path.join(dir, 'out');
+    for (let run = 0; run < 2; run++) {
+      const w = writer();
+      w.write(insertBatch([[run, 'a', null]]));
+      await w.snapshot(1);
+      await w.commit(1);
+      w.close();
+    }
+    const files = visible(out);
+    expect(shapes(files)).toEqual(['part-0000000001-J-R-0000-0.jsonl', 'part-0000000001-J-R-0000-0.jsonl']);
+    expect(new Set(files).size).toBe(2);
+    expect(read(out).sort()).toEqual(['{"id":0,"name":"a","at":null}', '{"id":1,"name":"a","at":null}']);
+  });
+
+  it('fails on a pending file of its folder that vanished before its commit', () => {
+    const out = path.join(dir, 'out');
     expect(() =>
       writer({}, context(), {
         checkpointId: 1,
@@ -505,28 +545,96 @@ describe('filesystem sink', () => {
             pending: [
               {
                 checkpointId: 1,
-                pending: '.pending-0000000001-0000-0.jsonl',
-                final: 'part-0000000001-0000-0.jsonl',
+                pending: '.pending-0000000001-12345678-0badc0de-0000-0.jsonl',
+                final: 'part-0000000001-12345678-0badc0de-0000-0.jsonl',
+                dir: out,
               },
             ],
           },
         ],
         own: undefined,
       }),
-    ).toThrow(/cannot commit 'part-0000000001-0000-0.jsonl' of checkpoint 1/);
+    ).toThrow(/cannot commit 'part-0000000001-12345678-0badc0de-0000-0.jsonl' of checkpoint 1/);
   });
 
-  it('never overwrites a committed file of another run', async () => {
+  it('restored pending files of another folder are committed there, or skipped with a notice; the new folder starts clean', async () => {
+    const old = path.join(dir, 'old');
+    const gone = path.join(dir, 'gone');
+    const out = path.join(dir, 'out');
+    const first = writer({ path: old });
+    first.write(insertBatch([[1, 'a', null]]));
+    const s1 = await first.snapshot(1);
+    first.close();
+    const lost = writer({ path: gone });
+    lost.write(insertBatch([[2, 'b', null]]));
+    const s2 = await lost.snapshot(1);
+    lost.close();
+    fs.rmSync(gone, { recursive: true });
+    // Restored into a sink of folder `out` (at parallelism 2: subtask 0 settles the other folders' files).
+    const restored = { checkpointId: 1, all: [s1, s2], own: s1 };
+    const ctx0 = context({ subtaskIndex: 0, parallelism: 2 });
+    const ctx1 = context({ subtaskIndex: 1, parallelism: 2 });
+    writer({}, ctx1, restored).close();
+    expect(visible(old)).toEqual([]);
+    writer({}, ctx0, restored).close();
+    expect(read(old)).toEqual(['{"id":1,"name":"a","at":null}']);
+    expect(fs.readdirSync(out)).toEqual([]);
+    expect(ctx0.logs.join('\n')).toContain(`pending file(s) of '${old}', which is not this sink's folder`);
+    expect(ctx0.logs.join('\n')).toContain('1 committed there now');
+    expect(ctx0.logs.join('\n')).toMatch(/skipped 1 that can no longer be committed: 'part-0000000001-/);
+    // Again: committed before, skipped again, never an error.
+    const again = context();
+    writer({}, again, restored).close();
+    expect(read(old)).toEqual(['{"id":1,"name":"a","at":null}']);
+    expect(again.logs.join('\n')).toContain('0 committed there now, 1 committed before');
+  });
+
+  it('a pending file listed under another name of its own folder (a symlink) is committed, never cleaned up', async () => {
+    const out = path.join(dir, 'out');
+    const alias = path.join(dir, 'alias');
+    fs.mkdirSync(out);
+    fs.symlinkSync(out, alias);
+    const w = writer({ path: alias }, context({ subtaskIndex: 1, parallelism: 2 }));
+    w.write(insertBatch([[1, 'a', null]]));
+    const state = await w.snapshot(1);
+    w.close();
+    const restored = { checkpointId: 1, all: [undefined, state], own: state };
+    // Subtask 1 opens first: its cleanup leaves the listed file; subtask 0 commits it.
+    writer({}, context({ subtaskIndex: 1, parallelism: 2 }), restored).close();
+    expect(hidden(out).filter((n) => n.startsWith('.pending-'))).toHaveLength(1);
+    writer({}, context({ subtaskIndex: 0, parallelism: 2 }), restored).close();
+    expect(read(out)).toEqual(['{"id":1,"name":"a","at":null}']);
+  });
+
+  it('state of an older weir (no folder, no job key in names) still restores; a file it lists that is missing is skipped', () => {
+    const out = path.join(dir, 'out');
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, '.pending-0000000001-0000-0.jsonl'), '{"id":1}\n');
+    const ctx = context();
+    const legacy = (n: number) => ({
+      checkpointId: 1,
+      pending: `.pending-0000000001-0000-${n}.jsonl`,
+      final: `part-0000000001-0000-${n}.jsonl`,
+    });
+    writer({}, ctx, { checkpointId: 1, all: [{ pending: [legacy(0), legacy(1)] }], own: undefined }).close();
+    expect(visible(out)).toEqual(['part-0000000001-0000-0.jsonl']);
+    expect(ctx.logs.join('\n')).toContain("skipped 'part-0000000001-0000-1.jsonl' of checkpoint 1");
+  });
+
+  it('never overwrites a committed file (an older weir’s name taken by another run)', () => {
     const out = path.join(dir, 'out');
     fs.mkdirSync(out);
     fs.writeFileSync(path.join(out, 'part-0000000001-0000-0.jsonl'), '{"id":0}\n');
+    fs.writeFileSync(path.join(out, '.pending-0000000001-0000-0.jsonl'), '{"id":1}\n');
     const ctx = context();
-    const w = writer({}, ctx);
-    w.write(insertBatch([[1, 'a', null]]));
-    await w.snapshot(1);
-    await w.commit(1);
+    const f = {
+      checkpointId: 1,
+      pending: '.pending-0000000001-0000-0.jsonl',
+      final: 'part-0000000001-0000-0.jsonl',
+    };
+    writer({}, ctx, { checkpointId: 1, all: [{ pending: [f] }], own: undefined }).close();
     expect(visible(out)).toEqual(['part-0000000001-0000-0.jsonl', 'part-0000000001-0000-1.jsonl']);
-    expect(read(out)).toEqual(['{"id":0}', '{"id":1,"name":"a","at":null}']);
+    expect(read(out)).toEqual(['{"id":0}', '{"id":1}']);
     expect(ctx.logs.join('\n')).toContain('already exists');
   });
 
@@ -572,7 +680,7 @@ describe('filesystem sink', () => {
     w.write(insertBatch(rows));
     await w.snapshot(1);
     await w.commit(1);
-    expect(visible(out)).toEqual(['part-0000000001-0000-0.csv']);
+    expect(shapes(visible(out))).toEqual(['part-0000000001-J-R-0000-0.csv']);
     expect(read(out)).toEqual([
       '1;plain;2024-03-01 12:00:00.500',
       '2;"semi;colon ""quoted""";',

@@ -1,5 +1,4 @@
 // The `filesystem` sink: JSON lines, changelog JSON or CSV files, committed by two-phase commit at checkpoints.
-import { faultPoint } from '../faults';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TableDef } from '../../../compiler/catalog';
@@ -8,31 +7,22 @@ import type { Field, SqlType } from '../../../compiler/types';
 import type { ConnectorContext, SinkWriter } from '../../connectors/connector';
 import { formatTimestamp } from '../../connectors/values';
 import { ROW_KIND_SHORT, RowKind, type RecordBatch, type Row } from '../../messages';
+import {
+  PartFileNames,
+  commitPendingFile,
+  fsyncDir,
+  hiddenFileOwner,
+  jobKeyOf,
+  newRunToken,
+  pendingFilesOf,
+  type FilesystemSinkState,
+  type PendingFile,
+} from './filesystem-part-files';
 
 /** Buffered output is written once it exceeds this many characters. */
 const FLUSH_AT = 256 * 1024;
 
-/** A file pre-committed at checkpoint `checkpointId`: hidden as `pending` until committed as `final`. */
-export interface PendingFile {
-  readonly checkpointId: number;
-  readonly pending: string;
-  readonly final: string;
-}
-
-/** What the writer stores in a checkpoint: every pre-committed file not yet committed. */
-export interface FilesystemSinkState {
-  readonly pending: readonly PendingFile[];
-}
-
-const HIDDEN = /^\.(inprogress|pending)-(\d+)-(\d+)-(\d+)\.[a-z]+$/;
-const PART = /^part-(\d+)-(\d+)-(\d+)(\.[a-z]+)$/;
-
-const pad = (n: number, w: number) => String(n).padStart(w, '0');
-
-/** `part-<checkpoint, 10 digits>-<subtask, 4 digits>-<n>.<ext>`: sorting by name replays the changelog. */
-export function partFileName(checkpointId: number, subtask: number, n: number, ext: string): string {
-  return `part-${pad(checkpointId, 10)}-${pad(subtask, 4)}-${n}${ext}`;
-}
+export type { FilesystemSinkState, PendingFile } from './filesystem-part-files';
 
 type Format = 'json' | 'changelog-json' | 'csv';
 
@@ -108,6 +98,7 @@ export class FilesystemWriter implements SinkWriter {
   private readonly ext: string;
   private readonly encode: (row: Row, kind: RowKind) => string;
   private ctx!: ConnectorContext;
+  private names!: PartFileNames;
   private file: OpenFile | undefined;
   private fileCounter = 0;
   /** Pre-committed files not yet committed, with the promise of their pending rename. */
@@ -155,31 +146,45 @@ export class FilesystemWriter implements SinkWriter {
     }
   }
 
+  /**
+   * Commits the pending files the restored checkpoint lists: in this sink's folder (every subtask, each file
+   * idempotently), and where they were for files of another folder (subtask 0; one that cannot be committed
+   * there any more is skipped with a notice). Then removes this job's hidden files that no restored state lists.
+   */
   open(
     ctx: ConnectorContext,
     restored: { checkpointId: number; all: readonly unknown[]; own: unknown } | undefined,
   ): void {
     this.ctx = ctx;
+    this.names = new PartFileNames(jobKeyOf(ctx.jobName, ctx.uid), newRunToken(), ctx.subtaskIndex, this.ext);
     fs.mkdirSync(this.dir, { recursive: true });
     const listed = new Set<string>();
     if (restored) {
       let committed = 0;
+      const elsewhere = new Map<string, PendingFile[]>();
       for (const state of restored.all) {
         for (const f of pendingFilesOf(state)) {
+          const where = f.dir === undefined ? this.dir : path.resolve(f.dir);
+          // Never deleted by the cleanup below, even when listed under another name of this folder.
           listed.add(f.pending);
+          if (where !== this.dir) {
+            if (f.checkpointId <= restored.checkpointId && ctx.subtaskIndex === 0)
+              elsewhere.set(where, [...(elsewhere.get(where) ?? []), f]);
+            continue;
+          }
           if (f.checkpointId > restored.checkpointId) continue;
-          this.commitFile(f);
-          committed++;
+          if (this.commitRestored(f)) committed++;
         }
       }
       if (committed > 0) fsyncDir(this.dir);
+      for (const [where, files] of elsewhere) commitElsewhere(where, files, this.dir, ctx.log);
     }
     let visible = 0;
     for (const name of fs.readdirSync(this.dir)) {
-      if (PART.test(name)) visible++;
-      const m = HIDDEN.exec(name);
-      if (!m || listed.has(name)) continue;
-      const subtask = Number(m[3]);
+      if (name.startsWith('part-')) visible++;
+      const owner = hiddenFileOwner(name);
+      if (!owner || owner.jobKey !== this.names.jobKey || listed.has(name)) continue;
+      const { subtask } = owner;
       if (subtask === ctx.subtaskIndex || (ctx.subtaskIndex === 0 && subtask >= ctx.parallelism)) {
         fs.rmSync(path.join(this.dir, name), { force: true });
       }
@@ -223,9 +228,8 @@ export class FilesystemWriter implements SinkWriter {
     if (f && f.rows > 0) {
       this.file = undefined;
       const n = this.pending.filter((p) => p.checkpointId === checkpointId).length;
-      const sub = this.ctx.subtaskIndex;
-      const pendingName = `.pending-${pad(checkpointId, 10)}-${pad(sub, 4)}-${n}${this.ext}`;
-      const final = partFileName(checkpointId, sub, n, this.ext);
+      const pendingName = this.names.pending(checkpointId, n);
+      const final = this.names.final(checkpointId, n);
       let ready: Promise<void>;
       try {
         flush(f);
@@ -239,12 +243,13 @@ export class FilesystemWriter implements SinkWriter {
         );
         throw this.failure;
       });
-      this.pending.push({ checkpointId, pending: pendingName, final, ready });
+      this.pending.push({ checkpointId, pending: pendingName, final, dir: this.dir, ready });
     }
-    const listed = this.pending.map(({ checkpointId: c, pending, final }) => ({
+    const listed = this.pending.map(({ checkpointId: c, pending, final, dir }) => ({
       checkpointId: c,
       pending,
       final,
+      dir,
     }));
     return Promise.all(this.pending.map((p) => p.ready)).then(() => ({ pending: listed }));
   }
@@ -255,7 +260,7 @@ export class FilesystemWriter implements SinkWriter {
     const due = this.pending.filter((p) => p.checkpointId <= checkpointId);
     if (due.length === 0) return;
     await Promise.all(due.map((p) => p.ready));
-    for (const p of due) this.commitFile(p);
+    for (const p of due) this.commitOwn(p);
     fsyncDir(this.dir);
     this.pending = this.pending.filter((p) => !due.includes(p));
   }
@@ -271,45 +276,75 @@ export class FilesystemWriter implements SinkWriter {
   // -------------------------------------------------------------------------------------------------------
 
   private openInProgress(): OpenFile {
-    const name = `.inprogress-${this.ctx.attempt}-${pad(this.ctx.subtaskIndex, 4)}-${this.fileCounter++}${this.ext}`;
+    const name = this.names.inProgress(this.fileCounter++);
     const fd = fs.openSync(path.join(this.dir, name), 'w');
     return { name, fd, chunks: [], chars: 0, rows: 0 };
   }
 
+  /** Commits a file this writer pre-committed: it MUST be there (or committed before). */
+  private commitOwn(f: PendingFile): void {
+    if (commitPendingFile(this.dir, f, this.ctx.log) === 'missing') throw this.vanished(f);
+  }
+
   /**
-   * Renames a pending file to its final name. Idempotent: a missing pending file whose final file exists was
-   * committed before. A final name taken by another run's file is never overwritten: the next free `n` is used.
+   * Commits a restored pending file of this folder; false when there was nothing to rename. A file listed
+   * without its folder (state of an older weir) may have been another folder's: missing, it is skipped.
    */
-  private commitFile(f: PendingFile): void {
-    const src = path.join(this.dir, f.pending);
-    const dst = path.join(this.dir, f.final);
-    if (!fs.existsSync(src)) {
-      if (fs.existsSync(dst)) return;
-      throw new Error(
-        `filesystem sink: cannot commit '${f.final}' of checkpoint ${f.checkpointId}: neither it nor '${f.pending}' exists in '${this.dir}'`,
-      );
-    }
-    let target = dst;
-    if (fs.existsSync(dst)) {
-      const m = PART.exec(f.final)!;
-      let n = Number(m[3]) + 1;
-      while (
-        fs.existsSync((target = path.join(this.dir, partFileName(Number(m[1]), Number(m[2]), n, m[4]!))))
-      )
-        n++;
-      this.ctx.log(
-        `filesystem sink: '${f.final}' already exists (written by another run); committing as '${path.basename(target)}'`,
-      );
-    }
-    faultPoint('sink-committing');
+  private commitRestored(f: PendingFile): boolean {
+    const outcome = commitPendingFile(this.dir, f, this.ctx.log);
+    if (outcome !== 'missing') return outcome === 'committed';
+    if (f.dir !== undefined) throw this.vanished(f);
+    this.ctx.log(
+      `filesystem sink: skipped '${f.final}' of checkpoint ${f.checkpointId}: neither it nor '${f.pending}' is in '${this.dir}' (the restored state does not say which folder it was written to)`,
+    );
+    return false;
+  }
+
+  private vanished(f: PendingFile): Error {
+    return new Error(
+      `filesystem sink: cannot commit '${f.final}' of checkpoint ${f.checkpointId}: neither it nor '${f.pending}' exists in '${this.dir}'`,
+    );
+  }
+}
+
+/**
+ * Restored pending files of another folder (the sink was pointed elsewhere): committed where they are when
+ * still possible (idempotently), else skipped; one notice per folder. Never fails the restore.
+ */
+function commitElsewhere(
+  where: string,
+  files: readonly PendingFile[],
+  ownDir: string,
+  log: (m: string) => void,
+): void {
+  let committed = 0;
+  let before = 0;
+  const skipped: string[] = [];
+  for (const f of files) {
     try {
-      fs.renameSync(src, target);
+      const outcome = fs.existsSync(where) ? commitPendingFile(where, f, log) : 'missing';
+      if (outcome === 'committed') committed++;
+      else if (outcome === 'committed-before') before++;
+      else skipped.push(`'${f.final}' (checkpoint ${f.checkpointId}): neither it nor '${f.pending}' exists`);
     } catch (e) {
-      // Committed concurrently by another subtask restoring the same list.
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT' && fs.existsSync(dst)) return;
-      throw e;
+      skipped.push(
+        `'${f.final}' (checkpoint ${f.checkpointId}): ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   }
+  if (committed > 0) {
+    try {
+      fsyncDir(where);
+    } catch {
+      // The renames happened; a folder that cannot be synced is no reason to fail the restore.
+    }
+  }
+  const done = `${committed} committed there now, ${before} committed before`;
+  log(
+    skipped.length === 0
+      ? `filesystem sink: the restored state lists ${files.length} pending file(s) of '${where}', which is not this sink's folder '${ownDir}': ${done}`
+      : `filesystem sink: the restored state lists ${files.length} pending file(s) of '${where}', which is not this sink's folder '${ownDir}': ${done}; skipped ${skipped.length} that can no longer be committed: ${skipped.join('; ')}`,
+  );
 }
 
 function writeFully(fd: number, data: Buffer): void {
@@ -329,31 +364,4 @@ async function preCommit(fd: number, from: string, to: string): Promise<void> {
   await new Promise<void>((resolve, reject) => fs.fsync(fd, (e) => (e ? reject(e) : resolve())));
   await new Promise<void>((resolve, reject) => fs.close(fd, (e) => (e ? reject(e) : resolve())));
   await fs.promises.rename(from, to);
-}
-
-/** Makes renames in `dir` durable (a no-op where folders cannot be synced). */
-function fsyncDir(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(dir, 'r');
-    fs.fsyncSync(fd);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'EISDIR' && code !== 'EINVAL' && code !== 'EPERM' && code !== 'EBADF') throw e;
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
-}
-
-function pendingFilesOf(state: unknown): readonly PendingFile[] {
-  const list = (state as Partial<FilesystemSinkState> | null | undefined)?.pending;
-  if (!Array.isArray(list)) return [];
-  return list.filter(
-    (f): f is PendingFile =>
-      typeof f === 'object' &&
-      f !== null &&
-      typeof f.checkpointId === 'number' &&
-      typeof f.pending === 'string' &&
-      typeof f.final === 'string',
-  );
 }

@@ -1,19 +1,26 @@
 // The postgres sink's two-phase commit: PREPARE TRANSACTION at a barrier, COMMIT PREPARED once the checkpoint completed, and on restore settling what an earlier run left prepared.
 import type pg from 'pg';
 import type { ConnectorContext } from '../../connectors/connector';
-import { errorMessage, sinkError, type PostgresSinkOptions } from './postgres-options';
+import { commitInOtherDatabases } from './postgres-foreign-commits';
+import { errorMessage, serverOf, sinkError, type PostgresSinkOptions } from './postgres-options';
 import { quoteLiteral } from './postgres-statements';
-import { GID_MAX, gidOf, gidPrefix, parseGid, preparedOf, subtaskOfGid } from './postgres-transaction-ids';
-
-/** SQLSTATE undefined_object: "prepared transaction with identifier ... does not exist". */
-const UNDEFINED_OBJECT = '42704';
+import {
+  GID_MAX,
+  gidOf,
+  gidPrefix,
+  parseGid,
+  preparedOf,
+  subtaskOfGid,
+  UNDEFINED_OBJECT,
+  type PreparedTransaction,
+} from './postgres-transaction-ids';
 
 /** The checkpoint a writer opens from: its id, the states of every subtask, and this subtask's own. */
 export type RestoredCheckpoint = { checkpointId: number; all: readonly unknown[]; own: unknown } | undefined;
 
 /** exactly-once, before connecting: the job's longest transaction id fits PostgreSQL's limit. */
 export function checkGidLength(o: PostgresSinkOptions, ctx: ConnectorContext): void {
-  const longest = gidOf(ctx.jobName, ctx.uid, ctx.parallelism, Number.MAX_SAFE_INTEGER);
+  const longest = gidOf(ctx.jobName, ctx.uid, 'ffffffff', ctx.parallelism, Number.MAX_SAFE_INTEGER);
   if (Buffer.byteLength(longest) > GID_MAX)
     throw sinkError(
       o,
@@ -54,18 +61,29 @@ export class PostgresCommitter {
 
   /**
    * exactly-once, on open: commits the prepared transactions the restored checkpoint lists and rolls back
-   * every other prepared transaction of this sink of this job (from checkpoints that never completed, or from a run
-   * that is started again without restoring). Each subtask resolves the ids of its own subtask index;
-   * subtask 0 also those of subtask indexes the job no longer has. The listed ids are committed whatever
-   * job name they carry: a checkpoint restores into a job of another name when statements were added or
-   * moved before its INSERT.
+   * every other prepared transaction of this sink of this job into this table (from checkpoints that never
+   * completed, or from a run that is started again without restoring). Each subtask resolves the ids of its
+   * own subtask index; subtask 0 also those of subtask indexes the job no longer has. The listed ids are
+   * committed whatever job name they carry: a checkpoint restores into a job of another name when statements
+   * were added or moved before its INSERT. Listed ids of another table are committed too (in this database
+   * here; in another database by subtask 0, or skipped with a notice when that is no longer possible);
+   * unlisted ones of another table are never touched (another job, or an older version of this one, may
+   * still write there). `destination`: this sink's destination key and table as PostgreSQL names it.
    */
-  async recover(restored: RestoredCheckpoint): Promise<void> {
+  async recover(restored: RestoredCheckpoint, destination: { key: string; table: string }): Promise<void> {
     const { jobName: job, uid } = this.ctx;
     const listed = new Set<string>();
+    const otherTables = new Set<string>();
+    const otherDatabases: PreparedTransaction[] = [];
     if (restored) {
       for (const state of restored.all)
-        for (const p of preparedOf(state)) if (p.checkpointId <= restored.checkpointId) listed.add(p.gid);
+        for (const p of preparedOf(state)) {
+          if (p.checkpointId > restored.checkpointId) continue;
+          const here = this.placeOf(p, destination.table);
+          if (here === 'other-database') otherDatabases.push(p);
+          else listed.add(p.gid);
+          if (here === 'other-table') otherTables.add(p.gid);
+        }
     }
     const rows = (
       await this.control.query<{ gid: string }>(
@@ -74,16 +92,24 @@ export class PostgresCommitter {
       )
     ).rows;
     let committed = 0;
+    let elsewhere = 0;
     let rolledBack = 0;
+    // Listed ids of another database MUST NOT be rolled back here, should it be this one under another name.
+    const foreign = new Set(otherDatabases.map((p) => p.gid));
     for (const { gid } of rows) {
-      const subtask = listed.has(gid) ? subtaskOfGid(gid) : parseGid(job, uid, gid)?.subtask;
+      if (foreign.has(gid)) continue;
+      const own = listed.has(gid) ? undefined : parseGid(job, uid, gid);
+      // Another table's: never rolled back here.
+      if (own?.destination !== undefined && own.destination !== destination.key) continue;
+      const subtask = listed.has(gid) ? subtaskOfGid(gid) : own?.subtask;
       if (subtask === undefined) continue;
       const mine =
         subtask === this.ctx.subtaskIndex || (this.ctx.subtaskIndex === 0 && subtask >= this.ctx.parallelism);
       if (!mine) continue;
       if (listed.has(gid)) {
         await this.commitPrepared(gid);
-        committed++;
+        if (otherTables.has(gid)) elsewhere++;
+        else committed++;
       } else {
         await this.tolerateMissing(() => this.control.query(`ROLLBACK PREPARED ${quoteLiteral(gid)}`));
         rolledBack++;
@@ -94,6 +120,26 @@ export class PostgresCommitter {
         `postgres sink '${this.o.name}' subtask ${this.ctx.subtaskIndex}: committed ${committed} prepared transaction(s) of checkpoint ≤ ${restored?.checkpointId ?? '-'}, rolled back ${rolledBack} later or unlisted one(s)`,
       );
     }
+    if (elsewhere > 0) {
+      this.ctx.log(
+        `postgres sink '${this.o.name}' subtask ${this.ctx.subtaskIndex}: the restored state lists ${elsewhere} prepared transaction(s) into another table than this sink's ${destination.table}: committed them where they were`,
+      );
+    }
+    if (this.ctx.subtaskIndex === 0 && otherDatabases.length > 0)
+      await commitInOtherDatabases(this.o, this.ctx, otherDatabases, () => this.isClosed());
+  }
+
+  /** Where a restored prepared transaction was prepared, seen from this sink (state without it: here). */
+  private placeOf(p: PreparedTransaction, table: string): 'here' | 'other-table' | 'other-database' {
+    if (p.url === undefined || p.table === undefined) return 'here';
+    let server: { where: string; database: string };
+    try {
+      server = serverOf(new URL(p.url));
+    } catch {
+      return 'other-database';
+    }
+    if (server.where !== this.o.where || server.database !== this.o.database) return 'other-database';
+    return p.table === table ? 'here' : 'other-table';
   }
 
   /** Commits the prepared transaction `gid`; one that is no longer there (committed before) is no error. */

@@ -40,12 +40,31 @@ export function parsePostgresSinkOptions(table: TableDef): PostgresSinkOptions {
   return {
     name: table.name,
     url,
-    where: `${parsed.hostname || 'localhost'}:${parsed.port || '5432'}`,
-    database: decodeURIComponent(parsed.pathname.replace(/^\//, '')) || parsed.username || 'postgres',
+    ...serverOf(parsed),
     tableName,
     semantic: postgresSemantic(o) as Semantic,
     flushRows: Math.max(1, Number(o['sink.buffer-flush.max-rows'] ?? 500) || 500),
   };
+}
+
+/** The server (`host:port`) and database a postgres URL names. */
+export function serverOf(url: URL): { where: string; database: string } {
+  return {
+    where: `${url.hostname || 'localhost'}:${url.port || '5432'}`,
+    database: decodeURIComponent(url.pathname.replace(/^\//, '')) || url.username || 'postgres',
+  };
+}
+
+/** The URL without its password (kept out of checkpoint state); a URL that does not parse as it is. */
+export function withoutPassword(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = '';
+    u.searchParams.delete('password');
+    return u.toString();
+  } catch {
+    return url;
+  }
 }
 
 /** An error of this sink: `postgres sink '<name>' (table '<table-name>'): <text>`. */

@@ -16,14 +16,20 @@ import {
   errorMessage,
   parsePostgresSinkOptions,
   sinkError,
+  withoutPassword,
   type PostgresSinkOptions,
 } from './postgres-options';
 import { writeChanges, type Op } from './postgres-statements';
 import { checkTable, type CheckedTable } from './postgres-table-check';
-import { gidOf, type PostgresSinkState, type PreparedTransaction } from './postgres-transaction-ids';
+import {
+  destinationKey,
+  gidOf,
+  type PostgresSinkState,
+  type PreparedTransaction,
+} from './postgres-transaction-ids';
 import { encoder } from './postgres-values';
 
-export { gidOf, gidPrefix, parseGid } from './postgres-transaction-ids';
+export { destinationKey, gidOf, gidPrefix, parseGid } from './postgres-transaction-ids';
 export type { PostgresSinkState, PreparedTransaction } from './postgres-transaction-ids';
 export { postgresType } from './postgres-values';
 
@@ -43,9 +49,10 @@ class Serial {
  * buffered and at each barrier (`snapshot`, whose promise resolves once the rows are sent).
  *
  * - exactly-once: the rows between two barriers go into one transaction; at the barrier it is prepared
- *   (`PREPARE TRANSACTION 'weir:<job>:<uid>:<subtask>:<checkpoint>'`, listed in the checkpoint) and committed with
- *   `COMMIT PREPARED` on a second connection once the checkpoint completed. On restore the listed ones are
- *   committed and every other prepared transaction of the job is rolled back.
+ *   (`PREPARE TRANSACTION 'weir:<job>:<uid>:<destination>:<subtask>:<checkpoint>'`, listed in the checkpoint with
+ *   the table and database) and committed with `COMMIT PREPARED` on a second connection once the checkpoint
+ *   completed. On restore the listed ones are committed (where they were prepared) and every other prepared
+ *   transaction of this sink of the job into this table is rolled back.
  * - upsert: `INSERT ... ON CONFLICT (key) DO UPDATE` and `DELETE` by key, autocommitted: replays repeat
  *   statements, but the final table is exact.
  * - at-least-once: plain `INSERT`s, autocommitted: rows after the last completed checkpoint are written
@@ -66,6 +73,8 @@ export class PostgresWriter implements SinkWriter {
   private committer: PostgresCommitter | undefined;
   /** The table as PostgreSQL names it and its columns in row order, quoted (found on open). */
   private table: CheckedTable = { target: '', columnSql: [] };
+  /** exactly-once: the destination key in this sink's transaction ids (database and table). */
+  private destination = '';
   private buffer: Op[] = [];
   private readonly queue = new Serial();
   private queued = 0;
@@ -97,6 +106,7 @@ export class PostgresWriter implements SinkWriter {
     try {
       this.data = await this.connect('data');
       this.table = await checkTable(this.data, this.options, this.fields, this.keyIndexes);
+      this.destination = destinationKey(this.options.database, this.table.target);
       if (this.options.semantic === 'exactly-once') {
         this.committer = new PostgresCommitter(
           this.options,
@@ -105,7 +115,7 @@ export class PostgresWriter implements SinkWriter {
           () => this.closed,
         );
         await this.committer.checkServer();
-        await this.committer.recover(restored);
+        await this.committer.recover(restored, { key: this.destination, table: this.table.target });
       }
     } catch (e) {
       // A writer whose open failed is not closed by its task: its connections MUST NOT outlive it (each
@@ -156,7 +166,7 @@ export class PostgresWriter implements SinkWriter {
     if (this.options.semantic !== 'exactly-once') {
       return this.enqueue(() => this.send(ops)).then(() => undefined);
     }
-    const gid = gidOf(this.ctx.jobName, this.ctx.uid, this.ctx.subtaskIndex, checkpointId);
+    const gid = gidOf(this.ctx.jobName, this.ctx.uid, this.destination, this.ctx.subtaskIndex, checkpointId);
     const ready = this.enqueue(async () => {
       await this.send(ops);
       if (!this.inTransaction) return false;
@@ -167,10 +177,12 @@ export class PostgresWriter implements SinkWriter {
     });
     this.prepared.push({ checkpointId, gid, ready });
     const listed = [...this.prepared];
+    const url = withoutPassword(this.options.url);
+    const table = this.table.target;
     return Promise.all(listed.map((p) => p.ready)).then((done) => ({
       prepared: listed
         .filter((_, i) => done[i])
-        .map(({ checkpointId: c, gid: g }) => ({ checkpointId: c, gid: g })),
+        .map(({ checkpointId: c, gid: g }) => ({ checkpointId: c, gid: g, url, table })),
     }));
   }
 
