@@ -158,6 +158,7 @@ export class CheckpointCoordinator {
       asyncDuration: 0,
       alignmentDuration: 0,
       size: 0,
+      ...(request ? { savepoint: true } : {}),
     };
     this.history.push(stats);
     const p: PendingCheckpoint = {

@@ -14,7 +14,9 @@ commands:
       --from-savepoint PATH           restore each job from a savepoint
       -D key=value                    set a configuration key before the script (repeatable)
       --parallelism N                 shorthand for -D parallelism.default=N
-  sql [FILE.sql]                an interactive shell (statements end with ';'); a file is run first
+      --web [--port N]                serve the REST API, /metrics and a dashboard while jobs run (127.0.0.1:8081;
+                                      also -D rest.port=N, -D rest.address=A with -D rest.token=T)
+  sql [FILE.sql] [--web]        an interactive shell (statements end with ';'); a file is run first
   explain FILE.sql [--json]     print the logical plan, the optimized plan and the job graph of each job
   export --target flink FILE.sql
                                 print the script as Flink SQL for a Flink cluster (connector options mapped;
@@ -162,7 +164,7 @@ function exportUsageProblem(parsed: ParsedArgs): string | undefined {
 }
 
 async function run(args: readonly string[]): Promise<number> {
-  const parsed = parseArgs(args);
+  const parsed = parseArgs(args, ['web']);
   if (typeof parsed === 'string' || parsed.files.length === 0) {
     console.error(`weir run: ${typeof parsed === 'string' ? parsed : 'expected FILE.sql'}\n\n${USAGE}`);
     return 2;
@@ -184,16 +186,22 @@ async function run(args: readonly string[]): Promise<number> {
     texts.push(t);
   }
   const session = new Session({ ...options, scriptName: scriptName(parsed.files[parsed.files.length - 1]!) });
-  for (let i = 0; i < texts.length; i++) {
-    const ok = await session.runScript(parsed.files[i]!, texts[i]!);
-    if (!ok) {
-      await session.close();
-      return 1;
+  const web = await (await import('./web/cli-web')).startWeb('run', () => session.jobs, parsed);
+  if (typeof web === 'number') return web;
+  try {
+    for (let i = 0; i < texts.length; i++) {
+      const ok = await session.runScript(parsed.files[i]!, texts[i]!);
+      if (!ok) {
+        await session.close();
+        return 1;
+      }
     }
+    const failed = await session.awaitJobs();
+    await session.close();
+    return failed ? 1 : 0;
+  } finally {
+    await web?.close();
   }
-  const failed = await session.awaitJobs();
-  await session.close();
-  return failed ? 1 : 0;
 }
 
 function strFlag(v: string | true | undefined): string | undefined {

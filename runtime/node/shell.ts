@@ -5,6 +5,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { appendFileSync } from 'node:fs';
 import { parse } from '../../grammar/index';
+import { parseArgs } from './cli';
+import { startWeb } from './web/cli-web';
 import { Session } from './session';
 
 const HISTORY = join(homedir(), '.weir_history');
@@ -17,10 +19,18 @@ export function isComplete(buffer: string): boolean {
 }
 
 export async function shell(args: readonly string[]): Promise<number> {
-  const session = new Session({ interactive: true, scriptName: 'sql' });
-  if (args[0]) {
-    const text = readFileSync(args[0], 'utf8');
-    await session.runScript(args[0], text);
+  const parsed = parseArgs(args, ['web']);
+  if (typeof parsed === 'string') {
+    console.error(`weir sql: ${parsed}`);
+    return 2;
+  }
+  const session = new Session({ interactive: true, scriptName: 'sql', config: parsed.config });
+  const web = await startWeb('sql', () => session.jobs, parsed);
+  if (typeof web === 'number') return web;
+  const file = parsed.files[0];
+  if (file) {
+    const text = readFileSync(file, 'utf8');
+    await session.runScript(file, text);
   }
   let history: string[] = [];
   try {
@@ -56,5 +66,6 @@ export async function shell(args: readonly string[]): Promise<number> {
   }
   rl.close();
   await session.close();
+  await web?.close();
   return 0;
 }

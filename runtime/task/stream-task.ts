@@ -9,6 +9,7 @@ import type { RecordWriter } from './record-writer';
 import { StateLoader } from './state-loader';
 import { StatusWatermarkValve } from './status-watermark-valve';
 import { SubtaskCheckpointCoordinator } from './subtask-checkpoint-coordinator';
+import { TaskTime } from './task-time';
 import type { TaskListener, WriteState } from './task-listener';
 
 // Importers outside runtime/task name these through the task.
@@ -71,6 +72,8 @@ export class StreamTask {
   /** The element whose state was being loaded: handled first once it is. */
   private deferred: { channel: number; element: StreamElement } | undefined;
   private lastProcessingTime = -Infinity;
+  /** Busy, back-pressured and idle time, on the head operator's metrics. */
+  private readonly time: TaskTime;
 
   constructor(private readonly o: StreamTaskOptions) {
     this.key = o.key;
@@ -86,6 +89,7 @@ export class StreamTask {
     this.lastData = o.clock.now();
     this.loader = StateLoader.forChain(o.chain, o.key);
     this.throttling = o.chain.filter((m) => m.op.hasCapacity !== undefined);
+    this.time = new TaskTime(this.head.ctx.metrics);
   }
 
   get isSourceTask(): boolean {
@@ -110,6 +114,13 @@ export class StreamTask {
    * wait when every task is idle. Exceptions propagate: the job fails over.
    */
   step(budget: number): boolean {
+    this.time.begin();
+    const worked = this.stepWork(budget);
+    this.time.end(worked, !this.o.writer.hasCapacity() || !this.hasRoom());
+    return worked;
+  }
+
+  private stepWork(budget: number): boolean {
     if (this.status === 'ENDED' || this.status === 'CANCELED' || this.loading) return false;
     let worked = 0;
     if (this.deferred) {

@@ -1,0 +1,65 @@
+// GET /jobs/:jobid/figures (weir's own): what the dashboard draws each second, in one request.
+import { explainJobJson } from '../../../compiler/explain/plan';
+import type { JobHandle } from '../../job';
+import { type JobRegistry, jobId } from './job-registry';
+import type { Rates } from './rates';
+import { checkpointedStateSizes, recordsIn, taskVertices } from './tasks';
+
+export function jobFigures(job: JobHandle, reg: JobRegistry, rates: Rates) {
+  const now = Date.now();
+  const metrics = job.operatorMetrics();
+  const sizes = checkpointedStateSizes(job);
+  const m = job.metrics();
+  const operators = job.compiled.graph.operators.map((op) => {
+    const subs = metrics.get(op.uid) ?? [];
+    let watermark = Infinity;
+    let inSum = 0;
+    let outSum = 0;
+    let inRate = 0;
+    subs.forEach((s, i) => {
+      if (!s) return;
+      inSum += recordsIn(op, s);
+      outSum += s.recordsOut;
+      watermark = Math.min(watermark, s.watermark);
+      inRate += rates.operator(job, op.uid, i).recordsIn;
+    });
+    return {
+      uid: op.uid,
+      recordsIn: inSum,
+      recordsOut: outSum,
+      recordsInPerSecond: inRate,
+      watermark: Number.isFinite(watermark) ? watermark : null,
+      stateBytes: op.stateful ? (sizes.get(op.uid) ?? []).reduce((a, b) => a + (b ?? 0), 0) : undefined,
+    };
+  });
+  const tasks = taskVertices(job).flatMap((v) =>
+    Array.from({ length: v.parallelism }, (_, i) => {
+      const r = rates.task(job, v, i);
+      return {
+        id: v.id,
+        name: v.name,
+        subtask: i,
+        busyTimeMsPerSecond: Math.round(r.busy),
+        backPressuredTimeMsPerSecond: Math.round(r.backPressured),
+        idleTimeMsPerSecond: Math.round(r.idle),
+        numRecordsInPerSecond: r.recordsIn,
+      };
+    }),
+  );
+  const end = reg.endTime(job);
+  return {
+    id: jobId(job),
+    name: job.name,
+    status: job.status(),
+    mode: job.compiled.config['execution.checkpointing.mode'] ?? 'EXACTLY_ONCE',
+    restarts: m.restarts,
+    recordsIn: m.recordsIn,
+    recordsOut: m.recordsOut,
+    at: now,
+    elapsedMs: (end ?? now) - job.startTime,
+    plan: explainJobJson(job.compiled),
+    operators,
+    tasks,
+    checkpoints: job.checkpoints().slice(-50),
+  };
+}
