@@ -193,7 +193,8 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     key: 'rest.port',
     kind: 'int',
     default: '8081',
-    description: "with `--web`: the port of the REST API, /metrics and the dashboard (0: a free one); on the command line (`-D`)",
+    description:
+      'with `--web`: the port of the REST API, /metrics and the dashboard (0: a free one); on the command line (`-D`)',
   },
   {
     key: 'rest.address',
@@ -205,7 +206,8 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   {
     key: 'rest.token',
     kind: 'string',
-    description: 'with `--web`: a token every request must carry (`Authorization: Bearer`); or the WEIR_REST_TOKEN variable',
+    description:
+      'with `--web`: a token every request must carry (`Authorization: Bearer`); or the WEIR_REST_TOKEN variable',
   },
 ];
 

@@ -63,11 +63,14 @@ function selected(): string | undefined {
 async function refreshJobs(): Promise<void> {
   const { jobs } = (await call('GET', '/jobs/overview')) as Overview;
   const current = selected();
-  const options = jobs.map((j) => `<option value="${esc(j.jid)}">${esc(j.name)} (${esc(j.state)})</option>`).join('');
+  const options = jobs
+    .map((j) => `<option value="${esc(j.jid)}">${esc(j.name)} (${esc(j.state)})</option>`)
+    .join('');
   if (jobsSelect.innerHTML !== options) {
     jobsSelect.innerHTML = options;
     const running = jobs.find((j) => j.state === 'RUNNING');
-    jobsSelect.value = current && jobs.some((j) => j.jid === current) ? current : (running ?? jobs[0])?.jid ?? '';
+    jobsSelect.value =
+      current && jobs.some((j) => j.jid === current) ? current : ((running ?? jobs[0])?.jid ?? '');
   }
 }
 
@@ -123,13 +126,21 @@ async function operation(label: string, path: string, body: unknown, statusPath:
   li.textContent = `${label}: started`;
   $('operations').prepend(li);
   try {
-    const { 'request-id': trigger } = (await call('POST', `/jobs/${encodeURIComponent(id)}${path}`, body)) as {
+    const { 'request-id': trigger } = (await call(
+      'POST',
+      `/jobs/${encodeURIComponent(id)}${path}`,
+      body,
+    )) as {
       'request-id': string;
     };
     for (;;) {
       const s = (await call('GET', `/jobs/${encodeURIComponent(id)}${statusPath}/${trigger}`)) as {
         status: { id: string };
-        operation?: { location?: string; checkpointId?: number; 'failure-cause'?: { 'serialized-throwable': string } };
+        operation?: {
+          location?: string;
+          checkpointId?: number;
+          'failure-cause'?: { 'serialized-throwable': string };
+        };
       };
       if (s.status.id === 'COMPLETED') {
         const op = s.operation ?? {};
@@ -149,14 +160,29 @@ async function operation(label: string, path: string, body: unknown, statusPath:
 }
 
 const target = () => $<HTMLInputElement>('target').value.trim() || undefined;
-$('checkpoint').addEventListener('click', () => void operation('checkpoint', '/checkpoints', {}, '/checkpoints'));
+$('checkpoint').addEventListener(
+  'click',
+  () => void operation('checkpoint', '/checkpoints', {}, '/checkpoints'),
+);
 $('savepoint').addEventListener(
   'click',
-  () => void operation('savepoint', '/savepoints', target() ? { 'target-directory': target() } : {}, '/savepoints'),
+  () =>
+    void operation(
+      'savepoint',
+      '/savepoints',
+      target() ? { 'target-directory': target() } : {},
+      '/savepoints',
+    ),
 );
 $('stop').addEventListener(
   'click',
-  () => void operation('stop with savepoint', '/stop', target() ? { targetDirectory: target() } : {}, '/savepoints'),
+  () =>
+    void operation(
+      'stop with savepoint',
+      '/stop',
+      target() ? { targetDirectory: target() } : {},
+      '/savepoints',
+    ),
 );
 jobsSelect.addEventListener('change', () => void refresh());
 

@@ -17,7 +17,10 @@ export class TasksPanel {
   render(tasks: readonly TaskFigures[]): void {
     const rows = tasks
       .map((t) => {
-        const total = Math.max(1, t.busyTimeMsPerSecond + t.backPressuredTimeMsPerSecond + t.idleTimeMsPerSecond);
+        const total = Math.max(
+          1,
+          t.busyTimeMsPerSecond + t.backPressuredTimeMsPerSecond + t.idleTimeMsPerSecond,
+        );
         const pct = (x: number) => `${((x / total) * 100).toFixed(1)}%`;
         const name = t.name.length > 60 ? `${t.name.slice(0, 59)}…` : t.name;
         return `<tr data-task="${esc(t.id)}-${t.subtask}"><td title="${esc(t.name)}">${esc(name)}</td><td>${t.subtask}</td>

@@ -1,7 +1,13 @@
 // A subtask: its operator chain and input channels, and the task loop that reads, aligns barriers and ends.
 import type { Clock } from '../clock';
 import type { StreamElement } from '../messages';
-import { type Output, type SourceOperator, type StateCall, isSource } from '../operator';
+import {
+  type OperatorMetrics,
+  type Output,
+  type SourceOperator,
+  type StateCall,
+  isSource,
+} from '../operator';
 import { BarrierAligner, type CheckpointingMode } from './barrier-aligner';
 import type { ChannelReader } from './channel';
 import { type ChainMember, OperatorChain } from './operator-chain';
@@ -74,6 +80,7 @@ export class StreamTask {
   private lastProcessingTime = -Infinity;
   /** Busy, back-pressured and idle time, on the head operator's metrics. */
   private readonly time: TaskTime;
+  private readonly tail: OperatorMetrics;
 
   constructor(private readonly o: StreamTaskOptions) {
     this.key = o.key;
@@ -90,6 +97,7 @@ export class StreamTask {
     this.loader = StateLoader.forChain(o.chain, o.key);
     this.throttling = o.chain.filter((m) => m.op.hasCapacity !== undefined);
     this.time = new TaskTime(this.head.ctx.metrics);
+    this.tail = o.chain[o.chain.length - 1]!.ctx.metrics;
   }
 
   get isSourceTask(): boolean {
@@ -117,6 +125,8 @@ export class StreamTask {
     this.time.begin();
     const worked = this.stepWork(budget);
     this.time.end(worked, !this.o.writer.hasCapacity() || !this.hasRoom());
+    // The chain's last operator emits into the writer: its records out are the task's.
+    this.tail.recordsOut = this.o.writer.recordsOut;
     return worked;
   }
 

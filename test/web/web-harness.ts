@@ -5,20 +5,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WEIR_BIN } from '../e2e/crash-harness';
 
-/** An unbounded datagen source, a keyed count into blackhole, a checkpoint every `interval`. */
-export function webScript(interval = '1s', rowsPerSecond = 20000): string {
+/**
+ * An unbounded datagen source, a keyed count into blackhole, a checkpoint every `interval`; `jobs` INSERTs make as
+ * many jobs (named `clicks-1`, `clicks-2`, … after the script `clicks.sql`).
+ */
+export function webScript(interval = '1s', rowsPerSecond = 20000, jobs = 1): string {
+  const inserts = Array.from(
+    { length: jobs },
+    () => 'INSERT INTO counts SELECT user_id, COUNT(*) AS clicks FROM clicks GROUP BY user_id;',
+  ).join('\n');
   return `
 SET 'execution.checkpointing.interval' = '${interval}';
 SET 'execution.checkpointing.dir' = 'checkpoints';
 SET 'execution.checkpointing.savepoint-dir' = 'savepoints';
-SET 'pipeline.name' = 'clicks-per-user';
 CREATE TABLE clicks (user_id INT, page_id INT) WITH (
   'connector' = 'datagen', 'rows-per-second' = '${rowsPerSecond}',
   'fields.user_id.min' = '1', 'fields.user_id.max' = '1000',
   'fields.page_id.min' = '1', 'fields.page_id.max' = '100'
 );
 CREATE TABLE counts (user_id INT, clicks BIGINT) WITH ('connector' = 'blackhole');
-INSERT INTO counts SELECT user_id, COUNT(*) AS clicks FROM clicks GROUP BY user_id;
+${inserts}
 `;
 }
 
@@ -32,15 +38,15 @@ export interface WebRun {
   kill(): Promise<void>;
 }
 
-/** Runs `weir run --web --port 0 <extra> job.sql` in a fresh folder; resolves once the dashboard URL is printed. */
+/** Runs `weir run --web --port 0 <extra> clicks.sql` in a fresh folder; resolves once the dashboard URL is printed. */
 export async function startWebRun(
   script = webScript(),
   extra: readonly string[] = [],
   env: NodeJS.ProcessEnv = {},
 ): Promise<WebRun> {
   const dir = mkdtempSync(join(tmpdir(), 'weir-web-'));
-  writeFileSync(join(dir, 'job.sql'), script);
-  const proc = spawn(process.execPath, [WEIR_BIN, 'run', '--web', '--port', '0', ...extra, 'job.sql'], {
+  writeFileSync(join(dir, 'clicks.sql'), script);
+  const proc = spawn(process.execPath, [WEIR_BIN, 'run', '--web', '--port', '0', ...extra, 'clicks.sql'], {
     cwd: dir,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -50,7 +56,10 @@ export async function startWebRun(
   proc.stdout!.resume();
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`weir printed no dashboard URL in 30 s:\n${err}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`weir printed no dashboard URL in 30 s:\n${err}`)),
+      30_000,
+    );
     const check = () => {
       const m = /\[weir\] dashboard: (http:\/\/\S+\/)/.exec(err);
       if (m) {

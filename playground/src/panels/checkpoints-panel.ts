@@ -61,9 +61,7 @@ export class CheckpointsPanel {
     this.root
       .querySelectorAll<HTMLButtonElement>('[data-sp-restore]')
       .forEach((b) =>
-        b.addEventListener('click', () =>
-          actions.restore(savepoints[Number(b.dataset.spRestore)]!.location),
-        ),
+        b.addEventListener('click', () => actions.restore(savepoints[Number(b.dataset.spRestore)]!.location)),
       );
     this.root.querySelector<HTMLInputElement>('#sp-upload')!.addEventListener('change', (e) => {
       const f = (e.target as HTMLInputElement).files?.[0];

@@ -57,11 +57,16 @@ export function authorize(req: IncomingMessage, url: URL, o: AuthOptions, mutati
   if (o.token === undefined) {
     const host = (req.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
     if (!isLoopback(host))
-      return { ok: false, status: 403, message: `the REST API answers on the loopback address only, not '${host}'` };
+      return {
+        ok: false,
+        status: 403,
+        message: `the REST API answers on the loopback address only, not '${host}'`,
+      };
     return { ok: true };
   }
   const p = presented(req, url);
-  if (!p) return { ok: false, status: 401, message: `a token is required (Authorization: Bearer <rest.token>)` };
+  if (!p)
+    return { ok: false, status: 401, message: `a token is required (Authorization: Bearer <rest.token>)` };
   if (!same(p.token, o.token)) return { ok: false, status: 401, message: 'wrong token' };
   return p.fromQuery
     ? { ok: true, setCookie: `${COOKIE}=${encodeURIComponent(p.token)}; HttpOnly; SameSite=Strict; Path=/` }

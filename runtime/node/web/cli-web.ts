@@ -3,7 +3,10 @@ import type { JobHandle } from '../../job';
 import { type WebServer, startWebServer, webOptions } from './server';
 
 /** Whether the command line asks for the web server: `--web`, `--port`, or Flink's `rest.*` keys with `-D`. */
-export function wantsWeb(flags: ReadonlyMap<string, string | true>, config: Readonly<Record<string, string>>): boolean {
+export function wantsWeb(
+  flags: ReadonlyMap<string, string | true>,
+  config: Readonly<Record<string, string>>,
+): boolean {
   return (
     flags.has('web') ||
     flags.has('port') ||

@@ -3,22 +3,22 @@ import { explainJobJson } from '../../../compiler/explain/plan';
 import type { JobHandle } from '../../job';
 import { type JobRegistry, jobId } from './job-registry';
 import type { Rates } from './rates';
-import { checkpointedStateSizes, recordsIn, taskVertices } from './tasks';
+import { checkpointedStateSizes, operatorCounters, taskVertices } from './tasks';
 
 export function jobFigures(job: JobHandle, reg: JobRegistry, rates: Rates) {
   const now = Date.now();
-  const metrics = job.operatorMetrics();
+  const counters = operatorCounters(job);
   const sizes = checkpointedStateSizes(job);
   const m = job.metrics();
   const operators = job.compiled.graph.operators.map((op) => {
-    const subs = metrics.get(op.uid) ?? [];
+    const subs = counters.get(op.uid) ?? [];
     let watermark = Infinity;
     let inSum = 0;
     let outSum = 0;
     let inRate = 0;
     subs.forEach((s, i) => {
       if (!s) return;
-      inSum += recordsIn(op, s);
+      inSum += s.recordsIn;
       outSum += s.recordsOut;
       watermark = Math.min(watermark, s.watermark);
       inRate += rates.operator(job, op.uid, i).recordsIn;

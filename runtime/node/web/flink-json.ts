@@ -3,7 +3,7 @@ import type { CheckpointStats } from '../../checkpoint/coordinator';
 import type { JobHandle, JobStatus } from '../../job';
 import { type JobRegistry, jobId } from './job-registry';
 import type { Rates } from './rates';
-import { taskVertices, subtaskCounters } from './tasks';
+import { operatorCounters, subtaskCounters, taskVertices } from './tasks';
 
 /** Flink's ExecutionState names, each counted per vertex (all zero but the one the job's state maps to). */
 const TASK_STATES = [
@@ -57,6 +57,7 @@ export function jobDetails(job: JobHandle, reg: JobRegistry, rates: Rates, now =
   const state = job.status();
   const t = times(job, reg, now);
   const vertices = taskVertices(job);
+  const ops = operatorCounters(job);
   const graph = job.compiled.graph;
   const chainOf = new Map<number, string>();
   for (const v of vertices) for (const op of v.operators) chainOf.set(op.id, v.id);
@@ -71,7 +72,7 @@ export function jobDetails(job: JobHandle, reg: JobRegistry, rates: Rates, now =
     now,
     timestamps: { INITIALIZING: job.startTime, CREATED: job.startTime, RUNNING: job.startTime },
     vertices: vertices.map((v) => {
-      const subs = subtaskCounters(job, v);
+      const subs = subtaskCounters(v, ops);
       const sum = (f: (s: NonNullable<(typeof subs)[number]>) => number) =>
         subs.reduce((n, s) => n + (s ? f(s) : 0), 0);
       return {
@@ -152,7 +153,9 @@ function checkpointStatistics(c: CheckpointStats, job: JobHandle) {
     checkpoint_type: c.savepoint ? 'SAVEPOINT' : 'CHECKPOINT',
     tasks: {},
     ...(c.status === 'COMPLETED' ? { external_path: c.location ?? null, discarded: false } : {}),
-    ...(c.status === 'FAILED' ? { failure_message: c.failure ?? null, failure_timestamp: c.triggerTime + duration } : {}),
+    ...(c.status === 'FAILED'
+      ? { failure_message: c.failure ?? null, failure_timestamp: c.triggerTime + duration }
+      : {}),
     // weir: the sync, async and alignment parts the dashboard charts (Flink has them per subtask only).
     sync_duration: Math.round(c.syncDuration),
     async_duration: Math.round(c.asyncDuration),

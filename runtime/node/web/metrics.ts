@@ -2,10 +2,17 @@
 import { Gauge, Registry } from 'prom-client';
 import type { JobOperator } from '../../../compiler/physical/job-graph';
 import type { JobHandle } from '../../job';
-import type { OperatorMetrics } from '../../operator';
 import { type JobRegistry, jobId } from './job-registry';
 import type { Rates, TaskRates } from './rates';
-import { type SubtaskCounters, type TaskVertex, checkpointedStateSizes, recordsIn, subtaskCounters, taskVertices } from './tasks';
+import {
+  type OperatorCounters,
+  type SubtaskCounters,
+  type TaskVertex,
+  checkpointedStateSizes,
+  operatorCounters,
+  subtaskCounters,
+  taskVertices,
+} from './tasks';
 
 /**
  * Flink's reporter prefixes each metric with its scope (`flink_jobmanager_job_`, `flink_taskmanager_job_task_`,
@@ -35,7 +42,7 @@ interface TaskScope extends JobScope {
 interface OperatorScope extends JobScope {
   readonly operator: JobOperator;
   readonly subtask: number;
-  readonly metrics: OperatorMetrics;
+  readonly counters: OperatorCounters;
   readonly rates: { recordsIn: number; recordsOut: number };
   readonly stateSize: number | undefined;
   readonly labels: Labels<typeof OPERATOR_LABELS>;
@@ -51,10 +58,26 @@ type Def<S> = readonly [name: string, help: string, value: (s: S) => number | un
 
 const JOB_METRICS: readonly Def<JobScope>[] = [
   ['numRestarts', 'Restarts of the job since it started.', (s) => s.job.metrics().restarts],
-  ['uptime', 'Milliseconds the job has been running.', (s) => (s.job.status() === 'RUNNING' ? Date.now() - s.job.startTime : 0)],
-  ['lastCheckpointDuration', 'Milliseconds the latest completed checkpoint took.', (s) => lastCompleted(s.job)?.duration ?? -1],
-  ['lastCheckpointSize', 'Bytes of the latest completed checkpoint.', (s) => lastCompleted(s.job)?.size ?? -1],
-  ['numberOfCompletedCheckpoints', 'Completed checkpoints (and savepoints).', (s) => count(s.job, 'COMPLETED')],
+  [
+    'uptime',
+    'Milliseconds the job has been running.',
+    (s) => (s.job.status() === 'RUNNING' ? Date.now() - s.job.startTime : 0),
+  ],
+  [
+    'lastCheckpointDuration',
+    'Milliseconds the latest completed checkpoint took.',
+    (s) => lastCompleted(s.job)?.duration ?? -1,
+  ],
+  [
+    'lastCheckpointSize',
+    'Bytes of the latest completed checkpoint.',
+    (s) => lastCompleted(s.job)?.size ?? -1,
+  ],
+  [
+    'numberOfCompletedCheckpoints',
+    'Completed checkpoints (and savepoints).',
+    (s) => count(s.job, 'COMPLETED'),
+  ],
   ['numberOfFailedCheckpoints', 'Failed checkpoints.', (s) => count(s.job, 'FAILED')],
   ['numberOfInProgressCheckpoints', 'Checkpoints in progress.', (s) => count(s.job, 'IN_PROGRESS')],
   ['totalNumberOfCheckpoints', 'Checkpoints triggered.', (s) => s.job.checkpoints().length],
@@ -66,22 +89,38 @@ const TASK_METRICS: readonly Def<TaskScope>[] = [
   ['numRecordsInPerSecond', 'Records the task read per second.', (s) => s.rates.recordsIn],
   ['numRecordsOutPerSecond', 'Records the task emitted per second.', (s) => s.rates.recordsOut],
   ['busyTimeMsPerSecond', 'Milliseconds per second the task was working.', (s) => s.rates.busy],
-  ['backPressuredTimeMsPerSecond', 'Milliseconds per second the task waited for room downstream.', (s) => s.rates.backPressured],
+  [
+    'backPressuredTimeMsPerSecond',
+    'Milliseconds per second the task waited for room downstream.',
+    (s) => s.rates.backPressured,
+  ],
   ['idleTimeMsPerSecond', 'Milliseconds per second the task waited for input.', (s) => s.rates.idle],
   ['accumulatedBusyTime', 'Milliseconds the task was working, in total.', (s) => s.counters.busyTimeMs],
-  ['accumulatedBackPressuredTime', 'Milliseconds the task waited for room downstream, in total.', (s) => s.counters.backPressuredTimeMs],
+  [
+    'accumulatedBackPressuredTime',
+    'Milliseconds the task waited for room downstream, in total.',
+    (s) => s.counters.backPressuredTimeMs,
+  ],
   ['accumulatedIdleTime', 'Milliseconds the task waited for input, in total.', (s) => s.counters.idleTimeMs],
 ];
 
 const OPERATOR_METRICS: readonly Def<OperatorScope>[] = [
-  ['numRecordsIn', 'Records the operator read (a source: records it produced).', (s) => recordsIn(s.operator, s.metrics)],
-  ['numRecordsOut', 'Records the operator emitted.', (s) => s.metrics.recordsOut],
+  ['numRecordsIn', 'Records the operator read (a source: records it produced).', (s) => s.counters.recordsIn],
+  ['numRecordsOut', 'Records the operator emitted.', (s) => s.counters.recordsOut],
   ['numRecordsInPerSecond', 'Records the operator read per second.', (s) => s.rates.recordsIn],
   ['numRecordsOutPerSecond', 'Records the operator emitted per second.', (s) => s.rates.recordsOut],
-  ['currentInputWatermark', 'The operator\'s input watermark (epoch ms); Long.MIN_VALUE before the first.', (s) => watermark(s.metrics.watermark)],
-  ['numLateRecordsDropped', 'Records dropped as late.', (s) => s.metrics.lateRecords],
+  [
+    'currentInputWatermark',
+    "The operator's input watermark (epoch ms); Long.MIN_VALUE before the first.",
+    (s) => watermark(s.counters.watermark),
+  ],
+  ['numLateRecordsDropped', 'Records dropped as late.', (s) => s.counters.lateRecords],
   // weir's: Flink shows a subtask's state size in its checkpoint details, not as a metric.
-  ['stateSize', 'Bytes of the operator subtask\'s state in the latest completed checkpoint (weir).', (s) => s.stateSize],
+  [
+    'stateSize',
+    "Bytes of the operator subtask's state in the latest completed checkpoint (weir).",
+    (s) => s.stateSize,
+  ],
 ];
 
 function lastCompleted(job: JobHandle) {
@@ -104,20 +143,20 @@ function scopes(reg: JobRegistry, rates: Rates): Scopes {
     const jl = { job_id: jobId(job), job_name: job.name };
     out.jobs.push({ job, labels: jl });
     const sizes = checkpointedStateSizes(job);
-    const metrics = job.operatorMetrics();
+    const ops = operatorCounters(job);
     for (const vertex of taskVertices(job)) {
-      subtaskCounters(job, vertex).forEach((counters, i) => {
+      subtaskCounters(vertex, ops).forEach((counters, i) => {
         if (!counters) return;
         const tl = { ...jl, task_id: vertex.id, task_name: vertex.name, subtask_index: String(i) };
         out.tasks.push({ job, vertex, counters, rates: rates.task(job, vertex, i), labels: tl });
         for (const operator of vertex.operators) {
-          const m = metrics.get(operator.uid)?.[i];
+          const m = ops.get(operator.uid)?.[i];
           if (!m) continue;
           out.operators.push({
             job,
             operator,
             subtask: i,
-            metrics: m,
+            counters: m,
             rates: rates.operator(job, operator.uid, i),
             stateSize: operator.stateful ? (sizes.get(operator.uid)?.[i] ?? 0) : undefined,
             labels: { ...tl, operator_id: operator.uid, operator_name: operator.name },

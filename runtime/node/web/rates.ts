@@ -1,7 +1,7 @@
 // Per-second rates of the cumulative counters (Flink's meters): sampled every second, averaged over the last few.
 import type { JobHandle } from '../../job';
 import { jobId } from './job-registry';
-import { type TaskVertex, recordsIn, subtaskCounters, taskVertices } from './tasks';
+import { type TaskVertex, operatorCounters, subtaskCounters, taskVertices } from './tasks';
 
 /** Seconds a rate averages over (Flink's MeterView averages over 60 s; a dashboard wants to see changes sooner). */
 const WINDOW_SAMPLES = 5;
@@ -40,8 +40,9 @@ export class Rates {
   sample(now = performance.now()): void {
     for (const job of this.jobs()) {
       const id = jobId(job);
+      const ops = operatorCounters(job);
       for (const v of taskVertices(job))
-        subtaskCounters(job, v).forEach((c, i) => {
+        subtaskCounters(v, ops).forEach((c, i) => {
           if (!c) return;
           const k = `${id}|${v.id}|${i}|`;
           this.add(`${k}busy`, now, c.busyTimeMs);
@@ -50,12 +51,11 @@ export class Rates {
           this.add(`${k}in`, now, c.recordsIn);
           this.add(`${k}out`, now, c.recordsOut);
         });
-      const metrics = job.operatorMetrics();
-      for (const op of job.compiled.graph.operators)
-        (metrics.get(op.uid) ?? []).forEach((m, i) => {
+      for (const [uid, subtasks] of ops)
+        subtasks.forEach((m, i) => {
           if (!m) return;
-          this.add(`${id}|op|${op.uid}|${i}|in`, now, recordsIn(op, m));
-          this.add(`${id}|op|${op.uid}|${i}|out`, now, m.recordsOut);
+          this.add(`${id}|op|${uid}|${i}|in`, now, m.recordsIn);
+          this.add(`${id}|op|${uid}|${i}|out`, now, m.recordsOut);
         });
     }
   }

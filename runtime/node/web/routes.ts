@@ -76,7 +76,8 @@ function savepointResult(c: CompletedCheckpoint): Record<string, unknown> {
 function status(req: Request, ctx: RouteContext): Reply {
   const j = job(req, ctx);
   const s = ctx.operations.get(jobId(j), req.params[1]!);
-  if (!s) throw new RestError(404, `There is no operation with trigger id ${req.params[1]} for job ${jobId(j)}`);
+  if (!s)
+    throw new RestError(404, `There is no operation with trigger id ${req.params[1]} for job ${jobId(j)}`);
   return ok(s);
 }
 
@@ -121,9 +122,15 @@ export const ROUTES: readonly Route[] = [
     path: new RegExp(`^/jobs/${JOB}/checkpoints$`),
     handle: (r, ctx) => {
       const j = job(r, ctx);
-      const b = fields(r.body, 'CheckpointTriggerRequestBody', { checkpointType: 'string', triggerId: 'string' });
+      const b = fields(r.body, 'CheckpointTriggerRequestBody', {
+        checkpointType: 'string',
+        triggerId: 'string',
+      });
       if (b.checkpointType && !['CONFIGURED', 'FULL', 'INCREMENTAL'].includes(b.checkpointType))
-        throw new RestError(400, `checkpointType must be CONFIGURED, FULL or INCREMENTAL, not '${b.checkpointType}'`);
+        throw new RestError(
+          400,
+          `checkpointType must be CONFIGURED, FULL or INCREMENTAL, not '${b.checkpointType}'`,
+        );
       const id = ctx.operations.start(
         jobId(j),
         j.triggerCheckpoint().then((c) => ({ checkpointId: c.id })),
@@ -161,7 +168,10 @@ export const ROUTES: readonly Route[] = [
         formatType: 'string',
       });
       if (b.drain)
-        throw new RestError(400, 'drain is not supported: weir stops with a savepoint without advancing the watermark');
+        throw new RestError(
+          400,
+          'drain is not supported: weir stops with a savepoint without advancing the watermark',
+        );
       const work = j.stopWithSavepoint(b.targetDirectory ?? undefined);
       return accepted({ 'request-id': ctx.operations.start(jobId(j), work.then(savepointResult)) });
     },

@@ -48,8 +48,17 @@ export function webOptions(
   return { port: p, address, token: token || undefined };
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    ...headers,
+  });
   res.end(JSON.stringify(body));
 }
 
@@ -77,7 +86,8 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 export async function startWebServer(jobs: () => readonly JobHandle[], o: WebOptions): Promise<WebServer> {
   const registry = new JobRegistry(jobs);
   const rates = new Rates(() => registry.list());
-  const ctx: RouteContext = { registry, operations: new Operations(), rates };
+  const operations = new Operations();
+  const ctx: RouteContext = { registry, operations, rates };
   const prometheus = metricsRegistry(registry, rates);
   const root = o.root ?? dashboardRoot();
 
@@ -90,7 +100,8 @@ export async function startWebServer(jobs: () => readonly JobHandle[], o: WebOpt
     const cookie: Record<string, string> = verdict.setCookie ? { 'set-cookie': verdict.setCookie } : {};
     const path = url.pathname;
     if (path === '/metrics') {
-      if (method !== 'GET') return send(res, 405, { errors: [`${method} is not allowed on /metrics`] }, { allow: 'GET' });
+      if (method !== 'GET')
+        return send(res, 405, { errors: [`${method} is not allowed on /metrics`] }, { allow: 'GET' });
       res.writeHead(200, { 'content-type': prometheus.contentType, 'cache-control': 'no-store' });
       res.end(await prometheus.metrics());
       return;
@@ -99,12 +110,18 @@ export async function startWebServer(jobs: () => readonly JobHandle[], o: WebOpt
       const m = match(method, path);
       if (!m) return send(res, 404, { errors: [`Not found: ${path}`] });
       if ('allowed' in m)
-        return send(res, 405, { errors: [`${method} is not allowed on ${path}; use ${m.allowed.join(' or ')}`] }, { allow: m.allowed.join(', ') });
+        return send(
+          res,
+          405,
+          { errors: [`${method} is not allowed on ${path}; use ${m.allowed.join(' or ')}`] },
+          { allow: m.allowed.join(', ') },
+        );
       const body = m.route.method === 'GET' ? undefined : await readBody(req);
       const reply = m.route.handle({ params: m.params, query: url.searchParams, body }, ctx);
       return send(res, reply.status, reply.body, cookie);
     }
-    if (method !== 'GET') return send(res, 405, { errors: [`${method} is not allowed on ${path}`] }, { allow: 'GET' });
+    if (method !== 'GET')
+      return send(res, 405, { errors: [`${method} is not allowed on ${path}`] }, { allow: 'GET' });
     const asset = readAsset(root, path);
     if (!asset) {
       if (path === '/') {
@@ -144,11 +161,13 @@ export async function startWebServer(jobs: () => readonly JobHandle[], o: WebOpt
   return {
     server,
     url: `http://${shown}:${port}/`,
-    close: () =>
-      new Promise<void>((ok) => {
+    close: async () => {
+      await operations.settled(10_000);
+      await new Promise<void>((ok) => {
         rates.stop();
         server.closeAllConnections();
         server.close(() => ok());
-      }),
+      });
+    },
   };
 }

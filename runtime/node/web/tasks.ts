@@ -33,6 +33,48 @@ export function recordsIn(op: JobOperator, m: OperatorMetrics): number {
   return op.spec.kind === 'source' ? m.recordsOut : m.recordsIn;
 }
 
+/** An operator subtask's counters, with records out of chained operators taken from the next one's records in. */
+export interface OperatorCounters {
+  readonly recordsIn: number;
+  readonly recordsOut: number;
+  readonly watermark: number;
+  readonly lateRecords: number;
+  /** The task's time: set on a chain's first operator only. */
+  readonly busyTimeMs: number;
+  readonly backPressuredTimeMs: number;
+  readonly idleTimeMs: number;
+}
+
+/** Each operator's counters by uid, then subtask index (undefined: not reported yet). */
+export function operatorCounters(job: JobHandle): Map<string, (OperatorCounters | undefined)[]> {
+  const all = job.operatorMetrics();
+  const out = new Map<string, (OperatorCounters | undefined)[]>();
+  for (const v of taskVertices(job))
+    v.operators.forEach((op, k) => {
+      const next = v.operators[k + 1];
+      const mine = all.get(op.uid) ?? [];
+      const theirs = next ? (all.get(next.uid) ?? []) : [];
+      out.set(
+        op.uid,
+        Array.from({ length: v.parallelism }, (_, i) => {
+          const m = mine[i];
+          if (!m) return undefined;
+          const n = next ? theirs[i] : undefined;
+          return {
+            recordsIn: recordsIn(op, m),
+            recordsOut: next ? (n?.recordsIn ?? 0) : m.recordsOut,
+            watermark: m.watermark,
+            lateRecords: m.lateRecords,
+            busyTimeMs: m.busyTimeMs,
+            backPressuredTimeMs: m.backPressuredTimeMs,
+            idleTimeMs: m.idleTimeMs,
+          };
+        }),
+      );
+    });
+  return out;
+}
+
 /** A task subtask's counters: records in at its head, out at its tail, and its time (kept on the head). */
 export interface SubtaskCounters {
   readonly recordsIn: number;
@@ -44,18 +86,17 @@ export interface SubtaskCounters {
 
 /** One entry per subtask index (undefined: not reported yet). */
 export function subtaskCounters(
-  job: JobHandle,
   v: TaskVertex,
+  ops: ReadonlyMap<string, readonly (OperatorCounters | undefined)[]>,
 ): (SubtaskCounters | undefined)[] {
-  const all = job.operatorMetrics();
-  const head = all.get(v.operators[0]!.uid) ?? [];
-  const tail = all.get(v.operators[v.operators.length - 1]!.uid) ?? [];
+  const head = ops.get(v.operators[0]!.uid) ?? [];
+  const tail = ops.get(v.operators[v.operators.length - 1]!.uid) ?? [];
   return Array.from({ length: v.parallelism }, (_, i) => {
     const h = head[i];
     const t = tail[i];
     if (!h || !t) return undefined;
     return {
-      recordsIn: recordsIn(v.operators[0]!, h),
+      recordsIn: h.recordsIn,
       recordsOut: t.recordsOut,
       busyTimeMs: h.busyTimeMs,
       backPressuredTimeMs: h.backPressuredTimeMs,
