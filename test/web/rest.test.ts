@@ -11,7 +11,7 @@ import { type WebRun, eventually, startWebRun, webScript } from './web-harness';
 interface Res {
   status: number;
   headers: Headers;
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  json: any;
 }
 
 async function http(url: string, init: RequestInit = {}): Promise<Res> {
