@@ -44,7 +44,13 @@ export class CheckpointChart {
         axes: [
           { label: 'checkpoint id', incrs: [1, 2, 5, 10, 20, 50, 100] },
           { scale: 'ms', label: 'ms' },
-          { scale: 'bytes', side: 1, values: (_u, vs) => vs.map((v) => fmtBytes(v)), grid: { show: false } },
+          {
+            scale: 'bytes',
+            side: 1,
+            size: 70,
+            values: (_u, vs) => vs.map((v) => fmtBytes(v)),
+            grid: { show: false },
+          },
         ],
       },
       data,

@@ -30,6 +30,7 @@ interface Figures {
   }[];
   readonly tasks: readonly TaskFigures[];
   readonly checkpoints: readonly CheckpointStats[];
+  readonly barrier?: JobFigures['barrier'];
 }
 
 interface Overview {
@@ -95,6 +96,7 @@ async function refreshJob(): Promise<void> {
     recordsOut: f.recordsOut,
     operators: f.operators.map((o) => ({ ...o, stateEntries: 0 })),
     checkpoints: f.checkpoints,
+    ...(f.barrier ? { barrier: f.barrier } : {}),
     exactness: { checks: 0, exact: 0, pending: false },
     at: f.at,
     elapsedMs: f.elapsedMs,

@@ -47,6 +47,19 @@ export function jobFigures(job: JobHandle, reg: JobRegistry, rates: Rates) {
     }),
   );
   const end = reg.endTime(job);
+  const checkpoints = job.checkpoints();
+  const newest = checkpoints.at(-1);
+  // The graph marks the operators a checkpoint reached: all of them once it completed. The coordinator keeps no
+  // per-task acknowledgement times, so each shows the checkpoint's end-to-end duration (an upper bound).
+  const acked =
+    newest?.status === 'COMPLETED'
+      ? job.compiled.graph.chains.flatMap((c) =>
+          Array.from({ length: c.parallelism }, (_, i) => ({
+            task: `${c.id}-${i}`,
+            ms: Math.round(newest.duration ?? 0),
+          })),
+        )
+      : [];
   return {
     id: jobId(job),
     name: job.name,
@@ -60,6 +73,7 @@ export function jobFigures(job: JobHandle, reg: JobRegistry, rates: Rates) {
     plan: explainJobJson(job.compiled),
     operators,
     tasks,
-    checkpoints: job.checkpoints().slice(-50),
+    checkpoints: checkpoints.slice(-50),
+    ...(newest ? { barrier: { id: newest.id, inProgress: newest.status === 'IN_PROGRESS', acked } } : {}),
   };
 }
