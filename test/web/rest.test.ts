@@ -1,6 +1,7 @@
 // The REST API of `weir run --web` through real HTTP requests: every endpoint, Flink's shapes, and the errors.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { request } from 'node:http';
+import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -289,6 +290,40 @@ describe('REST API on another address', () => {
       expect(trigger.status).toBe(401);
     } finally {
       await run.kill();
+    }
+  });
+});
+
+describe('weir sql --web', () => {
+  it('serves the jobs the shell starts, on the port -D rest.port names', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weir-web-'));
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const proc = spawn(process.execPath, [WEIR_BIN, 'sql', '--web', '-D', `rest.port=${port}`], {
+      cwd: dir,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let err = '';
+    proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    proc.stdout.resume();
+    const exited = new Promise<number | null>((r) => proc.once('exit', (c) => r(c)));
+    try {
+      await eventually('the URL', async () => (err.includes('[weir] dashboard:') ? true : undefined));
+      expect(err).toContain(`[weir] dashboard: http://127.0.0.1:${port}/`);
+      proc.stdin.write(`${webScript('1s', 1000)}\n`);
+      const jobs = await eventually('the shell job', async () => {
+        const r = await http(`http://127.0.0.1:${port}/jobs/overview`);
+        return r.json.jobs.length === 1 ? r.json.jobs : undefined;
+      });
+      expect(jobs[0]).toMatchObject({ name: 'sql-1', state: 'RUNNING' });
+      proc.stdin.write('quit;\n');
+      expect(await exited).toBe(0);
+    } finally {
+      if (proc.exitCode === null) proc.kill('SIGKILL');
     }
   });
 });
