@@ -1,0 +1,34 @@
+// A task's time as busy, back-pressured and idle: what each step did and what the task waited for after it.
+import { describe, expect, it } from 'vitest';
+import { newMetrics } from '../../runtime/operator';
+import { TaskTime } from '../../runtime/task/task-time';
+
+function spin(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('TaskTime', () => {
+  it('counts working steps as busy, waits after a full output as back-pressured, other waits as idle', async () => {
+    const m = newMetrics();
+    const t = new TaskTime(m);
+    t.begin();
+    spin(30);
+    t.end(true, true); // worked, and the output is full now
+    expect(m.busyTimeMs).toBeGreaterThanOrEqual(30);
+    await sleep(40); // waiting for room downstream
+    t.begin();
+    t.end(false, false); // did nothing; the output has room again
+    expect(m.backPressuredTimeMs).toBeGreaterThanOrEqual(39);
+    const idleBefore = m.idleTimeMs;
+    await sleep(40); // waiting for input
+    t.begin();
+    spin(10);
+    t.end(true, false);
+    expect(m.idleTimeMs - idleBefore).toBeGreaterThanOrEqual(39);
+    expect(m.busyTimeMs).toBeGreaterThanOrEqual(40);
+    expect(m.backPressuredTimeMs).toBeLessThan(1000);
+  });
+});
