@@ -1,6 +1,14 @@
 // A task's time as busy, back-pressured and idle: what each step did and what the task waited for after it.
 import { describe, expect, it } from 'vitest';
-import { newMetrics } from '../../runtime/operator';
+import { ManualClock } from '../../runtime/clock';
+import { MemoryCheckpointStorage } from '../../runtime/checkpoint/memory-storage';
+import type { SinkWriter } from '../../runtime/connectors/connector';
+import { insertBatch } from '../../runtime/messages';
+import { newMetrics, type OperatorContext } from '../../runtime/operator';
+import { SinkOperator } from '../../runtime/operators/sink';
+import { Channel } from '../../runtime/task/channel';
+import { RecordWriter } from '../../runtime/task/record-writer';
+import { StreamTask } from '../../runtime/task/stream-task';
 import { TaskTime } from '../../runtime/task/task-time';
 
 function spin(ms: number): void {
@@ -30,5 +38,46 @@ describe('TaskTime', () => {
     expect(m.idleTimeMs - idleBefore).toBeGreaterThanOrEqual(39);
     expect(m.busyTimeMs).toBeGreaterThanOrEqual(40);
     expect(m.backPressuredTimeMs).toBeLessThan(1000);
+  });
+});
+
+describe('StreamTask time', () => {
+  it('is back-pressured while its sink has no capacity, idle while it has no input', async () => {
+    let room = true;
+    const writer: SinkWriter = { open: () => {}, write: () => {}, hasCapacity: () => room };
+    const metrics = newMetrics();
+    const input = new Channel('in');
+    const task = new StreamTask({
+      key: 't',
+      chain: [
+        {
+          op: new SinkOperator(writer, () => ({}) as never),
+          ctx: { metrics } as unknown as OperatorContext,
+          restored: undefined,
+        },
+      ],
+      inputs: [{ channel: input, input: 0 }],
+      writer: new RecordWriter([]),
+      mode: 'EXACTLY_ONCE',
+      writeState: (id, name, data, shared) =>
+        new MemoryCheckpointStorage().writeState('j', id, name, data, shared),
+      jobName: 'j',
+      listener: { acknowledge: () => {}, decline: () => {}, sourceEnded: () => {}, failed: () => {} },
+      clock: new ManualClock(),
+    });
+    input.push({ kind: 'batch', batch: insertBatch([[1]]) });
+    expect(task.step(64)).toBe(true);
+    expect(metrics.recordsIn).toBe(1);
+    room = false;
+    task.step(64);
+    await sleep(40);
+    task.step(64);
+    expect(metrics.backPressuredTimeMs).toBeGreaterThanOrEqual(39);
+    room = true;
+    const idle = metrics.idleTimeMs;
+    task.step(64);
+    await sleep(40);
+    task.step(64);
+    expect(metrics.idleTimeMs - idle).toBeGreaterThanOrEqual(39);
   });
 });
