@@ -1,15 +1,10 @@
 // A task's time as busy, back-pressured and idle: what each step did and what the task waited for after it.
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../runtime/clock';
-import { MemoryCheckpointStorage } from '../../runtime/checkpoint/memory-storage';
 import type { SinkWriter } from '../../runtime/connectors/connector';
 import { insertBatch } from '../../runtime/messages';
-import { newMetrics, type OperatorContext } from '../../runtime/operator';
-import { SinkOperator } from '../../runtime/operators/sink';
-import { Channel } from '../../runtime/task/channel';
-import { RecordWriter } from '../../runtime/task/record-writer';
-import { StreamTask } from '../../runtime/task/stream-task';
+import { newMetrics } from '../../runtime/operator';
 import { TaskTime } from '../../runtime/task/task-time';
+import { sinkTask } from '../support/sink-task';
 
 function spin(ms: number): void {
   const end = performance.now() + ms;
@@ -46,25 +41,7 @@ describe('StreamTask time', () => {
     let room = true;
     const writer: SinkWriter = { open: () => {}, write: () => {}, hasCapacity: () => room };
     const metrics = newMetrics();
-    const input = new Channel('in');
-    const task = new StreamTask({
-      key: 't',
-      chain: [
-        {
-          op: new SinkOperator(writer, () => ({}) as never),
-          ctx: { metrics } as unknown as OperatorContext,
-          restored: undefined,
-        },
-      ],
-      inputs: [{ channel: input, input: 0 }],
-      writer: new RecordWriter([]),
-      mode: 'EXACTLY_ONCE',
-      writeState: (id, name, data, shared) =>
-        new MemoryCheckpointStorage().writeState('j', id, name, data, shared),
-      jobName: 'j',
-      listener: { acknowledge: () => {}, decline: () => {}, sourceEnded: () => {}, failed: () => {} },
-      clock: new ManualClock(),
-    });
+    const { task, input } = sinkTask(writer, metrics);
     input.push({ kind: 'batch', batch: insertBatch([[1]]) });
     expect(task.step(64)).toBe(true);
     expect(metrics.recordsIn).toBe(1);
