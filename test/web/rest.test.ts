@@ -327,3 +327,29 @@ describe('weir sql --web', () => {
     }
   });
 });
+
+describe('metrics of subtasks on task manager threads', () => {
+  it('labels each subtask of a job at parallelism 2 with its counters and time', async () => {
+    const run = await startWebRun(webScript('1s', 5000), ['--parallelism', '2']);
+    try {
+      const text = await eventually('both subtasks reported', async () => {
+        const t = await (await fetch(`${run.url}metrics`)).text();
+        const busy = [
+          ...t.matchAll(
+            /^flink_taskmanager_job_task_accumulatedBusyTime\{[^}]*subtask_index="(\d)"\} (\S+)$/gm,
+          ),
+        ];
+        return busy.length === 4 && busy.every((m) => Number(m[2]) > 0) ? t : undefined;
+      });
+      const ins = [
+        ...text.matchAll(
+          /^flink_taskmanager_job_task_numRecordsIn\{[^}]*task_name="GroupAggregate[^"]*",subtask_index="(\d)"\} (\d+)$/gm,
+        ),
+      ];
+      expect(ins.map((m) => m[1]).sort()).toEqual(['0', '1']);
+      for (const m of ins) expect(Number(m[2])).toBeGreaterThan(0);
+    } finally {
+      await run.kill();
+    }
+  });
+});
