@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'playground/dist/**', 'bench/results/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'playground/**/dist/**', 'bench/results/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -14,5 +14,5 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   dts: false,
-  external: ['chevrotain', 'msgpackr', 'rocksdb-native', 'pg'],
+  external: ['chevrotain', 'msgpackr', 'rocksdb-native', 'pg', 'prom-client'],
 });

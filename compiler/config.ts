@@ -204,6 +204,26 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     default: '1024',
     description: 'records per batch between operators',
   },
+  {
+    key: 'rest.port',
+    kind: 'int',
+    default: '8081',
+    description:
+      'with `--web`: the port of the REST API, /metrics and the dashboard (0: a free one); on the command line (`-D`)',
+  },
+  {
+    key: 'rest.address',
+    kind: 'string',
+    default: '127.0.0.1',
+    aliases: ['rest.bind-address'],
+    description: 'with `--web`: the address served on; one that is not loopback requires `rest.token`',
+  },
+  {
+    key: 'rest.token',
+    kind: 'string',
+    description:
+      'with `--web`: a token every request must carry (`Authorization: Bearer`); or the WEIR_REST_TOKEN variable',
+  },
 ];
 
 const BY_NAME = new Map<string, ConfigKey>();

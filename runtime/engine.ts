@@ -33,6 +33,7 @@ export class JobRunner implements JobHandle {
   readonly id: string;
   readonly name: string;
   readonly done: Promise<JobResult>;
+  readonly startTime: number;
   private resolveDone!: (r: JobResult) => void;
   private state: JobStatus = 'RUNNING';
   private readonly coordinator: CheckpointCoordinator;
@@ -69,6 +70,7 @@ export class JobRunner implements JobHandle {
     this.name = job.name;
     this.id = options.jobId ?? newJobId();
     this.clock = env.clock ?? systemClock;
+    this.startTime = Date.now();
     this.done = new Promise((r) => (this.resolveDone = r));
     const c = job.config;
     this.mode = setting(c, 'execution.checkpointing.mode')!.toUpperCase() as CheckpointingMode;
@@ -124,6 +126,18 @@ export class JobRunner implements JobHandle {
       backends: this.backends,
       remoteStateEntries: this.remoteStateEntries,
     });
+  }
+
+  get compiled(): CompiledJob {
+    return this.job;
+  }
+
+  operatorMetrics(): ReadonlyMap<string, readonly (OperatorMetrics | undefined)[]> {
+    return this.opMetrics;
+  }
+
+  latestCompleted(): CompletedCheckpoint | undefined {
+    return this.coordinator.latestCompleted;
   }
 
   triggerCheckpoint(): Promise<CompletedCheckpoint> {

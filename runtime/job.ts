@@ -1,5 +1,7 @@
 // A running job as the session sees it: status, checkpoints, metrics, cancel.
+import type { CompiledJob } from '../compiler/compile';
 import type { CheckpointStats, CompletedCheckpoint } from './checkpoint/coordinator';
+import type { OperatorMetrics } from './operator';
 
 export type JobStatus = 'RUNNING' | 'RESTARTING' | 'FINISHED' | 'FAILED' | 'CANCELED';
 
@@ -41,4 +43,12 @@ export interface JobHandle {
   cancel(): Promise<void>;
   checkpoints(): readonly CheckpointStats[];
   metrics(): JobMetrics;
+  /** What the job runs: its graph and configuration (the REST API and the dashboard draw it). */
+  readonly compiled: CompiledJob;
+  /** When the job started (epoch ms). */
+  readonly startTime: number;
+  /** Each operator's counters by uid, then subtask index (a hole: that subtask has not reported yet). */
+  operatorMetrics(): ReadonlyMap<string, readonly (OperatorMetrics | undefined)[]>;
+  /** The newest completed checkpoint (or stop-with-savepoint), with its `_metadata`. */
+  latestCompleted(): CompletedCheckpoint | undefined;
 }

@@ -20,10 +20,26 @@ export interface OperatorMetrics {
   /** Bad input records skipped or sent to a dead-letter path. */
   badRecords: number;
   watermark: number;
+  /**
+   * The task's time in milliseconds, counted on its chain's first operator only (Flink's task metrics):
+   * doing work, waiting for room downstream, and waiting for input.
+   */
+  busyTimeMs: number;
+  backPressuredTimeMs: number;
+  idleTimeMs: number;
 }
 
 export function newMetrics(): OperatorMetrics {
-  return { recordsIn: 0, recordsOut: 0, lateRecords: 0, badRecords: 0, watermark: -Infinity };
+  return {
+    recordsIn: 0,
+    recordsOut: 0,
+    lateRecords: 0,
+    badRecords: 0,
+    watermark: -Infinity,
+    busyTimeMs: 0,
+    backPressuredTimeMs: 0,
+    idleTimeMs: 0,
+  };
 }
 
 export interface OperatorContext {

@@ -176,6 +176,7 @@ export class CheckpointCoordinator {
       asyncDuration: 0,
       alignmentDuration: 0,
       size: 0,
+      ...(request ? { savepoint: true } : {}),
     };
     this.history.push(stats);
     const p: PendingCheckpoint = {

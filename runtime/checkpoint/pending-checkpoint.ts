@@ -25,6 +25,8 @@ export interface CheckpointStats {
   size: number;
   location?: string;
   failure?: string;
+  /** A savepoint (Flink's `is_savepoint`), not a checkpoint. */
+  readonly savepoint?: true;
 }
 
 export interface CompletedCheckpoint {

@@ -16,7 +16,9 @@ commands:
       --from-savepoint PATH           restore each job from a savepoint
       -D key=value                    set a configuration key before the script (repeatable)
       --parallelism N                 shorthand for -D parallelism.default=N
-  sql [FILE.sql]                an interactive shell (statements end with ';'); a file is run first; takes
+      --web [--port N]                serve the REST API, /metrics and a dashboard while jobs run (127.0.0.1:8081;
+                                      also -D rest.port=N, -D rest.address=A with -D rest.token=T)
+  sql [FILE.sql] [--web]        an interactive shell (statements end with ';'); a file is run first; takes
                                 -D, --from-checkpoint and --from-savepoint as run does
   explain FILE.sql [--json]     print the logical plan, the optimized plan and the job graph of each job
   export --target flink FILE.sql
@@ -125,7 +127,7 @@ function exportUsageProblem(parsed: ParsedArgs): string | undefined {
 }
 
 async function run(args: readonly string[]): Promise<number> {
-  const parsed = parseArgs(args);
+  const parsed = parseArgs(args, ['web']);
   if (typeof parsed === 'string' || parsed.files.length === 0) {
     console.error(`weir run: ${typeof parsed === 'string' ? parsed : 'expected FILE.sql'}\n\n${USAGE}`);
     return 2;
@@ -147,6 +149,8 @@ async function run(args: readonly string[]): Promise<number> {
     texts.push(t);
   }
   const session = new Session({ ...options, scriptName: scriptName(parsed.files[parsed.files.length - 1]!) });
+  const web = await (await import('./web/cli-web')).startWeb('run', () => session.jobs, parsed);
+  if (typeof web === 'number') return web;
   const stop = installGracefulStop({
     jobs: () => session.jobs,
     resumeCommand: resumeCommand('run', args),
@@ -170,6 +174,7 @@ async function run(args: readonly string[]): Promise<number> {
     return failed ? 1 : 0;
   } finally {
     stop.dispose();
+    await web?.close();
   }
 }
 

@@ -7,6 +7,7 @@ import { appendFileSync } from 'node:fs';
 import { parse } from '../../grammar/index';
 import { parseArgs, resumeCommand, scriptName } from './cli/args';
 import { installGracefulStop, signalExitCode } from './cli/graceful-stop';
+import { startWeb } from './web/cli-web';
 import { Session } from './session';
 
 const HISTORY = join(homedir(), '.weir_history');
@@ -19,7 +20,7 @@ export function isComplete(buffer: string): boolean {
 }
 
 export async function shell(args: readonly string[]): Promise<number> {
-  const parsed = parseArgs(args);
+  const parsed = parseArgs(args, ['web']);
   if (typeof parsed === 'string' || parsed.files.length > 1) {
     console.error(`weir sql: ${typeof parsed === 'string' ? parsed : 'expected at most one FILE.sql'}`);
     return 2;
@@ -37,6 +38,8 @@ export async function shell(args: readonly string[]): Promise<number> {
     fromCheckpoint: flag('from-checkpoint'),
     fromSavepoint: flag('from-savepoint'),
   });
+  const web = await startWeb('sql', () => session.jobs, parsed);
+  if (typeof web === 'number') return web;
   const stop = installGracefulStop({
     jobs: () => session.jobs,
     resumeCommand: `${resumeCommand('sql', args)}${file ? '' : ' (then the same INSERT statements)'}`,
@@ -47,6 +50,7 @@ export async function shell(args: readonly string[]): Promise<number> {
     return await interact(session, file, stop);
   } finally {
     stop.dispose();
+    await web?.close();
   }
 }
 

@@ -1,7 +1,13 @@
 // A subtask: its operator chain and input channels, and the task loop that reads, aligns barriers and ends.
 import type { Clock } from '../clock';
 import type { StreamElement } from '../messages';
-import { type Output, type SourceOperator, type StateCall, isSource } from '../operator';
+import {
+  type OperatorMetrics,
+  type Output,
+  type SourceOperator,
+  type StateCall,
+  isSource,
+} from '../operator';
 import { BarrierAligner, type CheckpointingMode } from './barrier-aligner';
 import type { ChannelReader } from './channel';
 import { type ChainMember, OperatorChain } from './operator-chain';
@@ -9,6 +15,7 @@ import type { RecordWriter } from './record-writer';
 import { StateLoader } from './state-loader';
 import { StatusWatermarkValve } from './status-watermark-valve';
 import { SubtaskCheckpointCoordinator } from './subtask-checkpoint-coordinator';
+import { TaskTime } from './task-time';
 import type { TaskListener, WriteState } from './task-listener';
 
 // Importers outside runtime/task name these through the task.
@@ -71,6 +78,9 @@ export class StreamTask {
   /** The element whose state was being loaded: handled first once it is. */
   private deferred: { channel: number; element: StreamElement } | undefined;
   private lastProcessingTime = -Infinity;
+  /** Busy, back-pressured and idle time, on the head operator's metrics. */
+  private readonly time: TaskTime;
+  private readonly tail: OperatorMetrics;
 
   constructor(private readonly o: StreamTaskOptions) {
     this.key = o.key;
@@ -86,6 +96,8 @@ export class StreamTask {
     this.lastData = o.clock.now();
     this.loader = StateLoader.forChain(o.chain, o.key);
     this.throttling = o.chain.filter((m) => m.op.hasCapacity !== undefined);
+    this.time = new TaskTime(this.head.ctx.metrics);
+    this.tail = o.chain[o.chain.length - 1]!.ctx.metrics;
   }
 
   get isSourceTask(): boolean {
@@ -110,6 +122,15 @@ export class StreamTask {
    * wait when every task is idle. Exceptions propagate: the job fails over.
    */
   step(budget: number): boolean {
+    this.time.begin();
+    const worked = this.stepWork(budget);
+    this.time.end(worked, !this.o.writer.hasCapacity() || !this.hasRoom());
+    // The chain's last operator emits into the writer: its records out are the task's.
+    this.tail.recordsOut = this.o.writer.recordsOut;
+    return worked;
+  }
+
+  private stepWork(budget: number): boolean {
     if (this.status === 'ENDED' || this.status === 'CANCELED' || this.loading) return false;
     let worked = 0;
     if (this.deferred) {

@@ -9,6 +9,7 @@ const INPUTS = [
   'playground/src',
   'playground/index.html',
   'playground/vite.config.ts',
+  'playground/dashboard',
   'grammar',
   'compiler',
   'runtime',
@@ -27,11 +28,20 @@ function newest(path: string): number {
 
 /** Builds the page unless playground/dist is newer than every input; returns what it did. */
 export function ensurePlaygroundBuilt(): 'built' | 'fresh' {
-  const index = join(ROOT, 'playground/dist/index.html');
+  return ensureBuilt('playground');
+}
+
+/** The same for the dashboard of `weir run --web` (playground/dashboard/dist), which bundles the playground's panels. */
+export function ensureDashboardBuilt(): 'built' | 'fresh' {
+  return ensureBuilt('playground/dashboard');
+}
+
+function ensureBuilt(folder: string): 'built' | 'fresh' {
+  const index = join(ROOT, folder, 'dist/index.html');
   const built = existsSync(index) ? statSync(index).mtimeMs : 0;
   const sources = Math.max(...INPUTS.map((p) => newest(join(ROOT, p))));
   if (built > sources) return 'fresh';
-  execSync('npx vite build --config playground/vite.config.ts --logLevel warn', {
+  execSync(`npx vite build --config ${folder}/vite.config.ts --logLevel warn`, {
     cwd: ROOT,
     stdio: 'inherit',
   });

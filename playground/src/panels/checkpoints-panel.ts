@@ -10,7 +10,8 @@ export interface KeptSavepoint {
 export class CheckpointsPanel {
   constructor(
     private readonly root: HTMLElement,
-    private readonly actions: {
+    /** The page's savepoint shelf; without it (the dashboard) the panel shows the checkpoints only. */
+    private readonly actions?: {
       download(location: string): void;
       restore(location: string): void;
       upload(file: File): void;
@@ -43,7 +44,10 @@ export class CheckpointsPanel {
       .join('');
     this.root.innerHTML = `
       <svg class="timeline" width="${Math.max(100, cps.slice(-40).length * 14)}" height="72">${bars}</svg>
-      <table id="checkpoint-table"><thead><tr><th>id</th><th>status</th><th>triggered</th><th>duration</th><th>alignment</th><th>size</th><th></th></tr></thead><tbody>${rows}</tbody></table>
+      <table id="checkpoint-table"><thead><tr><th>id</th><th>status</th><th>triggered</th><th>duration</th><th>alignment</th><th>size</th><th></th></tr></thead><tbody>${rows}</tbody></table>`;
+    const actions = this.actions;
+    if (!actions) return;
+    this.root.innerHTML += `
       <h4>Savepoints kept in this page</h4>
       <ul id="savepoints">${sps || '<li class="hint">none yet: SAVEPOINT TO \'name\';</li>'}</ul>
       <label>upload a savepoint <input type="file" id="sp-upload" accept=".json"/></label>`;
@@ -51,19 +55,17 @@ export class CheckpointsPanel {
       .querySelectorAll<HTMLButtonElement>('[data-sp-download]')
       .forEach((b) =>
         b.addEventListener('click', () =>
-          this.actions.download(savepoints[Number(b.dataset.spDownload)]!.location),
+          actions.download(savepoints[Number(b.dataset.spDownload)]!.location),
         ),
       );
     this.root
       .querySelectorAll<HTMLButtonElement>('[data-sp-restore]')
       .forEach((b) =>
-        b.addEventListener('click', () =>
-          this.actions.restore(savepoints[Number(b.dataset.spRestore)]!.location),
-        ),
+        b.addEventListener('click', () => actions.restore(savepoints[Number(b.dataset.spRestore)]!.location)),
       );
     this.root.querySelector<HTMLInputElement>('#sp-upload')!.addEventListener('change', (e) => {
       const f = (e.target as HTMLInputElement).files?.[0];
-      if (f) this.actions.upload(f);
+      if (f) actions.upload(f);
     });
   }
 }

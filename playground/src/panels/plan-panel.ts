@@ -1,7 +1,7 @@
 // The plan panel: the job graph (from EXPLAIN's JSON) laid out by dagre, each operator with records/s, state and watermark.
 import { Graph, layout } from '@dagrejs/dagre';
 import type { JobFigures } from '../worker/protocol';
-import { esc, fmtNum } from './dom';
+import { esc, fmtBytes, fmtNum } from './dom';
 
 /** The part of `explainJobJson` the panel draws. */
 export interface PlanJson {
@@ -108,7 +108,7 @@ export class PlanPanel {
           <rect width="${W}" height="${H}" rx="6"/><title>${esc(op.name)}</title>
           <text x="8" y="16" class="op-name">${esc(title)}${op.parallelism > 1 ? ` ×${op.parallelism}` : ''}</text>
           <text x="8" y="34">${fmtNum(rate)} records/s · ${op.kind === 'source' ? 'out' : 'in'} ${fmtNum(n)}</text>
-          <text x="8" y="50">${op.stateful ? `state ${fmtNum(f?.stateEntries ?? 0)} entries` : 'stateless'}</text>
+          <text x="8" y="50">${!op.stateful ? 'stateless' : f?.stateBytes !== undefined ? `state ${fmtBytes(f.stateBytes)} at last checkpoint` : `state ${fmtNum(f?.stateEntries ?? 0)} entries`}</text>
           <text x="8" y="66">watermark ${wm}</text>
           <text x="8" y="82" class="ack">${barrier ? `chk-${barrier.id} ${ack !== undefined ? `acked at +${ack} ms` : 'barrier not here yet'}` : 'no checkpoint yet'}</text></g>`;
       })

@@ -33,6 +33,8 @@ export interface OperatorFigures {
   readonly recordsIn: number;
   readonly recordsOut: number;
   readonly stateEntries: number;
+  /** Bytes of its state in the latest completed checkpoint (the dashboard, which has no live entry count). */
+  readonly stateBytes?: number;
   /** -Infinity before the first watermark (sent as null). */
   readonly watermark: number | null;
 }
