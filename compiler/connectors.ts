@@ -183,7 +183,8 @@ export const CONNECTORS: ReadonlyMap<string, ConnectorSpec> = new Map(
       },
       {
         name: 'print',
-        description: "rows to standard output in Flink's +I[...] form",
+        description:
+          'rows to standard output as Flink prints them: `+I[1, 2024-01-01, 2024-01-01T12:00, 1.50, null]`, prefixed `identifier> ` (`identifier:subtask> ` at parallelism > 1)',
         source: false,
         sink: true,
         options: [
