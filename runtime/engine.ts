@@ -15,6 +15,7 @@ import {
   CheckpointCoordinator,
   type CompletedCheckpoint,
 } from './checkpoint/coordinator';
+import { recordCounts } from './checkpoint/metadata';
 import type { EngineEnvironment, StartOptions } from './engine-environment';
 import type { JobHandle, JobMetrics, JobResult, JobStatus } from './job';
 import { jobMetrics } from './job-metrics';
@@ -62,6 +63,12 @@ export class JobRunner implements JobHandle {
   private remoteEnded = false;
   /** Keyed-state entries per task manager, as last reported. */
   private readonly remoteStateEntries = new Map<number, number>();
+  /** The job's record counts before the running attempt: zero on a fresh start, the restored checkpoint's after. */
+  private recordsBefore: { recordsIn: number; recordsOut: number } | undefined = {
+    recordsIn: 0,
+    recordsOut: 0,
+  };
+  private restored = false;
 
   constructor(
     private readonly job: CompiledJob,
@@ -88,6 +95,7 @@ export class JobRunner implements JobHandle {
       mode: this.mode,
       backend: this.backendKind,
       queryText: job.statementText,
+      recordsBefore: () => this.recordsBefore,
       interval: interval !== undefined ? parseDuration(interval) : undefined,
       maxConcurrent: Number(setting(c, 'execution.checkpointing.max-concurrent-checkpoints')),
       timeout: parseDuration(setting(c, 'execution.checkpointing.timeout')!)!,
@@ -124,6 +132,7 @@ export class JobRunner implements JobHandle {
       latestCompleted: this.coordinator.latestCompleted,
       backends: this.backends,
       remoteStateEntries: this.remoteStateEntries,
+      ...(this.restored ? { restored: this.recordsBefore ?? {} } : {}),
     });
   }
 
@@ -183,6 +192,8 @@ export class JobRunner implements JobHandle {
 
   private async startAttempt(restore: StartOptions['restore']): Promise<void> {
     if (restore) checkRestorable(restore.metadata, this.job);
+    this.restored = restore !== undefined;
+    this.recordsBefore = restore ? recordCounts(restore.metadata) : { recordsIn: 0, recordsOut: 0 };
     if (this.taskManagers > 0) return this.startRemoteAttempt(restore);
     const tasks = await deployLocalAttempt(this.attemptContext(), restore, this.backends);
     this.tasks = tasks;
