@@ -48,6 +48,35 @@ export function formatValue(v: unknown, type: SqlType | undefined): string {
   return String(v);
 }
 
+/**
+ * A value as Flink's SQL client shows it in a result table (its CAST to STRING): DATE `2024-01-01`, TIMESTAMP and
+ * TIMESTAMP_LTZ `2024-01-01 12:00:00.000` (UTC, the column's precision), DECIMAL with its scale, BOOLEAN `TRUE`,
+ * a ROW `(1, x)`, NULL `<NULL>`.
+ */
+export function formatCell(v: unknown, type: SqlType | undefined): string {
+  if (v === null || v === undefined) return '<NULL>';
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  if (typeof v === 'number') {
+    switch (type?.kind) {
+      case 'DATE':
+        return dateToString(v);
+      case 'TIMESTAMP':
+      case 'TIMESTAMP_LTZ':
+        return timestampToString(v, type.precision);
+      case 'DECIMAL':
+        return decimalToString(v, type.scale);
+      case 'DOUBLE':
+      case 'FLOAT':
+        return doubleToString(v);
+    }
+  }
+  if (Array.isArray(v)) {
+    const fields = type?.kind === 'ROW' ? type.fields : undefined;
+    return `(${v.map((x, i) => (x === null || x === undefined ? 'NULL' : formatCell(x, fields?.[i]?.type))).join(', ')})`;
+  }
+  return String(v);
+}
+
 /** Java's LocalDateTime.toString(): 'yyyy-MM-ddTHH:mm', then ':ss' and '.SSS' only when not zero. */
 function localDateTimeString(ms: number): string {
   const [date, time] = timestampToString(ms, 3).split(' ') as [string, string];
