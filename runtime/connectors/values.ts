@@ -27,19 +27,9 @@ export function formatTimestamp(ms: number): string {
 export function formatValue(v: unknown, type: SqlType | undefined): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'number') {
-    switch (type?.kind) {
-      case 'DATE':
-        return dateToString(v);
-      case 'TIMESTAMP':
-        return localDateTimeString(v);
-      case 'TIMESTAMP_LTZ':
-        return instantString(v);
-      case 'DECIMAL':
-        return decimalToString(v, type.scale);
-      case 'DOUBLE':
-      case 'FLOAT':
-        return doubleToString(v);
-    }
+    if (type?.kind === 'TIMESTAMP') return localDateTimeString(v);
+    if (type?.kind === 'TIMESTAMP_LTZ') return instantString(v);
+    return numberText(v, type);
   }
   if (Array.isArray(v)) {
     const fields = type?.kind === 'ROW' ? type.fields : undefined;
@@ -57,24 +47,30 @@ export function formatCell(v: unknown, type: SqlType | undefined): string {
   if (v === null || v === undefined) return '<NULL>';
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
   if (typeof v === 'number') {
-    switch (type?.kind) {
-      case 'DATE':
-        return dateToString(v);
-      case 'TIMESTAMP':
-      case 'TIMESTAMP_LTZ':
-        return timestampToString(v, type.precision);
-      case 'DECIMAL':
-        return decimalToString(v, type.scale);
-      case 'DOUBLE':
-      case 'FLOAT':
-        return doubleToString(v);
-    }
+    if (type?.kind === 'TIMESTAMP' || type?.kind === 'TIMESTAMP_LTZ')
+      return timestampToString(v, type.precision);
+    return numberText(v, type);
   }
   if (Array.isArray(v)) {
     const fields = type?.kind === 'ROW' ? type.fields : undefined;
     return `(${v.map((x, i) => (x === null || x === undefined ? 'NULL' : formatCell(x, fields?.[i]?.type))).join(', ')})`;
   }
   return String(v);
+}
+
+/** A number of a DATE, DECIMAL or DOUBLE column as both renderings show it (Flink's CAST to STRING agrees). */
+function numberText(v: number, type: SqlType | undefined): string {
+  switch (type?.kind) {
+    case 'DATE':
+      return dateToString(v);
+    case 'DECIMAL':
+      return decimalToString(v, type.scale);
+    case 'DOUBLE':
+    case 'FLOAT':
+      return doubleToString(v);
+    default:
+      return String(v);
+  }
 }
 
 /** Java's LocalDateTime.toString(): 'yyyy-MM-ddTHH:mm', then ':ss' and '.SSS' only when not zero. */
