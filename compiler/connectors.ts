@@ -63,13 +63,21 @@ export const CONNECTORS: ReadonlyMap<string, ConnectorSpec> = new Map(
             key: 'first-event.rate',
             kind: 'int',
             default: '0',
-            description: 'events per second at the start; 0 means as fast as possible',
+            description:
+              'events per second of event time (10000 when 0) in the first half of each 10-minute period; above 0 the source also runs at that rate on the wall clock',
           },
           {
             key: 'next-event.rate',
             kind: 'int',
             default: '0',
-            description: 'events per second later on; 0 means as fast as possible',
+            description:
+              'events per second in the second half of each period (default: first-event.rate); above 0 paces the source as first-event.rate does',
+          },
+          {
+            key: 'max-emit-speed',
+            kind: 'boolean',
+            description:
+              "nexmark-flink's switch: 'true' emits as fast as possible whatever the rates, 'false' paces the source at the rates (10000 events/s by default); unset: paced when a rate above 0 is set",
           },
           {
             key: 'person.proportion',
@@ -183,7 +191,8 @@ export const CONNECTORS: ReadonlyMap<string, ConnectorSpec> = new Map(
       },
       {
         name: 'print',
-        description: "rows to standard output in Flink's +I[...] form",
+        description:
+          'rows to standard output as Flink prints them: `+I[1, 2024-01-01, 2024-01-01T12:00, 1.50, null]`, prefixed `identifier> ` (`identifier:subtask> ` at parallelism > 1)',
         source: false,
         sink: true,
         options: [

@@ -15,6 +15,7 @@ import {
   CheckpointCoordinator,
   type CompletedCheckpoint,
 } from './checkpoint/coordinator';
+import { recordCounts } from './checkpoint/metadata';
 import { type EngineEnvironment, type StartOptions, newJobId } from './engine-environment';
 import type { JobHandle, JobMetrics, JobResult, JobStatus } from './job';
 import { jobMetrics } from './job-metrics';
@@ -61,6 +62,12 @@ export class JobRunner implements JobHandle {
   private remoteEnded = false;
   /** Keyed-state entries per task manager, as last reported. */
   private readonly remoteStateEntries = new Map<number, number>();
+  /** The job's record counts before the running attempt: zero on a fresh start, the restored checkpoint's after. */
+  private recordsBefore: { recordsIn: number; recordsOut: number } | undefined = {
+    recordsIn: 0,
+    recordsOut: 0,
+  };
+  private restored = false;
 
   constructor(
     private readonly job: CompiledJob,
@@ -89,6 +96,7 @@ export class JobRunner implements JobHandle {
       mode: this.mode,
       backend: this.backendKind,
       queryText: job.statementText,
+      recordsBefore: () => this.recordsBefore,
       interval: interval !== undefined ? parseDuration(interval) : undefined,
       maxConcurrent: Number(setting(c, 'execution.checkpointing.max-concurrent-checkpoints')),
       timeout: parseDuration(setting(c, 'execution.checkpointing.timeout')!)!,
@@ -125,6 +133,7 @@ export class JobRunner implements JobHandle {
       latestCompleted: this.coordinator.latestCompleted,
       backends: this.backends,
       remoteStateEntries: this.remoteStateEntries,
+      ...(this.restored ? { restored: this.recordsBefore ?? {} } : {}),
     });
   }
 
@@ -208,6 +217,8 @@ export class JobRunner implements JobHandle {
 
   private async startAttempt(restore: StartOptions['restore']): Promise<void> {
     if (restore) checkRestorable(restore.metadata, this.job);
+    this.restored = restore !== undefined;
+    this.recordsBefore = restore ? recordCounts(restore.metadata) : { recordsIn: 0, recordsOut: 0 };
     if (this.taskManagers > 0) return this.startRemoteAttempt(restore);
     const tasks = await deployLocalAttempt(this.attemptContext(), restore, this.backends);
     this.tasks = tasks;

@@ -15,6 +15,8 @@ export interface JobMetricsSources {
   readonly backends: readonly KeyedStateBackend[];
   /** Keyed-state entries per task manager, as last reported. */
   readonly remoteStateEntries: ReadonlyMap<number, number>;
+  /** The restored checkpoint's counts of the job's earlier life (see JobMetrics.restored). */
+  readonly restored?: JobMetrics['restored'];
 }
 
 /** Rows in are what the sources emitted, rows out what the sinks received; late and bad rows over all operators. */
@@ -45,5 +47,18 @@ export function jobMetrics(s: JobMetricsSources): JobMetrics {
     stateEntries:
       s.backends.reduce((n, b) => n + b.numEntries(), 0) +
       [...s.remoteStateEntries.values()].reduce((n, x) => n + x, 0),
+    ...(s.restored ? { restored: s.restored } : {}),
   };
+}
+
+/**
+ * The job summary's record counts: `1000 records in, 1000 out`; after a restore the job's whole life and, in
+ * brackets, this run's: `1000 records in (400 since restore), 1000 out (400 since restore)`.
+ */
+export function formatRecordCounts(m: JobMetrics): string {
+  const r = m.restored;
+  if (!r) return `${m.recordsIn} records in, ${m.recordsOut} out`;
+  if (r.recordsIn === undefined || r.recordsOut === undefined)
+    return `${m.recordsIn} records in, ${m.recordsOut} out since restore (the checkpoint has no earlier counts)`;
+  return `${r.recordsIn + m.recordsIn} records in (${m.recordsIn} since restore), ${r.recordsOut + m.recordsOut} out (${m.recordsOut} since restore)`;
 }

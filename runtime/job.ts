@@ -22,6 +22,12 @@ export interface JobMetrics {
   lastCheckpoint: string | undefined;
   /** Live keyed-state entries over all stateful operators. */
   stateEntries: number;
+  /**
+   * Present when the running attempt restored a checkpoint or savepoint (records in and out then count since
+   * the restore, as Flink's numRecordsIn does): the counts of the job's life before it, when the checkpoint
+   * recorded them.
+   */
+  restored?: { readonly recordsIn?: number; readonly recordsOut?: number };
 }
 
 export interface JobHandle {

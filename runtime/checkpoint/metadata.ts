@@ -59,8 +59,21 @@ export interface CheckpointMetadata {
   readonly weirVersion?: string;
   /** CRC-32 of the job's statement text: tells whether the query changed since (not whether state fits). */
   readonly queryHash?: string;
+  /**
+   * Rows the job's sources emitted and its sinks received before this checkpoint's barriers, over the job's whole
+   * life (earlier runs it was restored from included); absent when a run it restored from did not record them.
+   */
+  readonly recordsIn?: number;
+  readonly recordsOut?: number;
   /** CRC-32 of the document written without this field (see `encodeMetadata`): a damaged `_metadata` is told apart. */
   readonly checksum?: string;
+}
+
+/** The job's lifetime record counts a checkpoint recorded (undefined when it did not). */
+export function recordCounts(m: CheckpointMetadata): { recordsIn: number; recordsOut: number } | undefined {
+  return typeof m.recordsIn === 'number' && typeof m.recordsOut === 'number'
+    ? { recordsIn: m.recordsIn, recordsOut: m.recordsOut }
+    : undefined;
 }
 
 /** Where every checkpoint of a job name reaches its `shared/` folder from: `<job>/<job id>/chk-<n>/../../shared`. */

@@ -62,6 +62,11 @@ export interface MetadataContext {
   readonly backend: 'hashmap' | 'rocksdb';
   /** The job's statement, hashed into `_metadata`. */
   readonly queryText?: string;
+  /**
+   * Record counts of the job's life before the running attempt (those of the checkpoint it restored; zero
+   * on a fresh start); undefined when unknown (restored from a checkpoint that did not record them).
+   */
+  readonly recordsBefore?: () => { recordsIn: number; recordsOut: number } | undefined;
 }
 
 /** The `_metadata` of `p` once every task acknowledged: its acks' state per operator uid, in the graph's order. */
@@ -91,6 +96,15 @@ export function finalizeMetadata(p: PendingCheckpoint, job: MetadataContext): Ch
   const sourceOffsets: Record<string, unknown[]> = {};
   for (const op of operators)
     if (op.kind === 'source') sourceOffsets[op.uid] = op.subtasks.map((s) => s.operatorState);
+  const before = job.recordsBefore ? job.recordsBefore() : { recordsIn: 0, recordsOut: 0 };
+  const kinds = new Map(operators.map((o) => [o.uid, o.kind]));
+  const records = before && { ...before };
+  for (const ack of p.acks)
+    for (const op of ack.operators) {
+      if (!records || op.records === undefined) continue;
+      if (kinds.get(op.uid) === 'source') records.recordsIn += op.records;
+      else records.recordsOut += op.records;
+    }
   const now = job.clock.now();
   return {
     formatVersion: METADATA_FORMAT_VERSION,
@@ -118,5 +132,6 @@ export function finalizeMetadata(p: PendingCheckpoint, job: MetadataContext): Ch
     sourceOffsets,
     operators,
     stateSize: p.stats.size,
+    ...records,
   };
 }

@@ -26,8 +26,10 @@ export class PrintWriter implements SinkWriter {
 
   open(ctx: ConnectorContext): void {
     this.ctx = ctx;
+    // Flink's PrintSinkOutputWriter: `id:2> `, `id> `, `2> ` or nothing.
     const sub = ctx.parallelism > 1 ? `${ctx.subtaskIndex + 1}` : '';
-    this.prefix = this.identifier ? `${this.identifier}:${sub}> ` : sub ? `${sub}> ` : '';
+    const prefix = [this.identifier, sub].filter(Boolean).join(':');
+    this.prefix = prefix ? `${prefix}> ` : '';
   }
 
   write(batch: RecordBatch): void {

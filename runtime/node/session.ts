@@ -2,6 +2,7 @@
 import { Compiler, type CompiledJob, type CompiledStatement } from '../../compiler/index';
 import { formatDiagnostic } from '../../grammar/diagnostics';
 import type { JobHandle } from '../job';
+import { formatRecordCounts } from '../job-metrics';
 import { explainRestore, startJob } from './environment';
 import { type SessionHost, executeStatement } from '../statements';
 
@@ -116,7 +117,7 @@ export class Session {
         m.restarts ? `${m.restarts} restart${m.restarts === 1 ? '' : 's'}` : '',
       ].filter(Boolean);
       this.err(
-        `[weir] job '${j.name}' ${r.status.toLowerCase()}: ${m.recordsIn} records in, ${m.recordsOut} out, ${done} checkpoint${done === 1 ? '' : 's'}${extra.length ? `, ${extra.join(', ')}` : ''}`,
+        `[weir] job '${j.name}' ${r.status.toLowerCase()}: ${formatRecordCounts(m)}, ${done} checkpoint${done === 1 ? '' : 's'}${extra.length ? `, ${extra.join(', ')}` : ''}`,
       );
       if (r.status === 'FAILED') {
         failed = true;

@@ -53,9 +53,17 @@ export class SubtaskCheckpointCoordinator {
       // A native (rocksdb) snapshot decides itself which files it can share with earlier checkpoints.
       const full = savepoint || (m.ctx.state?.kind === 'rocksdb' ? false : !base || base.length >= MAX_CHAIN);
       const keyed = m.ctx.state ? m.ctx.state.snapshot(id, full, savepoint) : undefined;
+      const kind = m.ctx.operator.spec.kind;
       return {
         m,
         index: i,
+        // The job's record counts at this point of the stream (summed into `_metadata`).
+        records:
+          kind === 'source'
+            ? m.ctx.metrics.recordsOut
+            : kind === 'sink'
+              ? m.ctx.metrics.recordsIn
+              : undefined,
         operatorState: m.op.snapshotState?.(id, chain.outputs[i]!),
         keyed,
         base: keyed && keyed.format === 'canonical' && !keyed.full ? (base ?? []) : [],
@@ -104,6 +112,7 @@ export class SubtaskCheckpointCoordinator {
             ...(keyedChain ? { keyedChain } : {}),
             ...(native ? { native } : {}),
             ...(operatorState !== undefined ? { operatorState } : {}),
+            ...(p.records !== undefined ? { records: p.records } : {}),
           });
         }
         listener.acknowledge({

@@ -5,7 +5,8 @@ import type { StateFileHandle, SubtaskState } from '../checkpoint/metadata';
 export interface TaskAck {
   readonly taskKey: string;
   readonly checkpointId: number;
-  readonly operators: readonly (SubtaskState & { readonly uid: string })[];
+  /** `records`: a source's rows out or a sink's rows in this attempt, at the barrier. */
+  readonly operators: readonly (SubtaskState & { readonly uid: string; readonly records?: number })[];
   readonly syncMs: number;
   readonly asyncMs: number;
   readonly alignmentMs: number;

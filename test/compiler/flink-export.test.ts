@@ -234,7 +234,7 @@ describe('connector options', () => {
       ['first-event.rate', '500'],
       ['next-event.rate', '500'],
       ['bid.proportion', '46'],
-      ['rate.limited', 'true'],
+      ['max-emit-speed', 'false'],
     ]);
     expect(optionsOf(text, 'unpaced')).toEqual([['connector', 'nexmark']]);
     expect(notes(text)).toContain(

@@ -49,6 +49,9 @@ describe('the playground in chromium', () => {
   let browser: Chromium;
   let page: Page;
   const foreign: string[] = [];
+  /** What went wrong while the page loaded: failed requests, HTTP errors, console errors, page errors. */
+  const loadProblems: string[] = [];
+  let loading = true;
 
   /** Why the page could not be opened (no chromium, a broken build): every test fails with it, none is skipped. */
   let setupError: unknown;
@@ -71,18 +74,39 @@ describe('the playground in chromium', () => {
       const u = r.url();
       if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')) foreign.push(u);
     });
-    page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+    const onLoad = (problem: string) => {
+      if (loading) loadProblems.push(problem);
+    };
+    page.on('requestfailed', (r) => onLoad(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+    page.on('response', (r) => {
+      if (r.status() >= 400) onLoad(`HTTP ${r.status()}: ${r.url()}`);
+    });
+    page.on('pageerror', (e) => {
+      onLoad(`page error: ${e.message}`);
+      console.error(`page error: ${e.message}`);
+    });
     page.on('console', (m) => {
-      if (m.type() === 'error') console.error(`page console: ${m.text()}`);
+      if (m.type() !== 'error') return;
+      // A missing resource shows only here (chromium does not report its favicon request to the page).
+      onLoad(`console error: ${m.text()} (${m.location().url})`);
+      console.error(`page console: ${m.text()}`);
     });
     await page.goto(server.url);
     await page.waitForFunction(() => 'weir' in window);
+    // The favicon and the workers' scripts come after the load event.
+    await page.waitForLoadState('networkidle');
+    loading = false;
   }
 
   afterAll(async () => {
     if (page) console.log(`page log:\n${(await page.textContent('#log').catch(() => '')) ?? ''}`);
     await browser?.close();
     await server?.close();
+  });
+
+  it('loads without a failed request or a console error', () => {
+    if (setupError) throw setupError;
+    expect(loadProblems).toEqual([]);
   });
 
   it('marks an error, runs the fixed query, checkpoints, stays responsive at 200K events/s and recovers exactly', async () => {

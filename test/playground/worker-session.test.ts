@@ -48,6 +48,28 @@ describe('the playground worker session', () => {
     await s.reset();
   }, 30_000);
 
+  it("shows the results table's values as Flink's SQL client does: dates, timestamps, decimals, rows, NULL", async () => {
+    const { s } = session();
+    s.pasted.set(
+      'in.jsonl',
+      [
+        '{"id": 1, "d": "2024-01-01", "ts": "2024-01-01 12:00:00", "amount": 1.5, "ok": true, "r": {"a": 1, "b": "x"}}',
+        '{"id": 2, "d": null, "ts": "2024-02-29 23:59:59.5", "amount": null, "ok": false, "r": null}',
+      ].join('\n'),
+    );
+    expect(
+      await s.runScript(`CREATE TABLE src (id BIGINT, d DATE, ts TIMESTAMP(3), amount DECIMAL(10, 2), ok BOOLEAN,
+        r ROW<a INT, b STRING>) WITH ('connector' = 'filesystem', 'path' = 'in.jsonl', 'format' = 'json');
+      SELECT id, d, ts, amount, ok, r FROM src;`),
+    ).toBe(true);
+    await until(() => figures(s).results?.total === 2);
+    expect(figures(s).results!.rows.map((r) => r.row)).toEqual([
+      ['1', '2024-01-01', '2024-01-01 12:00:00.000', '1.50', 'TRUE', '(1, x)'],
+      ['2', '<NULL>', '2024-02-29 23:59:59.500', '<NULL>', 'FALSE', '<NULL>'],
+    ]);
+    await s.reset();
+  });
+
   it('with AT_LEAST_ONCE, the rows replayed after a failure show up twice', async () => {
     const { s } = session();
     await s.runScript(KEYED_COUNT, {

@@ -1,15 +1,16 @@
 // weir's generator sources → Flink's: the nexmark connector of the Nexmark repository, and Flink's datagen.
 import { type ConnectorMapping, type FlinkOption, type MappingContext, unmapped } from './mapping';
 
-/** weir's rate 0 means "as fast as possible": nexmark-flink's default (rate.limited = false) does that. */
+/** weir's rate 0 means "as fast as possible": nexmark-flink's default ('max-emit-speed' = 'true') does that. */
 function nexmarkRate(value: string, key: string): readonly FlinkOption[] {
   return Number(value) === 0 ? [] : [[key, value]];
 }
 
-/** A rate above 0 paces weir's generator; nexmark-flink paces only with 'rate.limited' = 'true'. */
+/** A rate above 0 paces weir's generator; nexmark-flink paces only with 'max-emit-speed' = 'false'. */
 function nexmarkPacing(ctx: MappingContext): readonly FlinkOption[] {
+  if (ctx.options.has('max-emit-speed')) return [];
   const paced = ['first-event.rate', 'next-event.rate'].some((k) => Number(ctx.options.get(k) ?? '0') > 0);
-  return paced ? [['rate.limited', 'true']] : [];
+  return paced ? [['max-emit-speed', 'false']] : [];
 }
 
 export const NEXMARK: ConnectorMapping = {
@@ -22,6 +23,7 @@ export const NEXMARK: ConnectorMapping = {
     { key: 'person.proportion', map: 'same' },
     { key: 'auction.proportion', map: 'same' },
     { key: 'bid.proportion', map: 'same' },
+    { key: 'max-emit-speed', map: 'same' },
     {
       key: 'seed',
       map: (v, k, ctx) =>

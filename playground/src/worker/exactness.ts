@@ -99,7 +99,7 @@ export class ExactnessCheck {
       return at.kind === 'checkpoint' && o ? (emittedOf(at.offsets[o.uid]?.[o.subtask]) ?? 0) : Infinity;
     };
     const gates: GatedReader[] = [];
-    const shadowResults = new JobResults(results.table, results.columns, true);
+    const shadowResults = new JobResults(results.table, results.columns, results.types, true);
     shadowResults.keepCheckpointViews = true;
     const restore = this.pj.restoredFrom;
     const shadow = await runJob(

@@ -2,6 +2,7 @@
 import type { CompiledJob } from '../../../compiler/index';
 import type { CheckpointMetadata } from '../../../runtime/checkpoint/metadata';
 import type { CheckpointStorage } from '../../../runtime/checkpoint/storage';
+import { formatCell } from '../../../runtime/connectors/values';
 import { type JobRunner, runJob, setting } from '../../../runtime/engine';
 import type { StreamTask } from '../../../runtime/task/stream-task';
 import { ExactnessCheck } from './exactness';
@@ -75,6 +76,7 @@ export class PlaygroundJob {
         ? new JobResults(
             target.kind === 'table' ? target.table.name : 'SELECT',
             sink.schema.map((f) => f.name),
+            sink.schema.map((f) => f.type),
             setting(job.config, 'execution.checkpointing.mode')!.toUpperCase() === 'EXACTLY_ONCE',
           )
         : undefined;
@@ -196,14 +198,10 @@ export class PlaygroundJob {
     return {
       table: res.table,
       columns: res.columns,
-      rows: shown.slice(0, SHOWN_ROWS).map((e) => {
-        return {
-          row: e.row.map((v) =>
-            v === null ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v),
-          ),
-          n: e.n,
-        };
-      }),
+      rows: shown.slice(0, SHOWN_ROWS).map((e) => ({
+        row: e.row.map((v, i) => formatCell(v, res.types[i])),
+        n: e.n,
+      })),
       total,
       counts,
       missingRetractions: missing,

@@ -1,4 +1,5 @@
 // The page's results sink (print, collect and filesystem tables): each subtask keeps its part of the view.
+import type { SqlType } from '../../../compiler/types';
 import type { ConnectorContext, SinkWriter } from '../../../runtime/connectors/connector';
 import type { RecordBatch } from '../../../runtime/messages';
 import { ChangelogView } from './changelog-view';
@@ -18,6 +19,8 @@ export class JobResults {
   constructor(
     readonly table: string,
     readonly columns: readonly string[],
+    /** The columns' types: values are shown as Flink's SQL client shows them. */
+    readonly types: readonly SqlType[],
     readonly exactlyOnce: boolean,
   ) {}
 
