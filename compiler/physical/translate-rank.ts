@@ -1,0 +1,55 @@
+// Rank translation: a RankNode becomes a Rank (Top-N), a Deduplicate, or a WindowRank operator, as Flink plans it.
+import { type RankNode, rankStrategy } from '../logical/plan';
+import type { OperatorSpec, Partitioning } from './job-graph';
+import { columnNames, rankString } from './operator-names';
+import { GLOBAL } from './partitioning';
+import type { Translator } from './translate';
+import { describeFields } from './uid';
+
+/** Adds the operator of a Top-N, hash-partitioned by its PARTITION BY columns (all on one subtask without). */
+export function translateRank(n: RankNode, t: Translator): number {
+  const input = t.translate(n.input);
+  const cols = columnNames(n.input);
+  const strategy = rankStrategy(n);
+  const range = { rankStart: n.rankStart, rankEnd: n.rankEnd, outputRankNumber: n.outputRankNumber };
+  let spec: OperatorSpec;
+  let keys = n.partitionKeys;
+  if (strategy.kind === 'deduplicate') {
+    spec = {
+      kind: 'deduplicate',
+      keys,
+      keepLastRow: strategy.keepLastRow,
+      timeIndex: n.orderKeys[0]!.index,
+      timeAttribute: strategy.timeAttribute,
+    };
+  } else if (strategy.kind === 'window') {
+    const w = n.window!;
+    // Keyed by the partition columns other than the window bounds: a key's windows share its state entry.
+    keys = n.partitionKeys.filter((k) => k !== w.startIndex && k !== w.endIndex);
+    const time = n.orderKeys.length === 1 ? n.input.schema[n.orderKeys[0]!.index]!.type : undefined;
+    const onTime =
+      !!time && (time.kind === 'TIMESTAMP' || time.kind === 'TIMESTAMP_LTZ') && !!time.timeAttribute;
+    spec = {
+      kind: 'windowRank',
+      partitionKeys: n.partitionKeys,
+      keys,
+      orderKeys: n.orderKeys,
+      ...range,
+      windowEndIndex: w.endIndex,
+      timeAttribute: w.spec.timeAttribute,
+      lastWinsTies: onTime && n.orderKeys[0]!.descending && n.rankEnd === 1 && !n.outputRankNumber,
+    };
+  } else {
+    spec = { kind: 'rank', partitionKeys: keys, orderKeys: n.orderKeys, ...range };
+  }
+  const partitioning: Partitioning = keys.length ? { kind: 'hash', keys } : GLOBAL;
+  const order = n.orderKeys.map((k) => `${k.descending ? '-' : '+'}${k.index}`).join(',');
+  return t.add(
+    spec,
+    rankString(n, cols),
+    `${spec.kind}|${t.sinkName}|${describeFields(n.input.schema, n.partitionKeys)}|${order}|${n.rankStart}-${n.rankEnd}`,
+    [{ source: input, partitioning }],
+    n,
+    true,
+  );
+}
