@@ -1,9 +1,10 @@
 // OVER in a select list: `ROW_NUMBER() OVER (PARTITION BY … ORDER BY …)` → an Over node whose column the select reads.
 import type * as A from '../../grammar/ast';
-import type { OrderKey, OverCall, OverNode, RankWindow } from '../logical/plan';
+import { AGGREGATE_FUNCTIONS, RANKING_FUNCTIONS } from '../functions';
+import type { OrderKey, OverCall, OverFrame, OverNode, RankWindow } from '../logical/plan';
 import { type Rex, inputRef } from '../rex';
 import { T } from '../types';
-import { analyzeExpr } from './expressions';
+import { analyzeExpr, intervalArgument } from './expressions';
 import type { Problems } from './problems';
 import type { Scope } from './scope';
 
@@ -90,6 +91,7 @@ export function analyzeOver(
   }));
   const width = input.plan.schema.length;
   const refs = new Map<A.Expr, Rex>();
+  const ranking = calls.some((c) => RANKING_FUNCTIONS.has(c.name.name.toUpperCase()));
   const overCallsOut: OverCall[] = calls.map((c, i) => {
     const name = c.name.name.toUpperCase();
     if (STREAM_RANKS.has(name))
@@ -97,36 +99,101 @@ export function analyzeOver(
         `${name}() on a streaming table (Flink runs Top-N and deduplication with ROW_NUMBER() only); write ROW_NUMBER() OVER (…)`,
         c.name.span,
       );
-    if (name !== 'ROW_NUMBER')
+    if (name === 'ROW_NUMBER') {
+      if (calls.length > 1)
+        throw problems.unsupported(
+          'ROW_NUMBER() together with other OVER calls in one SELECT; rank in its own subquery',
+          c.span,
+        );
+      if (c.args.length > 0)
+        throw problems.bail('syntax', 'ROW_NUMBER() takes no arguments', c.args[0]!.span);
+      if (over.frame)
+        throw problems.bail('syntax', 'ROW_NUMBER() OVER (…) takes no ROWS/RANGE frame', over.frame);
+      if (orderKeys.length === 0)
+        throw problems.bail(
+          'syntax',
+          'ROW_NUMBER() needs ORDER BY in its OVER clause: OVER (PARTITION BY … ORDER BY …)',
+          over.span,
+        );
+      const type = T.bigint(false);
+      refs.set(c, inputRef(width + i, type));
+      return { fn: 'ROW_NUMBER', args: [], type, name: `w${i}$o0`, span: c.span };
+    }
+    const agg = AGGREGATE_FUNCTIONS.get(name);
+    if (!agg || ranking)
       throw problems.unsupported(
-        `OVER window aggregation (${name}(...) OVER (...)); Top-N and deduplication with ROW_NUMBER() OVER (…) are supported`,
-        c.over!.span,
+        `${name}(…) OVER (…) on a stream; OVER aggregates take COUNT, SUM, MIN, MAX and AVG, and Top-N takes ROW_NUMBER()`,
+        c.name.span,
       );
-    if (c.args.length > 0) throw problems.bail('syntax', 'ROW_NUMBER() takes no arguments', c.args[0]!.span);
-    if (over.frame)
-      throw problems.bail('syntax', 'ROW_NUMBER() OVER (…) takes no ROWS/RANGE frame', over.frame);
-    if (orderKeys.length === 0)
-      throw problems.bail(
-        'syntax',
-        'ROW_NUMBER() needs ORDER BY in its OVER clause: OVER (PARTITION BY … ORDER BY …)',
-        over.span,
-      );
-    const type = T.bigint(false);
-    refs.set(c, inputRef(width + i, type));
-    return { fn: 'ROW_NUMBER', type, name: `w${i}$o0`, span: c.span };
+    if (c.distinct || c.filter)
+      throw problems.unsupported(`${c.distinct ? 'DISTINCT' : 'FILTER'} in an OVER aggregate`, c.span);
+    const args = c.args.filter((a) => a.kind !== 'star').map((a) => column(a, `the argument of ${name}`));
+    const inferred = agg.infer(args.map((k) => input.plan.schema[k]!.type));
+    if ('error' in inferred) throw problems.bail('type-mismatch', inferred.error, c.span);
+    refs.set(c, inputRef(width + i, inferred));
+    return { fn: agg.name, args, type: inferred, name: `w0$o${i}`, span: c.span };
   });
+  const frame: OverFrame = ranking ? { unit: 'ROWS' } : aggregateFrame(over, orderKeys, input, problems);
   const node: OverNode = {
     kind: 'over',
     input: input.plan,
     partitionKeys,
     orderKeys,
     calls: overCallsOut,
+    frame,
     ...(rankWindow(partitionKeys, input.scope) ?? {}),
     schema: [...input.plan.schema, ...overCallsOut.map((c) => ({ name: c.name, type: c.type }))],
     changelog: input.plan.changelog,
     span: over.span,
   };
   return { node, refs };
+}
+
+/**
+ * Checks an OVER aggregate's window as Flink does on streams — ordered by one time attribute ascending, over an
+ * insert-only input, a frame ending at the current row — and returns its frame.
+ */
+function aggregateFrame(
+  over: A.OverClause,
+  orderKeys: readonly OrderKey[],
+  input: { readonly plan: OverNode['input']; readonly scope: Scope },
+  problems: Problems,
+): OverFrame {
+  const time = orderKeys.length === 1 ? input.plan.schema[orderKeys[0]!.index]!.type : undefined;
+  const onTime = time && (time.kind === 'TIMESTAMP' || time.kind === 'TIMESTAMP_LTZ') && time.timeAttribute;
+  if (!onTime || orderKeys[0]!.descending)
+    throw problems.unsupported(
+      "an OVER window not ordered by a time attribute; on a stream OVER aggregates need ORDER BY one rowtime or proctime column, ascending (Flink: OVER windows' ordering in stream mode must be defined on a time attribute)",
+      over.orderBy[0]?.expr.span ?? over.span,
+    );
+  if (input.plan.changelog === 'updating')
+    throw problems.unsupported(
+      'an OVER aggregate over an updating input (Flink takes insert-only input here)',
+      over.span,
+    );
+  const f = over.frameSpec;
+  if (!f) return { unit: 'RANGE' };
+  if (f.upper.direction !== 'CURRENT')
+    throw problems.unsupported(
+      'an OVER frame that does not end at the current row; write … PRECEDING AND CURRENT ROW',
+      f.upper.span,
+    );
+  const lower = f.lower;
+  if (lower.direction === 'FOLLOWING')
+    throw problems.unsupported('a frame starting after the current row', lower.span);
+  if (lower.kind === 'unbounded') return { unit: f.unit };
+  if (lower.kind === 'current') return { unit: f.unit, preceding: 0 };
+  const ctx = { scope: input.scope, problems, clause: 'OVER' };
+  if (f.unit === 'RANGE')
+    return { unit: 'RANGE', preceding: intervalArgument(lower.offset!, ctx, 'a RANGE frame offset') };
+  const n = analyzeExpr(lower.offset!, ctx);
+  if (n.kind !== 'literal' || typeof n.value !== 'number' || !Number.isInteger(n.value) || n.value < 0)
+    throw problems.bail(
+      'syntax',
+      'a ROWS frame offset must be a non-negative integer literal',
+      lower.offset!.span,
+    );
+  return { unit: 'ROWS', preceding: n.value };
 }
 
 /** `{ window }` when window_start and window_end of one window table function are among the partition keys. */

@@ -144,9 +144,9 @@ function retypedProject(project: ProjectNode, rank: LogicalNode): ProjectNode {
   );
 }
 
-/** The Over nodes left in a plan (a ROW_NUMBER that no enclosing query filters on). */
+/** An Over node left in a plan with a ROW_NUMBER that no enclosing query filters on. */
 export function leftoverOver(plan: LogicalNode): OverNode | undefined {
-  if (plan.kind === 'over') return plan;
+  if (plan.kind === 'over' && plan.calls.some((c) => c.fn === 'ROW_NUMBER')) return plan;
   const inputs =
     plan.kind === 'scan'
       ? []

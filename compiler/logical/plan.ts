@@ -127,13 +127,27 @@ export interface OrderKey {
   readonly descending: boolean;
 }
 
-/** A window function of an OVER clause; only ROW_NUMBER so far (a Top-N or deduplication before recognition). */
+/**
+ * A function of an OVER clause: ROW_NUMBER (a Top-N or deduplication once an enclosing filter is recognized),
+ * or an aggregate over the frame.
+ */
 export interface OverCall {
-  readonly fn: 'ROW_NUMBER';
+  readonly fn: 'ROW_NUMBER' | AggregateKind;
+  /** Input columns (empty for ROW_NUMBER and COUNT(*)). */
+  readonly args: readonly number[];
   readonly type: SqlType;
   readonly name: string;
   /** Where the call was written, for `not supported` when no Top-N filter follows. */
   readonly span?: Span;
+}
+
+/**
+ * The frame of an OVER aggregate, ending at the current row: `ROWS BETWEEN n PRECEDING` (rows), `RANGE BETWEEN
+ * INTERVAL … PRECEDING` (milliseconds of the order column), or UNBOUNDED PRECEDING (`preceding` undefined).
+ */
+export interface OverFrame {
+  readonly unit: 'ROWS' | 'RANGE';
+  readonly preceding?: number;
 }
 
 /**
@@ -146,6 +160,8 @@ export interface OverNode extends Base {
   readonly partitionKeys: readonly number[];
   readonly orderKeys: readonly OrderKey[];
   readonly calls: readonly OverCall[];
+  /** The frame of the aggregate calls (RANGE UNBOUNDED PRECEDING when none was written). */
+  readonly frame: OverFrame;
   readonly window?: RankWindow;
 }
 

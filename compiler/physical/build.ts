@@ -102,7 +102,8 @@ function stateBound(op: JobOperator, ttl: number): NonNullable<JobOperator['stat
     spec.kind === 'groupAggregate' ||
     spec.kind === 'join' ||
     spec.kind === 'rank' ||
-    spec.kind === 'deduplicate'
+    spec.kind === 'deduplicate' ||
+    spec.kind === 'overAggregate'
   )
     return ttl > 0 ? 'ttl' : 'unbounded';
   return 'watermark';

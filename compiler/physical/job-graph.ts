@@ -1,6 +1,14 @@
 // The job graph: operators with stable uids, edges with their partitioning, and chains of operators fused into tasks.
 import type { TableDef } from '../catalog';
-import type { AggCall, ChangelogMode, JoinType, OrderKey, SinkTarget, WindowSpec } from '../logical/plan';
+import type {
+  AggCall,
+  ChangelogMode,
+  JoinType,
+  OrderKey,
+  OverFrame,
+  SinkTarget,
+  WindowSpec,
+} from '../logical/plan';
 import type { Rex } from '../rex';
 import type { IntervalBounds } from './interval-bounds';
 import type { Field } from '../types';
@@ -79,6 +87,18 @@ export type OperatorSpec =
       readonly timeAttribute: 'rowtime' | 'proctime';
       /** Window deduplication keeping the last row: of rows with equal times the later one wins (Flink's). */
       readonly lastWinsTies: boolean;
+    }
+  | {
+      /**
+       * Flink's OverAggregate: each row with aggregates over its partition's frame ending at it, ordered by a time
+       * attribute; on event time rows wait until the watermark passes them, on processing time they go at once.
+       */
+      readonly kind: 'overAggregate';
+      readonly partitionKeys: readonly number[];
+      readonly timeIndex: number;
+      readonly timeAttribute: 'rowtime' | 'proctime';
+      readonly frame: OverFrame;
+      readonly aggs: readonly AggCall[];
     }
   | { readonly kind: 'union'; readonly inputs: number }
   | { readonly kind: 'sink'; readonly target: SinkTarget };

@@ -43,8 +43,20 @@ export function windowString(w: WindowSpec, cols: readonly string[]): string {
 export function rankString(n: OverNode | RankNode, c: readonly string[]): string {
   const orderBy = n.orderKeys.map((k) => `${c[k.index]}${k.descending ? ' DESC' : ' ASC'}`).join(', ');
   const partitionBy = n.partitionKeys.map((k) => c[k]).join(', ');
-  if (n.kind === 'over')
-    return `Over(partitionBy=[${partitionBy}], orderBy=[${orderBy}], calls=[${n.calls.map((x) => `${x.fn}() AS ${x.name}`).join(', ')}])`;
+  if (n.kind === 'over') {
+    const f = n.frame;
+    const from =
+      f.preceding === undefined
+        ? 'UNBOUNDED'
+        : f.unit === 'RANGE'
+          ? `${f.preceding / 1000} s`
+          : String(f.preceding);
+    const calls = n.calls.map(
+      (x) =>
+        `${x.fn}(${x.fn === 'ROW_NUMBER' ? '' : x.args.length ? x.args.map((a) => c[a]).join(', ') : '*'}) AS ${x.name}`,
+    );
+    return `OverAggregate(partitionBy=[${partitionBy}], orderBy=[${orderBy}], window=[${f.unit} BETWEEN ${from} PRECEDING AND CURRENT ROW], select=[${[...c, ...calls].join(', ')}])`;
+  }
   const strategy = rankStrategy(n);
   const what =
     strategy.kind === 'deduplicate'

@@ -1,10 +1,11 @@
-// Rank translation: a RankNode becomes a Rank (Top-N), a Deduplicate, or a WindowRank operator, as Flink plans it.
-import { type RankNode, rankStrategy } from '../logical/plan';
+// OVER translation: a RankNode becomes a Rank (Top-N), a Deduplicate or a WindowRank operator, as Flink plans it;
+// an Over node of aggregates an OverAggregate.
+import { type OverNode, type RankNode, rankStrategy } from '../logical/plan';
 import type { OperatorSpec, Partitioning } from './job-graph';
 import { columnNames, rankString } from './operator-names';
 import { GLOBAL } from './partitioning';
 import type { Translator } from './translate';
-import { describeFields } from './uid';
+import { describeAggs, describeFields } from './uid';
 
 /** Adds the operator of a Top-N, hash-partitioned by its PARTITION BY columns (all on one subtask without). */
 export function translateRank(n: RankNode, t: Translator): number {
@@ -49,6 +50,41 @@ export function translateRank(n: RankNode, t: Translator): number {
     rankString(n, cols),
     `${spec.kind}|${t.sinkName}|${describeFields(n.input.schema, n.partitionKeys)}|${order}|${n.rankStart}-${n.rankEnd}`,
     [{ source: input, partitioning }],
+    n,
+    true,
+  );
+}
+
+/** Adds the OverAggregate of an Over node (the analyzer lets only aggregate calls on a time attribute get here). */
+export function translateOverAggregate(n: OverNode, t: Translator): number {
+  if (n.calls.some((c) => c.fn === 'ROW_NUMBER'))
+    throw new Error('a ROW_NUMBER without a Top-N filter reached the job graph');
+  const input = t.translate(n.input);
+  const timeIndex = n.orderKeys[0]!.index;
+  const time = n.input.schema[timeIndex]!.type;
+  const aggs = n.calls.map((c) => ({
+    fn: c.fn as Exclude<typeof c.fn, 'ROW_NUMBER'>,
+    args: c.args,
+    distinct: false,
+    type: c.type,
+    name: c.name,
+  }));
+  const keys = n.partitionKeys;
+  return t.add(
+    {
+      kind: 'overAggregate',
+      partitionKeys: keys,
+      timeIndex,
+      timeAttribute:
+        (time.kind === 'TIMESTAMP' || time.kind === 'TIMESTAMP_LTZ') && time.timeAttribute === 'proctime'
+          ? 'proctime'
+          : 'rowtime',
+      frame: n.frame,
+      aggs,
+    },
+    rankString(n, columnNames(n.input)),
+    `overAggregate|${t.sinkName}|${describeFields(n.input.schema, keys)}|${n.frame.unit}${n.frame.preceding ?? ''}|${describeAggs(aggs, n.input.schema)}`,
+    [{ source: input, partitioning: keys.length ? { kind: 'hash', keys } : GLOBAL }],
     n,
     true,
   );

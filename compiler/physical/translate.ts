@@ -6,7 +6,7 @@ import type { JobEdge, OperatorSpec } from './job-graph';
 import { aggString, columnNames, renderAs, windowString } from './operator-names';
 import { FORWARD, GLOBAL } from './partitioning';
 import { translateJoin } from './translate-join';
-import { translateRank } from './translate-rank';
+import { translateOverAggregate, translateRank } from './translate-rank';
 import { describeAggs, describeFields } from './uid';
 
 /** What translating a node needs from the graph being built. */
@@ -136,8 +136,7 @@ export function translateNode(n: LogicalNode, t: Translator): number {
     case 'rank':
       return translateRank(n, t);
     case 'over':
-      // The analyzer rejects a ROW_NUMBER no enclosing query filters on; an Over node never gets here.
-      throw new Error('an OVER clause without Top-N filter reached the job graph');
+      return translateOverAggregate(n, t);
     case 'union': {
       const inputs = n.inputs.map((i) => t.translate(i));
       return t.add(

@@ -7,6 +7,7 @@ import { DeduplicateOperator } from './deduplicate';
 import { GroupAggregateOperator } from './group-aggregate';
 import { IntervalJoinOperator } from './interval-join';
 import { JoinOperator } from './join';
+import { OverAggregateOperator } from './over-aggregate';
 import { RankOperator } from './rank';
 import { SinkOperator } from './sink';
 import { SourceOperatorImpl } from './source';
@@ -67,5 +68,7 @@ export function createOperator(
       return new DeduplicateOperator(spec);
     case 'windowRank':
       return new WindowRankOperator(spec);
+    case 'overAggregate':
+      return new OverAggregateOperator(spec, inputs[0]!.schema);
   }
 }
