@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { OrderKey } from '../../compiler/logical/plan';
 import { type Row, ROW_KIND_SHORT, type RecordBatch, RowKind } from '../../runtime/messages';
 import type { Output, StreamOperator } from '../../runtime/operator';
+import { ManualClock } from '../../runtime/clock';
 import { DeduplicateOperator } from '../../runtime/operators/deduplicate';
 import { RankOperator } from '../../runtime/operators/rank';
 import { HeapKeyedStateBackend } from '../../runtime/state/heap-backend';
@@ -242,5 +243,51 @@ describe('Deduplicate, as Flink’s deduplicate functions', () => {
         ]),
       ),
     ).toEqual(['+I[a, 1, 300]', '-U[a, 1, 300]', '+U[a, 3, 100]']);
+  });
+});
+
+describe('state TTL (table.exec.state.ttl)', () => {
+  it('a Top-N partition idle longer than the TTL starts afresh; the sweep deletes it', () => {
+    const clock = new ManualClock(0);
+    const state = new HeapKeyedStateBackend({ start: 0, end: 127 });
+    const op = new RankOperator({
+      kind: 'rank',
+      partitionKeys: [0],
+      orderKeys: BY_VALUE,
+      rankStart: 1,
+      rankEnd: 2,
+      outputRankNumber: true,
+    });
+    op.open(operatorContext(state, [false], { clock, stateTtl: 1000 }));
+    expect(feed(op, [[I, 'book', 1, 12]])).toEqual(['+I[book, 1, 12, 1]']);
+    clock.advance(1500);
+    // As in Flink, the expired rows are not retracted: the new row is rank 1 of an empty partition.
+    expect(feed(op, [[I, 'book', 2, 19]])).toEqual(['+I[book, 2, 19, 1]']);
+    clock.advance(1500);
+    for (let i = 0; i < 16; i++) op.processProcessingTime(clock.now());
+    expect(state.numEntries()).toBe(0);
+  });
+
+  it('a deduplicated key idle longer than the TTL is kept again from its next row', () => {
+    const clock = new ManualClock(0);
+    const state = new HeapKeyedStateBackend({ start: 0, end: 127 });
+    const op = new DeduplicateOperator({
+      kind: 'deduplicate',
+      keys: [0],
+      keepLastRow: false,
+      timeIndex: 2,
+      timeAttribute: 'proctime',
+    });
+    op.open(operatorContext(state, [false], { clock, stateTtl: 1000 }));
+    expect(
+      withoutRank(
+        feed(op, [
+          [I, 'a', 1, 0],
+          [I, 'a', 2, 0],
+        ]),
+      ),
+    ).toEqual(['+I[a, 1, 0]']);
+    clock.advance(1500);
+    expect(withoutRank(feed(op, [[I, 'a', 3, 0]]))).toEqual(['+I[a, 3, 0]']);
   });
 });
