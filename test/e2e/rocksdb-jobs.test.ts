@@ -163,6 +163,21 @@ const JOBS = [
       SELECT *, ROW_NUMBER() OVER (PARTITION BY k ORDER BY ts DESC) AS rn FROM l) WHERE rn = 1`,
   },
   {
+    name: 'OVER aggregates (ROWS)',
+    sink: 'id BIGINT, k BIGINT, s BIGINT, m BIGINT',
+    query: `SELECT id, k,
+      SUM(v) OVER (PARTITION BY k ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS s,
+      MAX(v) OVER (PARTITION BY k ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS m
+      FROM l`,
+  },
+  {
+    name: 'OVER aggregate (RANGE)',
+    sink: 'id BIGINT, k BIGINT, c BIGINT',
+    query: `SELECT id, k,
+      COUNT(*) OVER (PARTITION BY k ORDER BY ts RANGE BETWEEN INTERVAL '1' SECOND PRECEDING AND CURRENT ROW) AS c
+      FROM l`,
+  },
+  {
     name: 'window Top-N',
     sink: 'k BIGINT, v BIGINT, ws TIMESTAMP(3), we TIMESTAMP(3), rn BIGINT',
     query: `SELECT * FROM (
@@ -192,7 +207,7 @@ describe('SQL jobs on the rocksdb state backend', () => {
     ).toEqual([]);
   });
 
-  it.each([JOBS[0]!, JOBS[4]!])(
+  it.each([JOBS[0]!, JOBS[4]!, JOBS[7]!])(
     '$name: a checkpoint taken at parallelism 2 restores at parallelism 3 (native rescale): same result as one run',
     async (j) => {
       writeInputs(6000);
