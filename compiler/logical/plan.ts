@@ -339,6 +339,19 @@ export function rankStrategy(n: Omit<RankNode, 'kind' | 'schema' | 'changelog'>)
 }
 
 /**
+ * Flink's WindowDeduplicate: a window Top-1 ordered by a timestamp alone, the rank number unused — which
+ * row of each window it keeps (of rows with equal times, keep-last takes the later one).
+ */
+export function windowDeduplication(n: RankNode): 'first' | 'last' | undefined {
+  if (!n.window || n.rankStart !== 1 || n.rankEnd !== 1 || n.outputRankNumber || n.orderKeys.length !== 1)
+    return undefined;
+  // The window table function's own time column is no time attribute any more (window_time is): any timestamp.
+  const t = n.input.schema[n.orderKeys[0]!.index]!.type;
+  if (t.kind !== 'TIMESTAMP' && t.kind !== 'TIMESTAMP_LTZ') return undefined;
+  return n.orderKeys[0]!.descending ? 'last' : 'first';
+}
+
+/**
  * A RankNode with its schema and changelog: append-only for a window Top-N and for keep-first deduplication
  * on processing time (as in Flink 1.20; keep-first on event time replaces its row when an earlier one arrives).
  */

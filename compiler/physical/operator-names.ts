@@ -6,6 +6,7 @@ import {
   type RankNode,
   type WindowSpec,
   rankStrategy,
+  windowDeduplication,
 } from '../logical/plan';
 
 /** The output column names of `node`, by position: what expressions over its rows print with. */
@@ -58,8 +59,10 @@ export function rankString(n: OverNode | RankNode, c: readonly string[]): string
     return `OverAggregate(partitionBy=[${partitionBy}], orderBy=[${orderBy}], window=[${f.unit} BETWEEN ${from} PRECEDING AND CURRENT ROW], select=[${[...c, ...calls].join(', ')}])`;
   }
   const strategy = rankStrategy(n);
-  const what =
-    strategy.kind === 'deduplicate'
+  const windowKeep = windowDeduplication(n);
+  const what = windowKeep
+    ? `WindowDeduplicate(keep=[${windowKeep === 'last' ? 'LastRow' : 'FirstRow'}], partitionBy=[${partitionBy}], order=[${c[n.orderKeys[0]!.index]}]`
+    : strategy.kind === 'deduplicate'
       ? `Deduplicate(keep=[${strategy.keepLastRow ? 'LastRow' : 'FirstRow'}], key=[${partitionBy}], order=[${strategy.timeAttribute.toUpperCase()}]`
       : `${strategy.kind === 'window' ? 'WindowRank' : 'Rank'}(rankType=[ROW_NUMBER], rankRange=[rankStart=${n.rankStart}, rankEnd=${n.rankEnd}], partitionBy=[${partitionBy}], orderBy=[${orderBy}]`;
   return `${what}, select=[${[...c, ...(n.outputRankNumber ? [n.rankColumn] : [])].join(', ')}])`;

@@ -1,6 +1,6 @@
 // OVER translation: a RankNode becomes a Rank (Top-N), a Deduplicate or a WindowRank operator, as Flink plans it;
 // an Over node of aggregates an OverAggregate.
-import { type OverNode, type RankNode, rankStrategy } from '../logical/plan';
+import { type OverNode, type RankNode, rankStrategy, windowDeduplication } from '../logical/plan';
 import type { OperatorSpec, Partitioning } from './job-graph';
 import { columnNames, rankString } from './operator-names';
 import { GLOBAL } from './partitioning';
@@ -27,9 +27,6 @@ export function translateRank(n: RankNode, t: Translator): number {
     const w = n.window!;
     // Keyed by the partition columns other than the window bounds: a key's windows share its state entry.
     keys = n.partitionKeys.filter((k) => k !== w.startIndex && k !== w.endIndex);
-    const time = n.orderKeys.length === 1 ? n.input.schema[n.orderKeys[0]!.index]!.type : undefined;
-    const onTime =
-      !!time && (time.kind === 'TIMESTAMP' || time.kind === 'TIMESTAMP_LTZ') && !!time.timeAttribute;
     spec = {
       kind: 'windowRank',
       partitionKeys: n.partitionKeys,
@@ -38,7 +35,7 @@ export function translateRank(n: RankNode, t: Translator): number {
       ...range,
       windowEndIndex: w.endIndex,
       timeAttribute: w.spec.timeAttribute,
-      lastWinsTies: onTime && n.orderKeys[0]!.descending && n.rankEnd === 1 && !n.outputRankNumber,
+      lastWinsTies: windowDeduplication(n) === 'last',
     };
   } else {
     spec = { kind: 'rank', partitionKeys: keys, orderKeys: n.orderKeys, ...range };
