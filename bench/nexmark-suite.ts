@@ -1,4 +1,4 @@
-// Nexmark suite: q0-q11 and the keyed count on the same generated events, heap/rocksdb x checkpoints off/1 s, baselines.
+// Nexmark suite: q0-q19 (those weir runs) and the keyed count on the same generated events, heap/rocksdb x checkpoints off/1 s, baselines.
 import { childJob } from './child-job';
 import { duckdbKeyedCount } from './duckdb-baseline';
 import { checkSame, d2tsKeyedCount, dbIvmKeyedCount } from './ivm-peers';
@@ -9,7 +9,7 @@ import { type checkpointFigures, median, record } from './results';
 /** Events per run (the generator's default seed, so every workload and baseline sees the same events). */
 const EVENTS = Number(process.env.WEIR_BENCH_SUITE_EVENTS ?? 1_000_000);
 const RUNS = Math.max(3, Number(process.env.WEIR_BENCH_RUNS ?? 3));
-const QUERIES = ['q0', 'q1', 'q2', 'q3', 'q5', 'q7', 'q8', 'q11'] as const;
+const QUERIES = ['q0', 'q1', 'q2', 'q3', 'q5', 'q7', 'q8', 'q9', 'q11', 'q18', 'q19'] as const;
 const BACKENDS = [
   ['heap', 'hashmap'],
   ['rocksdb', 'rocksdb'],

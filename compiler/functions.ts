@@ -309,10 +309,36 @@ function orderableArg(name: string, t: SqlType) {
 }
 
 /** Functions weir knows of but does not run, with the reason shown in `not supported: …`. */
+/** A window function used with OVER: shown in completion, hover and the README. */
+export interface WindowFunction {
+  readonly name: string;
+  readonly signature: string;
+  readonly description: string;
+}
+
+/** Ranking functions: only ROW_NUMBER runs on a stream (RANK and DENSE_RANK are rejected there, as in Flink). */
+export const RANKING_FUNCTIONS: ReadonlyMap<string, WindowFunction> = new Map(
+  [
+    {
+      name: 'ROW_NUMBER',
+      signature: 'ROW_NUMBER() OVER (PARTITION BY … ORDER BY …)',
+      description:
+        "the row's position in its partition; filtered with rn <= N in an enclosing query: Top-N, or deduplication when ordered by a time attribute",
+    },
+    {
+      name: 'RANK',
+      signature: 'RANK() OVER (PARTITION BY … ORDER BY …)',
+      description: 'the rank with gaps after ties (batch only in Flink: rejected on streams; use ROW_NUMBER)',
+    },
+    {
+      name: 'DENSE_RANK',
+      signature: 'DENSE_RANK() OVER (PARTITION BY … ORDER BY …)',
+      description: 'the rank without gaps (batch only in Flink: rejected on streams; use ROW_NUMBER)',
+    },
+  ].map((f) => [f.name, f]),
+);
+
 export const UNSUPPORTED_FUNCTIONS: ReadonlyMap<string, string> = new Map([
-  ['ROW_NUMBER', 'ROW_NUMBER() OVER (Top-N and deduplication)'],
-  ['RANK', 'RANK() OVER'],
-  ['DENSE_RANK', 'DENSE_RANK() OVER'],
   ['LAG', 'LAG() OVER'],
   ['LEAD', 'LEAD() OVER'],
   [

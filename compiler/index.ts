@@ -4,7 +4,7 @@ export type { CompiledJob, CompiledStatement, CompileResult, CompilerOptions } f
 export { explainJob, explainJobJson, explainLogical, explainJobGraph } from './explain/plan';
 export { CONFIG_KEYS, configKey } from './config';
 export { CONNECTORS } from './connectors';
-export { SCALAR_FUNCTIONS, AGGREGATE_FUNCTIONS } from './functions';
+export { SCALAR_FUNCTIONS, AGGREGATE_FUNCTIONS, RANKING_FUNCTIONS } from './functions';
 export type * from './physical/job-graph';
 export type { TableDef, ViewDef } from './catalog';
 export type { LogicalNode } from './logical/plan';

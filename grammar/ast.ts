@@ -187,6 +187,20 @@ export interface OverClause {
   readonly orderBy: readonly OrderItem[];
   /** Set when a ROWS/RANGE frame was written. */
   readonly frame?: Span;
+  /** The frame written: `ROWS|RANGE BETWEEN lower AND upper`. */
+  readonly frameSpec?: WindowFrame;
+  readonly span: Span;
+}
+export interface WindowFrame {
+  readonly unit: 'ROWS' | 'RANGE';
+  readonly lower: FrameBound;
+  readonly upper: FrameBound;
+}
+/** `UNBOUNDED PRECEDING`, `CURRENT ROW`, `<n> PRECEDING`, `<n> FOLLOWING`, `UNBOUNDED FOLLOWING`. */
+export interface FrameBound {
+  readonly kind: 'unbounded' | 'current' | 'offset';
+  readonly direction: 'PRECEDING' | 'FOLLOWING' | 'CURRENT';
+  readonly offset?: Expr;
   readonly span: Span;
 }
 export interface OrderItem {

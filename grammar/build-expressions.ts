@@ -171,7 +171,23 @@ export abstract class ExpressionBuilder extends TypeBuilder {
       partitionBy: (ctx.partitionBy ?? []).map((p) => this.visit(p)),
       orderBy: ctx.orderByClause ? this.visit(ctx.orderByClause) : [],
       frame: ctx.windowFrame ? nodeSpan(ctx.windowFrame[0]) : undefined,
+      frameSpec: ctx.windowFrame ? this.frame(ctx.windowFrame[0]!.children) : undefined,
       span: spanOf(ctx),
+    };
+  }
+
+  private frame(f: C.WindowFrameCstChildren): A.WindowFrame {
+    const bound = (b: C.FrameBoundCstNode): A.FrameBound => {
+      const c = b.children;
+      const direction = c.PRECEDING ? 'PRECEDING' : c.FOLLOWING ? 'FOLLOWING' : 'CURRENT';
+      if (c.UNBOUNDED) return { kind: 'unbounded', direction, span: nodeSpan(b) };
+      if (c.CURRENT) return { kind: 'current', direction, span: nodeSpan(b) };
+      return { kind: 'offset', direction, offset: this.visit(c.additive![0]!), span: nodeSpan(b) };
+    };
+    return {
+      unit: f.ROWS ? 'ROWS' : 'RANGE',
+      lower: bound(f.frameBound[0]!),
+      upper: bound(f.frameBound[1]!),
     };
   }
 

@@ -1,5 +1,11 @@
 // The README's reference tables (functions, connectors and options, configuration keys), built from the registries.
-import { AGGREGATE_FUNCTIONS, CONFIG_KEYS, CONNECTORS, SCALAR_FUNCTIONS } from '../compiler/index';
+import {
+  AGGREGATE_FUNCTIONS,
+  CONFIG_KEYS,
+  CONNECTORS,
+  RANKING_FUNCTIONS,
+  SCALAR_FUNCTIONS,
+} from '../compiler/index';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
@@ -8,6 +14,8 @@ export function referenceMarkdown(): string {
   out.push('### Functions', '', '| function | what it returns |', '| --- | --- |');
   for (const f of AGGREGATE_FUNCTIONS.values())
     out.push(`| \`${cell(f.signature)}\` (aggregate) | ${cell(f.description)} |`);
+  for (const f of RANKING_FUNCTIONS.values())
+    out.push(`| \`${cell(f.signature)}\` (ranking) | ${cell(f.description)} |`);
   for (const f of SCALAR_FUNCTIONS.values())
     out.push(`| \`${cell(f.signature)}\` | ${cell(f.description)} |`);
   out.push('', '### Connectors and their options', '');

@@ -1,7 +1,12 @@
 // Expression analysis: AST expressions → typed Rex over a scope, with SQL's type rules and clear errors.
 import type { CallExpr, Expr, IntervalUnit } from '../../grammar/ast';
 import { didYouMean } from '../../grammar/similar';
-import { AGGREGATE_FUNCTIONS, SCALAR_FUNCTIONS, UNSUPPORTED_FUNCTIONS } from '../functions';
+import {
+  AGGREGATE_FUNCTIONS,
+  RANKING_FUNCTIONS,
+  SCALAR_FUNCTIONS,
+  UNSUPPORTED_FUNCTIONS,
+} from '../functions';
 import { type Rex, call, literal } from '../rex';
 import {
   T,
@@ -344,7 +349,17 @@ function analyzeCall(e: CallExpr, ctx: ExprContext): Rex {
   const name = e.name.name.toUpperCase();
   const unsupported = UNSUPPORTED_FUNCTIONS.get(name);
   if (unsupported) throw p.unsupported(unsupported, e.span);
-  if (e.over) throw p.unsupported(`OVER window aggregation (${name}(...) OVER (...))`, e.over.span);
+  if (e.over)
+    throw p.unsupported(
+      `${name}(...) OVER (...) in ${ctx.clause}; OVER belongs in the select list (filter on its column in an enclosing query)`,
+      e.over.span,
+    );
+  if (RANKING_FUNCTIONS.has(name))
+    throw p.bail(
+      'syntax',
+      `${name}() needs an OVER clause: ${name}() OVER (PARTITION BY … ORDER BY …)`,
+      e.span,
+    );
   if (AGGREGATE_FUNCTIONS.has(name)) {
     if (!ctx.aggregate) {
       throw p.bail(

@@ -9,6 +9,7 @@ import { type Rex, call, inputRef, literal } from '../rex';
 import { assignable, materialize, typeToString, withNullable } from '../types';
 import type { Problems } from './problems';
 import { type AnalyzerOptions, QueryAnalyzer } from './query';
+import { leftoverOver } from './rank';
 
 /** The logical plan of `INSERT INTO t SELECT …` or of a bare SELECT (sink: collect). */
 export function analyzeJob(
@@ -20,6 +21,12 @@ export function analyzeJob(
   const p = problems;
   const analyzed = new QueryAnalyzer(catalog, p, options).query(s.query);
   const plan = analyzed.plan;
+  const over = leftoverOver(plan);
+  if (over)
+    throw p.unsupported(
+      'ROW_NUMBER() OVER (…) without a filter on its column in an enclosing query; write SELECT … FROM (SELECT …, ROW_NUMBER() OVER (…) AS rn FROM t) WHERE rn <= N (Top-N) or rn = 1 (deduplication)',
+      over.calls[0]!.span ?? over.span ?? s.span,
+    );
   if (s.kind === 'query') {
     return {
       kind: 'sink',
@@ -138,8 +145,9 @@ function describeUpdating(plan: LogicalNode): string {
   const seen: LogicalNode[] = [];
   while (n) {
     seen.push(n);
-    if ((n.kind === 'aggregate' || n.kind === 'join') && n.span) {
-      const what = n.kind === 'aggregate' ? 'the GROUP BY' : `the ${n.joinType} JOIN`;
+    if ((n.kind === 'aggregate' || n.kind === 'join' || n.kind === 'rank') && n.span) {
+      const what =
+        n.kind === 'aggregate' ? 'the GROUP BY' : n.kind === 'rank' ? 'the Top-N' : `the ${n.joinType} JOIN`;
       return ` (${what} at line ${n.span.line}, column ${n.span.column})`;
     }
     n =

@@ -11,6 +11,8 @@ import { outputName } from './output-name';
 import type { Problems } from './problems';
 import { scanPlan } from './scan';
 import { Scope, type ScopeField } from './scope';
+import { analyzeOver, overCalls } from './over';
+import { recognizeRank } from './rank';
 import { containsWindowAggregate, sessionWindow, windowTvf } from './window-tvf';
 
 /** Settings that change a plan's meaning (taken from the configuration when the statement runs). */
@@ -137,15 +139,31 @@ export class QueryAnalyzer {
           s.where.span,
         );
       }
-      input = { plan: makeFilter(input.plan, cond, s.where.span), scope: input.scope };
+      // `WHERE rn <= N` on a ROW_NUMBER column of the FROM subquery: a Top-N (or deduplication).
+      const ranked = recognizeRank(input, cond, s, p);
+      if (ranked) input = { plan: ranked.plan, scope: ranked.scope };
+      const rest = ranked ? ranked.rest : cond;
+      if (rest) input = { plan: makeFilter(input.plan, rest, s.where.span), scope: input.scope };
     }
     const aggregating =
       s.groupBy.length > 0 ||
       s.items.some((i) => i.kind === 'expr' && hasAggregate(i.expr)) ||
       (!!s.having && hasAggregate(s.having));
-    const result = aggregating
-      ? aggregateSelect(s, input, this.problems, this.options)
-      : this.plainSelect(s, input);
+    const over = s.items.flatMap((i) => (i.kind === 'expr' ? overCalls(i.expr) : []));
+    if (over.length > 0 && aggregating)
+      throw p.unsupported(
+        'OVER together with GROUP BY in one SELECT; aggregate in a subquery and apply OVER to its result',
+        over[0]!.span,
+      );
+    let result: Analyzed;
+    if (over.length > 0) {
+      const o = analyzeOver(over, input, p);
+      result = this.plainSelect(s, { plan: o.node, scope: input.scope }, o.refs);
+    } else {
+      result = aggregating
+        ? aggregateSelect(s, input, this.problems, this.options)
+        : this.plainSelect(s, input);
+    }
     // A SESSION window only exists once its rows are merged: it must be aggregated right here.
     const session = sessionWindow(input.plan);
     if (session && !containsWindowAggregate(result.plan)) {
@@ -169,8 +187,14 @@ export class QueryAnalyzer {
     return { plan, scope: Scope.of(undefined, plan.schema) };
   }
 
-  private plainSelect(s: A.SelectQuery, input: Analyzed): Analyzed {
-    const ctx: ExprContext = { scope: input.scope, problems: this.problems, clause: 'SELECT' };
+  /** `over`: what stands in for each OVER call of the select list (columns of an Over node below). */
+  private plainSelect(s: A.SelectQuery, input: Analyzed, over?: ReadonlyMap<A.Expr, Rex>): Analyzed {
+    const ctx: ExprContext = {
+      scope: input.scope,
+      problems: this.problems,
+      clause: 'SELECT',
+      ...(over ? { intercept: (e: A.Expr) => over.get(e) } : {}),
+    };
     const exprs: Rex[] = [];
     const fields: ScopeField[] = [];
     s.items.forEach((item, i) => {
@@ -184,7 +208,10 @@ export class QueryAnalyzer {
       const r = analyzeExpr(item.expr, ctx);
       exprs.push(r);
       const name = outputName(item, i);
-      const passthrough = r.kind === 'inputRef' ? input.scope.field(r.index).window : undefined;
+      const passthrough =
+        r.kind === 'inputRef' && r.index < input.scope.fields.length
+          ? input.scope.field(r.index).window
+          : undefined;
       fields.push({ name, type: r.type, ...(passthrough ? { window: passthrough } : {}) });
     });
     const plan = makeProject(

@@ -1,6 +1,7 @@
 // EXPLAIN: the logical plan, the optimized plan and the job graph as numbered indented text, or as JSON.
 import type { CompiledJob } from '../compile';
 import { type LogicalNode, inputsOf } from '../logical/plan';
+import { rankString } from '../physical/operator-names';
 import type { JobGraph, JobOperator, Partitioning } from '../physical/job-graph';
 import { windowString } from '../physical/build';
 import { typeToString } from '../types';
@@ -52,6 +53,9 @@ function describeNode(n: LogicalNode): string {
       return `Join(type=[${n.joinType}], condition=[${n.condition ? rexToString(n.condition, [...cols(n.left), ...cols(n.right)]) : 'true'}])${mode}`;
     case 'union':
       return `Union(all=[true])${mode}`;
+    case 'over':
+    case 'rank':
+      return `${rankString(n, cols(n.input))}${mode}`;
     case 'sink':
       return `Sink(${n.target.kind === 'table' ? `table=[${n.target.table.name}]` : 'collect'}, fields=[${n.schema.map((f) => `${f.name} ${typeToString(f.type)}`).join(', ')}])${mode}`;
   }

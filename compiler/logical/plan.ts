@@ -3,7 +3,7 @@ import type { Span } from '../../grammar/ast';
 import type { AggregateKind } from '../functions';
 import type { Rex } from '../rex';
 import type { TableDef } from '../catalog';
-import { type Field, type SqlType, materialize } from '../types';
+import { type Field, type SqlType, T, materialize } from '../types';
 
 /**
  * `append`: only inserts (+I). `updating`: also retractions (-U/+U/-D) — a GROUP BY without windows,
@@ -121,6 +121,77 @@ export interface UnionNode extends Base {
   readonly inputs: readonly LogicalNode[];
 }
 
+/** One ORDER BY column of an OVER clause: an input column and its direction (NULLs sort as the smallest value). */
+export interface OrderKey {
+  readonly index: number;
+  readonly descending: boolean;
+}
+
+/**
+ * A function of an OVER clause: ROW_NUMBER (a Top-N or deduplication once an enclosing filter is recognized),
+ * or an aggregate over the frame.
+ */
+export interface OverCall {
+  readonly fn: 'ROW_NUMBER' | AggregateKind;
+  /** Input columns (empty for ROW_NUMBER and COUNT(*)). */
+  readonly args: readonly number[];
+  readonly type: SqlType;
+  readonly name: string;
+  /** Where the call was written, for `not supported` when no Top-N filter follows. */
+  readonly span?: Span;
+}
+
+/**
+ * The frame of an OVER aggregate, ending at the current row: `ROWS BETWEEN n PRECEDING` (rows), `RANGE BETWEEN
+ * INTERVAL … PRECEDING` (milliseconds of the order column), or UNBOUNDED PRECEDING (`preceding` undefined).
+ */
+export interface OverFrame {
+  readonly unit: 'ROWS' | 'RANGE';
+  readonly preceding?: number;
+}
+
+/**
+ * `fn() OVER (PARTITION BY … ORDER BY …)`: the input columns, then one column per call. A ROW_NUMBER one
+ * becomes a RankNode when the enclosing query filters on it; otherwise it cannot run on a stream.
+ */
+export interface OverNode extends Base {
+  readonly kind: 'over';
+  readonly input: LogicalNode;
+  readonly partitionKeys: readonly number[];
+  readonly orderKeys: readonly OrderKey[];
+  readonly calls: readonly OverCall[];
+  /** The frame of the aggregate calls (RANGE UNBOUNDED PRECEDING when none was written). */
+  readonly frame: OverFrame;
+  readonly window?: RankWindow;
+}
+
+/** The window a Top-N is partitioned by (window_start and window_end among its PARTITION BY columns). */
+export interface RankWindow {
+  readonly spec: WindowSpec;
+  /** Input columns of window_start and window_end. */
+  readonly startIndex: number;
+  readonly endIndex: number;
+}
+
+/**
+ * Flink's Rank: `ROW_NUMBER() OVER (PARTITION BY … ORDER BY …) AS rn` filtered to `rankStart ≤ rn ≤ rankEnd`.
+ * Output: the input columns, then the rank number (NULL when `outputRankNumber` is false: nothing reads it).
+ * Planned as a Top-N, a deduplication (Top-1 on a time attribute, rank number unused), or per window when
+ * partitioned by a window's bounds.
+ */
+export interface RankNode extends Base {
+  readonly kind: 'rank';
+  readonly input: LogicalNode;
+  readonly partitionKeys: readonly number[];
+  readonly orderKeys: readonly OrderKey[];
+  readonly rankStart: number;
+  readonly rankEnd: number;
+  readonly outputRankNumber: boolean;
+  /** The rank number column's name (the ROW_NUMBER alias). */
+  readonly rankColumn: string;
+  readonly window?: RankWindow;
+}
+
 export type SinkTarget = { readonly kind: 'table'; readonly table: TableDef } | { readonly kind: 'collect' };
 
 /** The end of a job: an INSERT's table, or `collect` for a bare SELECT printed to the terminal. */
@@ -140,6 +211,8 @@ export type LogicalNode =
   | WindowAggregateNode
   | JoinNode
   | UnionNode
+  | OverNode
+  | RankNode
   | SinkNode;
 
 export type LogicalKind = LogicalNode['kind'];
@@ -178,6 +251,9 @@ export function withInputs(n: LogicalNode, inputs: readonly LogicalNode[]): Logi
         n.schema.map((f) => f.name),
         n.span,
       );
+    case 'rank':
+      return makeRank({ ...n, input: inputs[0]! });
+    case 'over':
     case 'aggregate':
     case 'windowAggregate':
     case 'windowTableFunction':
@@ -236,5 +312,70 @@ export function makeJoin(
     schema,
     changelog: updating ? 'updating' : 'append',
     span,
+  };
+}
+
+/** How a Top-N runs: Flink's Deduplicate, Top-N per window, or the general Rank. */
+export type RankStrategy =
+  | {
+      readonly kind: 'deduplicate';
+      readonly keepLastRow: boolean;
+      readonly timeAttribute: 'rowtime' | 'proctime';
+    }
+  | { readonly kind: 'window' }
+  | { readonly kind: 'topN' };
+
+/**
+ * As Flink plans a Rank: Top-1 ordered by a time attribute alone without the rank number is a deduplication
+ * (ASC keeps the first row, DESC the last); a rank partitioned by a window's bounds ranks each window once.
+ */
+export function rankStrategy(n: Omit<RankNode, 'kind' | 'schema' | 'changelog'>): RankStrategy {
+  if (n.window) return { kind: 'window' };
+  const t = n.orderKeys.length === 1 ? n.input.schema[n.orderKeys[0]!.index]!.type : undefined;
+  const attr = t && (t.kind === 'TIMESTAMP' || t.kind === 'TIMESTAMP_LTZ') ? t.timeAttribute : undefined;
+  if (attr && !n.outputRankNumber && n.rankStart === 1 && n.rankEnd === 1 && n.input.changelog === 'append')
+    return { kind: 'deduplicate', keepLastRow: n.orderKeys[0]!.descending, timeAttribute: attr };
+  return { kind: 'topN' };
+}
+
+/**
+ * Flink's WindowDeduplicate: a window Top-1 ordered by a timestamp alone, the rank number unused — which
+ * row of each window it keeps (of rows with equal times, keep-last takes the later one).
+ */
+export function windowDeduplication(n: RankNode): 'first' | 'last' | undefined {
+  if (!n.window || n.rankStart !== 1 || n.rankEnd !== 1 || n.outputRankNumber || n.orderKeys.length !== 1)
+    return undefined;
+  // The window table function's own time column is no time attribute any more (window_time is): any timestamp.
+  const t = n.input.schema[n.orderKeys[0]!.index]!.type;
+  if (t.kind !== 'TIMESTAMP' && t.kind !== 'TIMESTAMP_LTZ') return undefined;
+  return n.orderKeys[0]!.descending ? 'last' : 'first';
+}
+
+/**
+ * A RankNode with its schema and changelog: append-only for a window Top-N and for keep-first deduplication
+ * on processing time (as in Flink 1.20; keep-first on event time replaces its row when an earlier one arrives).
+ */
+export function makeRank(n: Omit<RankNode, 'kind' | 'schema' | 'changelog'>): RankNode {
+  const strategy = rankStrategy(n);
+  const append =
+    strategy.kind === 'window' ||
+    (strategy.kind === 'deduplicate' && !strategy.keepLastRow && strategy.timeAttribute === 'proctime');
+  const keepsTime = strategy.kind === 'window' || strategy.kind === 'deduplicate';
+  return {
+    kind: 'rank',
+    input: n.input,
+    partitionKeys: n.partitionKeys,
+    orderKeys: n.orderKeys,
+    rankStart: n.rankStart,
+    rankEnd: n.rankEnd,
+    outputRankNumber: n.outputRankNumber,
+    rankColumn: n.rankColumn,
+    ...(n.window ? { window: n.window } : {}),
+    schema: [
+      ...n.input.schema.map((f) => (keepsTime ? f : { ...f, type: materialize(f.type) })),
+      { name: n.rankColumn, type: T.bigint(!n.outputRankNumber) },
+    ],
+    changelog: append ? 'append' : 'updating',
+    span: n.span,
   };
 }

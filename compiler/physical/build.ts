@@ -97,6 +97,14 @@ function stateBound(op: JobOperator, ttl: number): NonNullable<JobOperator['stat
   const spec = op.spec;
   if (spec.kind === 'windowAggregate')
     return spec.window.timeAttribute === 'proctime' ? 'processing time' : 'watermark';
-  if (spec.kind === 'groupAggregate' || spec.kind === 'join') return ttl > 0 ? 'ttl' : 'unbounded';
+  if (spec.kind === 'windowRank') return spec.timeAttribute === 'proctime' ? 'processing time' : 'watermark';
+  if (
+    spec.kind === 'groupAggregate' ||
+    spec.kind === 'join' ||
+    spec.kind === 'rank' ||
+    spec.kind === 'deduplicate' ||
+    spec.kind === 'overAggregate'
+  )
+    return ttl > 0 ? 'ttl' : 'unbounded';
   return 'watermark';
 }

@@ -1,6 +1,14 @@
 // The job graph: operators with stable uids, edges with their partitioning, and chains of operators fused into tasks.
 import type { TableDef } from '../catalog';
-import type { AggCall, ChangelogMode, JoinType, SinkTarget, WindowSpec } from '../logical/plan';
+import type {
+  AggCall,
+  ChangelogMode,
+  JoinType,
+  OrderKey,
+  OverFrame,
+  SinkTarget,
+  WindowSpec,
+} from '../logical/plan';
 import type { Rex } from '../rex';
 import type { IntervalBounds } from './interval-bounds';
 import type { Field } from '../types';
@@ -45,6 +53,53 @@ export type OperatorSpec =
       readonly leftWidth: number;
       readonly rightWidth: number;
     } & Omit<IntervalBounds, 'rest'>)
+  | {
+      /** Flink's Rank (Top-N): per partition, the rows ranked rankStart..rankEnd by the order keys (ties: arrival). */
+      readonly kind: 'rank';
+      readonly partitionKeys: readonly number[];
+      readonly orderKeys: readonly OrderKey[];
+      readonly rankStart: number;
+      readonly rankEnd: number;
+      readonly outputRankNumber: boolean;
+    }
+  | {
+      /** Flink's Deduplicate: per key, the first or last row by a time attribute. */
+      readonly kind: 'deduplicate';
+      readonly keys: readonly number[];
+      readonly keepLastRow: boolean;
+      readonly timeIndex: number;
+      readonly timeAttribute: 'rowtime' | 'proctime';
+    }
+  | {
+      /**
+       * Flink's WindowRank / WindowDeduplicate: rows of each window (by its end column) held until the
+       * watermark passes the window's end, then its ranks rankStart..rankEnd emitted once, append-only.
+       */
+      readonly kind: 'windowRank';
+      readonly partitionKeys: readonly number[];
+      /** The partition columns other than the window's bounds: the state key (a key's windows share it). */
+      readonly keys: readonly number[];
+      readonly orderKeys: readonly OrderKey[];
+      readonly rankStart: number;
+      readonly rankEnd: number;
+      readonly outputRankNumber: boolean;
+      readonly windowEndIndex: number;
+      readonly timeAttribute: 'rowtime' | 'proctime';
+      /** Window deduplication keeping the last row: of rows with equal times the later one wins (Flink's). */
+      readonly lastWinsTies: boolean;
+    }
+  | {
+      /**
+       * Flink's OverAggregate: each row with aggregates over its partition's frame ending at it, ordered by a time
+       * attribute; on event time rows wait until the watermark passes them, on processing time they go at once.
+       */
+      readonly kind: 'overAggregate';
+      readonly partitionKeys: readonly number[];
+      readonly timeIndex: number;
+      readonly timeAttribute: 'rowtime' | 'proctime';
+      readonly frame: OverFrame;
+      readonly aggs: readonly AggCall[];
+    }
   | { readonly kind: 'union'; readonly inputs: number }
   | { readonly kind: 'sink'; readonly target: SinkTarget };
 

@@ -6,6 +6,7 @@ import type { JobEdge, OperatorSpec } from './job-graph';
 import { aggString, columnNames, renderAs, windowString } from './operator-names';
 import { FORWARD, GLOBAL } from './partitioning';
 import { translateJoin } from './translate-join';
+import { translateOverAggregate, translateRank } from './translate-rank';
 import { describeAggs, describeFields } from './uid';
 
 /** What translating a node needs from the graph being built. */
@@ -132,6 +133,10 @@ export function translateNode(n: LogicalNode, t: Translator): number {
     }
     case 'join':
       return translateJoin(n, t);
+    case 'rank':
+      return translateRank(n, t);
+    case 'over':
+      return translateOverAggregate(n, t);
     case 'union': {
       const inputs = n.inputs.map((i) => t.translate(i));
       return t.add(

@@ -1,5 +1,5 @@
 -- Nexmark q18, Find Last Bid: the latest bid of each bidder on each auction (not in the original suite).
--- Illustrates deduplication with ROW_NUMBER() OVER (not supported by weir yet).
+-- Illustrates deduplication with ROW_NUMBER() OVER.
 
 CREATE TABLE nexmark (
   event_type INT,
@@ -29,5 +29,5 @@ SELECT auction, bidder, price, channel, url, `dateTime`, extra
 FROM (
   SELECT *, ROW_NUMBER() OVER (PARTITION BY bidder, auction ORDER BY `dateTime` DESC) AS rank_number
   FROM bid
-) AS T
+)
 WHERE rank_number <= 1;

@@ -1,5 +1,5 @@
 -- Nexmark q19, Auction TOP-10 Price: the 10 highest-priced bids of each auction (not in the original suite).
--- Illustrates Top-N with ROW_NUMBER() OVER (not supported by weir yet).
+-- Illustrates Top-N with ROW_NUMBER() OVER.
 
 CREATE TABLE nexmark (
   event_type INT,
@@ -30,5 +30,5 @@ SELECT *
 FROM (
   SELECT *, ROW_NUMBER() OVER (PARTITION BY auction ORDER BY price DESC) AS rank_number
   FROM bid
-) AS T
+)
 WHERE rank_number <= 10;

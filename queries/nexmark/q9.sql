@@ -1,5 +1,5 @@
 -- Nexmark q9, Winning Bids: the winning bid of each auction, with the auction's details (not in the original suite).
--- Illustrates Top-1 with ROW_NUMBER() OVER (not supported by weir yet).
+-- Illustrates Top-1 with ROW_NUMBER() OVER.
 
 CREATE TABLE nexmark (
   event_type INT,
@@ -45,5 +45,5 @@ FROM (
     ROW_NUMBER() OVER (PARTITION BY A.id ORDER BY B.price DESC, B.`dateTime` ASC) AS rownum
   FROM auction A, bid B
   WHERE A.id = B.auction AND B.`dateTime` BETWEEN A.`dateTime` AND A.expires
-) AS T
+)
 WHERE rownum <= 1;

@@ -3,14 +3,18 @@ import type { JobOperator } from '../../compiler/physical/job-graph';
 import type { ConnectorContext, ConnectorRegistry } from '../connectors/connector';
 import type { OperatorContext, StreamOperator } from '../operator';
 import { CalcOperator } from './calc';
+import { DeduplicateOperator } from './deduplicate';
 import { GroupAggregateOperator } from './group-aggregate';
 import { IntervalJoinOperator } from './interval-join';
 import { JoinOperator } from './join';
+import { OverAggregateOperator } from './over-aggregate';
+import { RankOperator } from './rank';
 import { SinkOperator } from './sink';
 import { SourceOperatorImpl } from './source';
 import { UnionOperator } from './union';
 import { WatermarkAssignerOperator } from './watermark-assigner';
 import { WindowAggregateOperator } from './window-aggregate';
+import { WindowRankOperator } from './window-rank';
 import { WindowTableFunctionOperator } from './window-table-function';
 
 export function createOperator(
@@ -58,5 +62,13 @@ export function createOperator(
       return new WindowTableFunctionOperator(spec.window);
     case 'windowAggregate':
       return new WindowAggregateOperator(spec, inputs[0]!.schema);
+    case 'rank':
+      return new RankOperator(spec);
+    case 'deduplicate':
+      return new DeduplicateOperator(spec);
+    case 'windowRank':
+      return new WindowRankOperator(spec);
+    case 'overAggregate':
+      return new OverAggregateOperator(spec, inputs[0]!.schema);
   }
 }

@@ -24,7 +24,7 @@ type KeyState = [keyRow: unknown[], windows: Window[]];
  * Pending window ends → the keys with a window ending there (and their key groups), smallest end first.
  * Not state: rebuilt from the keyed state in `open`. An end whose keys all left stays until it is popped.
  */
-class PendingEnds {
+export class PendingEnds {
   private readonly heap: number[] = [];
   private readonly byEnd = new Map<number, Map<StateKey, number>>();
 

@@ -1,4 +1,5 @@
 // Tests for the optimizer rules: the plans they produce, where they must not apply, and that they keep results.
+import { rowComparator } from '../../runtime/operators/row-order';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -349,6 +350,23 @@ function run(plan: LogicalNode, tables: (name: string, width: number) => unknown
           } else throw new Error('SESSION is not interpreted');
           return windows.map(([s, e]) => [...r, s, e, e - 1]);
         });
+      }
+      case 'over':
+        throw new Error('an Over node is not interpreted');
+      case 'rank': {
+        // Batch Top-N: per partition, sorted by the order keys (stable: ties keep input order).
+        const cmp = rowComparator(n.orderKeys);
+        const parts = new Map<string, unknown[][]>();
+        for (const r of rec(n.input)) {
+          const k = JSON.stringify(n.partitionKeys.map((i) => r[i]));
+          (parts.get(k) ?? parts.set(k, []).get(k)!).push(r);
+        }
+        return [...parts.values()].flatMap((rs) =>
+          [...rs]
+            .sort(cmp)
+            .slice(n.rankStart - 1, n.rankEnd)
+            .map((r, i) => [...r, n.outputRankNumber ? n.rankStart + i : null]),
+        );
       }
       case 'join': {
         const left = rec(n.left);

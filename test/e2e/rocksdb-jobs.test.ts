@@ -142,6 +142,50 @@ const JOBS = [
     query: `SELECT l.id, r.id, l.k FROM l JOIN r
       ON l.k = r.k AND l.ts BETWEEN r.ts - INTERVAL '1' SECOND AND r.ts + INTERVAL '2' SECOND`,
   },
+  {
+    name: 'Top-N with the rank number',
+    sink: 'id BIGINT, k BIGINT, v BIGINT, rn BIGINT',
+    query: `SELECT id, k, v, rn FROM (
+      SELECT id, k, v, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM l) WHERE rn <= 3`,
+  },
+  {
+    name: 'Top-N of an updating GROUP BY, ranks 2 to 3',
+    sink: 'k BIGINT, c BIGINT',
+    query: `SELECT k, c FROM (
+      SELECT k, c, ROW_NUMBER() OVER (PARTITION BY m ORDER BY c DESC, k) AS rn
+      FROM (SELECT k, MOD(k, 7) AS m, COUNT(*) AS c FROM l GROUP BY k)
+    ) WHERE rn BETWEEN 2 AND 3`,
+  },
+  {
+    name: 'deduplication keeping the last row by event time',
+    sink: 'id BIGINT, k BIGINT, v BIGINT',
+    query: `SELECT id, k, v FROM (
+      SELECT *, ROW_NUMBER() OVER (PARTITION BY k ORDER BY ts DESC) AS rn FROM l) WHERE rn = 1`,
+  },
+  {
+    name: 'OVER aggregates (ROWS)',
+    sink: 'id BIGINT, k BIGINT, s BIGINT, m BIGINT',
+    query: `SELECT id, k,
+      SUM(v) OVER (PARTITION BY k ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS s,
+      MAX(v) OVER (PARTITION BY k ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS m
+      FROM l`,
+  },
+  {
+    name: 'OVER aggregate (RANGE)',
+    sink: 'id BIGINT, k BIGINT, c BIGINT',
+    query: `SELECT id, k,
+      COUNT(*) OVER (PARTITION BY k ORDER BY ts RANGE BETWEEN INTERVAL '1' SECOND PRECEDING AND CURRENT ROW) AS c
+      FROM l`,
+  },
+  {
+    name: 'window Top-N',
+    sink: 'k BIGINT, v BIGINT, ws TIMESTAMP(3), we TIMESTAMP(3), rn BIGINT',
+    query: `SELECT * FROM (
+      SELECT k, v, window_start, window_end,
+        ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY v DESC) AS rn
+      FROM TABLE(TUMBLE(TABLE l, DESCRIPTOR(ts), INTERVAL '2' SECOND))
+    ) WHERE rn <= 3`,
+  },
 ];
 
 describe('SQL jobs on the rocksdb state backend', () => {
@@ -163,72 +207,74 @@ describe('SQL jobs on the rocksdb state backend', () => {
     ).toEqual([]);
   });
 
-  it('a checkpoint taken at parallelism 2 restores at parallelism 3 (native rescale): same result as one run', async () => {
-    writeInputs(6000);
-    const j = JOBS[0]!;
-    const sql = (p: number, backend = 'rocksdb') =>
-      script(
-        backend,
-        j.sink,
-        j.query,
-        `SET 'parallelism.default' = '${p}';
+  it.each([JOBS[0]!, JOBS[4]!, JOBS[7]!])(
+    '$name: a checkpoint taken at parallelism 2 restores at parallelism 3 (native rescale): same result as one run',
+    async (j) => {
+      writeInputs(6000);
+      const sql = (p: number, backend = 'rocksdb') =>
+        script(
+          backend,
+          j.sink,
+          j.query,
+          `SET 'parallelism.default' = '${p}';
          SET 'execution.checkpointing.externalized-checkpoint-retention' = 'RETAIN_ON_CANCELLATION';`,
-      );
-    const whole = await run(sql(1, 'hashmap'));
+        );
+      const whole = await run(sql(1, 'hashmap'));
 
-    // Stopped mid-stream, after a checkpoint of (more than a cache's worth of) state completed.
-    const storage = new MemoryCheckpointStorage();
-    const first = await run(sql(2), {
-      storage,
-      stopWhen: (r) =>
-        r.checkpoints().some((c) => c.status === 'COMPLETED') &&
-        r.metrics().recordsIn > 2000 &&
-        r.metrics().stateEntries > 2 * CACHE,
-    });
-    expect(first.runner.metrics().recordsIn).toBeLessThan(6000);
-    const [latest] = await storage.list(first.job.name);
-    const metadata: CheckpointMetadata = await storage.readMetadata(latest!.location);
-    expect(metadata.backend).toBe('rocksdb');
-    const agg = metadata.operators.find((o) => o.subtasks.some((s) => s.native))!;
-    expect(agg.subtasks.map((s) => s.native?.keyGroupRange)).toEqual([
-      { start: 0, end: 63 },
-      { start: 64, end: 127 },
-    ]);
-
-    const second = await run(sql(3), {
-      storage,
-      start: { restore: { metadata, location: latest!.location } },
-      keepOutput: true,
-    });
-    expect(second.backends.filter((b) => b.kind === 'rocksdb')).toHaveLength(3);
-    expect(second.result).toEqual(whole.result);
-    expect(second.entriesAtEnd).toBe(whole.entriesAtEnd);
-
-    // Refused restores: start fails, naming the operator and the way out.
-    const restore = (text: string) => {
-      const job = compileJob(text, 'rocksdb-jobs');
-      const connectors = registerNodeConnectors(builtinConnectors());
-      const env = {
-        connectors,
+      // Stopped mid-stream, after a checkpoint of (more than a cache's worth of) state completed.
+      const storage = new MemoryCheckpointStorage();
+      const first = await run(sql(2), {
         storage,
-        stateBackend: stateBackendFactory(job),
-        print: () => {},
-        log: () => {},
+        stopWhen: (r) =>
+          r.checkpoints().some((c) => c.status === 'COMPLETED') &&
+          r.metrics().recordsIn > 2000 &&
+          r.metrics().stateEntries > 2 * CACHE,
+      });
+      expect(first.runner.metrics().recordsIn).toBeLessThan(6000);
+      const [latest] = await storage.list(first.job.name);
+      const metadata: CheckpointMetadata = await storage.readMetadata(latest!.location);
+      expect(metadata.backend).toBe('rocksdb');
+      const agg = metadata.operators.find((o) => o.subtasks.some((s) => s.native))!;
+      expect(agg.subtasks.map((s) => s.native?.keyGroupRange)).toEqual([
+        { start: 0, end: 63 },
+        { start: 64, end: 127 },
+      ]);
+
+      const second = await run(sql(3), {
+        storage,
+        start: { restore: { metadata, location: latest!.location } },
+        keepOutput: true,
+      });
+      expect(second.backends.filter((b) => b.kind === 'rocksdb')).toHaveLength(3);
+      expect(second.result).toEqual(whole.result);
+      expect(second.entriesAtEnd).toBe(whole.entriesAtEnd);
+
+      // Refused restores: start fails, naming the operator and the way out.
+      const restore = (text: string) => {
+        const job = compileJob(text, 'rocksdb-jobs');
+        const connectors = registerNodeConnectors(builtinConnectors());
+        const env = {
+          connectors,
+          storage,
+          stateBackend: stateBackendFactory(job),
+          print: () => {},
+          log: () => {},
+        };
+        return runJob(job, env, { restore: { metadata, location: latest!.location } });
       };
-      return runJob(job, env, { restore: { metadata, location: latest!.location } });
-    };
-    // The hashmap backend cannot read RocksDB files.
-    await expect(restore(sql(3, 'hashmap'))).rejects.toThrow(
-      `the checkpoint holds rocksdb state of ${agg.name}, which the hashmap backend cannot read: ` +
-        `restore it with SET 'state.backend.type' = 'rocksdb', or restore from a savepoint to change backends`,
-    );
-    // Another aggregate has another uid: the old one's state (native files only) is claimed by no operator.
-    const changed = script('rocksdb', j.sink, 'SELECT k, COUNT(*), SUM(v), MIN(v) FROM l GROUP BY k');
-    const refused = await restore(changed).then(
-      () => 'restored',
-      (e: Error) => e.message,
-    );
-    expect(refused).toMatch(/^cannot restore: /);
-    expect(refused).toContain(`${agg.uid} (${agg.name})`);
-  });
+      // The hashmap backend cannot read RocksDB files.
+      await expect(restore(sql(3, 'hashmap'))).rejects.toThrow(
+        `the checkpoint holds rocksdb state of ${agg.name}, which the hashmap backend cannot read: ` +
+          `restore it with SET 'state.backend.type' = 'rocksdb', or restore from a savepoint to change backends`,
+      );
+      // Another aggregate has another uid: the old one's state (native files only) is claimed by no operator.
+      const changed = script('rocksdb', j.sink, 'SELECT k, COUNT(*), SUM(v), MIN(v) FROM l GROUP BY k');
+      const refused = await restore(changed).then(
+        () => 'restored',
+        (e: Error) => e.message,
+      );
+      expect(refused).toMatch(/^cannot restore: /);
+      expect(refused).toContain(`${agg.uid} (${agg.name})`);
+    },
+  );
 });

@@ -2,6 +2,7 @@
 import type { editor, languages, Position } from 'monaco-editor/editor';
 import {
   AGGREGATE_FUNCTIONS,
+  RANKING_FUNCTIONS,
   CONFIG_KEYS,
   CONNECTORS,
   SCALAR_FUNCTIONS,
@@ -109,6 +110,16 @@ export function completionProvider(
           label: f.name,
           kind: K.Function,
           insertText: `${f.name}($0)`,
+          insertTextRules: monaco.languages.CompletionItemInsertTextRule.InsertAsSnippet,
+          detail: f.signature,
+          documentation: f.description,
+          range,
+        });
+      for (const f of RANKING_FUNCTIONS.values())
+        suggestions.push({
+          label: f.name,
+          kind: K.Function,
+          insertText: `${f.name}() OVER (PARTITION BY $1 ORDER BY $0)`,
           insertTextRules: monaco.languages.CompletionItemInsertTextRule.InsertAsSnippet,
           detail: f.signature,
           documentation: f.description,

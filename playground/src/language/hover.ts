@@ -1,6 +1,12 @@
 // Hover: a column's type (and its table), a table's columns, a function's signature, a configuration key's meaning.
 import type { editor, languages, Position } from 'monaco-editor/editor';
-import { AGGREGATE_FUNCTIONS, CONFIG_KEYS, SCALAR_FUNCTIONS, typeToString } from '../../../compiler/index';
+import {
+  AGGREGATE_FUNCTIONS,
+  CONFIG_KEYS,
+  RANKING_FUNCTIONS,
+  SCALAR_FUNCTIONS,
+  typeToString,
+} from '../../../compiler/index';
 import { monaco } from '../monaco';
 import { analyze } from './analysis';
 
@@ -52,7 +58,9 @@ export function hoverProvider(config: () => Readonly<Record<string, string>>): l
           })),
         };
       const f =
-        SCALAR_FUNCTIONS.get(name.toUpperCase()) ?? AGGREGATE_FUNCTIONS.get(name.toUpperCase() as never);
+        SCALAR_FUNCTIONS.get(name.toUpperCase()) ??
+        AGGREGATE_FUNCTIONS.get(name.toUpperCase() as never) ??
+        RANKING_FUNCTIONS.get(name.toUpperCase());
       if (f) return { range, contents: [{ value: `\`${f.signature}\`` }, { value: f.description }] };
       return null;
     },

@@ -1,12 +1,12 @@
 // The weir language for Monaco's Monarch tokenizer, generated from grammar/tokens.ts (the one keyword list).
 import type { languages } from 'monaco-editor/editor';
-import { AGGREGATE_FUNCTIONS, SCALAR_FUNCTIONS } from '../../../compiler/index';
+import { AGGREGATE_FUNCTIONS, RANKING_FUNCTIONS, SCALAR_FUNCTIONS } from '../../../compiler/index';
 import { KEYWORDS, TYPE_NAMES } from '../../../grammar/index';
 
 export const LANGUAGE_ID = 'weir-sql';
 
 export function functionNames(): string[] {
-  return [...SCALAR_FUNCTIONS.keys(), ...AGGREGATE_FUNCTIONS.keys()];
+  return [...SCALAR_FUNCTIONS.keys(), ...AGGREGATE_FUNCTIONS.keys(), ...RANKING_FUNCTIONS.keys()];
 }
 
 export function monarchLanguage(): languages.IMonarchLanguage {

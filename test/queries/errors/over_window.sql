@@ -1,4 +1,4 @@
--- fail: 9:26: not supported: OVER window aggregation (COUNT(...) OVER (...))
+-- fail: 9:62: not supported: an OVER window not ordered by a time attribute; on a stream OVER aggregates need ORDER BY one rowtime or proctime column, ascending (Flink: OVER windows' ordering in stream mode must be defined on a time attribute)
 CREATE TABLE clicks (
   user_id BIGINT,
   url STRING,
@@ -6,5 +6,5 @@ CREATE TABLE clicks (
   WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
 ) WITH ('connector' = 'datagen', 'number-of-rows' = '1000');
 
-SELECT user_id, COUNT(*) OVER (PARTITION BY user_id ORDER BY ts) AS n
+SELECT user_id, COUNT(*) OVER (PARTITION BY user_id ORDER BY url) AS n
 FROM clicks;
