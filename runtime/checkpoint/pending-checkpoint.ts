@@ -23,6 +23,9 @@ export interface CheckpointStats {
   asyncDuration: number;
   alignmentDuration: number;
   size: number;
+  /** Whether some task took it unaligned, and the bytes of in-flight data persisted. */
+  unaligned?: boolean;
+  inFlightBytes?: number;
   location?: string;
   failure?: string;
 }
@@ -73,6 +76,7 @@ export function finalizeMetadata(p: PendingCheckpoint, job: MetadataContext): Ch
         ...(op.keyedChain ? { keyedChain: op.keyedChain } : {}),
         ...(op.native ? { native: op.native } : {}),
         ...(op.operatorState !== undefined ? { operatorState: op.operatorState } : {}),
+        ...(op.inputChannelState ? { inputChannelState: op.inputChannelState } : {}),
       });
       byUid.set(op.uid, list);
     }
@@ -113,5 +117,6 @@ export function finalizeMetadata(p: PendingCheckpoint, job: MetadataContext): Ch
     sourceOffsets,
     operators,
     stateSize: p.stats.size,
+    ...(p.stats.unaligned ? { unaligned: true, inFlightBytes: p.stats.inFlightBytes ?? 0 } : {}),
   };
 }

@@ -48,8 +48,11 @@ export function writeInputs(dir: string, orders: number, customers: number, seed
   writeFileSync(join(dir, 'data/customers/customers.jsonl'), cs.join('\n') + '\n');
 }
 
-/** The script under test: a GROUP BY and a two-stream LEFT JOIN, file sources, changelog-json sinks. */
-export function crashScript(checkpointInterval: string, extra = ''): string {
+/**
+ * The script under test: a GROUP BY and a two-stream LEFT JOIN, file sources, changelog-json sinks
+ * (`sinkOptions`, e.g. `, 'sink.rows-per-second' = '20000'`, go into both sinks' WITH).
+ */
+export function crashScript(checkpointInterval: string, extra = '', sinkOptions = ''): string {
   return `
 SET 'execution.checkpointing.interval' = '${checkpointInterval}';
 SET 'execution.checkpointing.dir' = '.weir/checkpoints';
@@ -60,9 +63,9 @@ CREATE TABLE orders (id BIGINT, customer_id BIGINT, amount BIGINT, ts BIGINT)
 CREATE TABLE customers (id BIGINT, name STRING, tier INT)
   WITH ('connector' = 'filesystem', 'path' = 'data/customers', 'format' = 'json');
 CREATE TABLE totals (customer_id BIGINT, orders BIGINT, total BIGINT, biggest BIGINT)
-  WITH ('connector' = 'filesystem', 'path' = 'out/totals', 'format' = 'changelog-json');
+  WITH ('connector' = 'filesystem', 'path' = 'out/totals', 'format' = 'changelog-json'${sinkOptions});
 CREATE TABLE enriched (order_id BIGINT, amount BIGINT, name STRING, tier INT)
-  WITH ('connector' = 'filesystem', 'path' = 'out/enriched', 'format' = 'changelog-json');
+  WITH ('connector' = 'filesystem', 'path' = 'out/enriched', 'format' = 'changelog-json'${sinkOptions});
 INSERT INTO totals SELECT customer_id, COUNT(*), SUM(amount), MAX(amount) FROM orders GROUP BY customer_id;
 INSERT INTO enriched SELECT o.id, o.amount, c.name, c.tier FROM orders o LEFT JOIN customers c ON o.customer_id = c.id;
 `;
