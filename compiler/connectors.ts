@@ -256,7 +256,13 @@ export const CONNECTORS: ReadonlyMap<string, ConnectorSpec> = new Map(
         description: 'discards every row (for benchmarks)',
         source: false,
         sink: true,
-        options: [],
+        options: [
+          {
+            key: 'sink.rows-per-second',
+            kind: 'number',
+            description: "weir's: take at most this many rows a second (deliberate backpressure)",
+          },
+        ],
         sinkAccepts: () => 'changelog',
       },
     ] satisfies ConnectorSpec[]

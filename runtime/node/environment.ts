@@ -137,7 +137,10 @@ async function resolveRecovery(job: CompiledJob, storage: CheckpointStorage, o: 
       warn(
         `no retained checkpoint of job '${job.name}' under ${setting(job.config, 'execution.checkpointing.dir')}: starting from the beginning`,
       );
-    else warn(`job '${job.name}' resumes from checkpoint ${found.metadata.checkpointId} (${found.location})`);
+    else
+      warn(
+        `job '${job.name}' resumes from checkpoint ${found.metadata.checkpointId} (${found.location})${found.metadata.inFlightBytes ? `, replaying ${formatBytes(found.metadata.inFlightBytes)} of in-flight data` : ''}`,
+      );
     return found;
   }
   const fs = new FsCheckpointStorage('/');

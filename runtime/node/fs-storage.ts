@@ -44,8 +44,9 @@ async function writeStateFile(dir: string, name: string, data: Uint8Array): Prom
   await mkdir(dir, { recursive: true });
   // Unaligned checkpoints' channel state: a kill while it is half written, and one right after it.
   const channel = name.endsWith(CHANNEL_STATE_SUFFIX);
-  if (channel && faultDue('channel-state-writing')) {
-    await writeFile(join(dir, name), data.subarray(0, data.length >> 1));
+  if (channel) {
+    if (faultDue('channel-state-writing'))
+      await writeFile(join(dir, name), data.subarray(0, data.length >> 1));
     faultPoint('channel-state-writing');
   }
   await writeDurably(join(dir, name), data);

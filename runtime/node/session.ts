@@ -2,6 +2,7 @@
 import { Compiler, type CompiledJob, type CompiledStatement } from '../../compiler/index';
 import { formatDiagnostic } from '../../grammar/diagnostics';
 import type { JobHandle } from '../job';
+import { unalignedSummary } from '../show';
 import { explainRestore, startJob } from './environment';
 import { type SessionHost, executeStatement } from '../statements';
 
@@ -105,6 +106,7 @@ export class Session {
         m.lateRecords ? `${m.lateRecords} late records dropped` : '',
         m.badRecords ? `${m.badRecords} bad records skipped` : '',
         m.restarts ? `${m.restarts} restart${m.restarts === 1 ? '' : 's'}` : '',
+        unalignedSummary(j.checkpoints()) ?? '',
       ].filter(Boolean);
       this.err(
         `[weir] job '${j.name}' ${r.status.toLowerCase()}: ${m.recordsIn} records in, ${m.recordsOut} out, ${done} checkpoint${done === 1 ? '' : 's'}${extra.length ? `, ${extra.join(', ')}` : ''}`,

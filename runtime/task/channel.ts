@@ -40,11 +40,15 @@ export const elementBarriers: BarrierView<StreamElement> = {
  * the queue (see OvertakingFifo).
  */
 export class Channel extends OvertakingFifo<StreamElement> implements ChannelWriter, ChannelReader {
+  /** The capacity it was made with: debloating never goes above it. */
+  private readonly maxCapacity: number;
+
   constructor(
     readonly name: string,
     public capacity = 8,
   ) {
     super(elementBarriers);
+    this.maxCapacity = capacity;
   }
 
   /** Whether the producer may push another batch. */
@@ -53,6 +57,6 @@ export class Channel extends OvertakingFifo<StreamElement> implements ChannelWri
   }
 
   setCapacity(batches: number): void {
-    this.capacity = batches;
+    this.capacity = Math.max(1, Math.min(this.maxCapacity, batches));
   }
 }

@@ -4,6 +4,7 @@ import type { CheckpointBarrier, RecordBatch, StreamElement } from '../messages'
 import { type Output, type SourceOperator, type StateCall, isSource } from '../operator';
 import { BarrierAligner, type CheckpointingMode } from './barrier-aligner';
 import type { ChannelReader } from './channel';
+import { BufferDebloater, type DebloatOptions } from './buffer-debloater';
 import { ChannelStateRecorder, RecordingAborted } from './channel-state-recorder';
 import { type ChainMember, OperatorChain } from './operator-chain';
 import type { RecordWriter } from './record-writer';
@@ -42,6 +43,8 @@ export interface StreamTaskOptions {
    * start unaligned, more: they start aligned and turn unaligned after that long). EXACTLY_ONCE only.
    */
   readonly unaligned?: { readonly enabled: boolean; readonly alignedTimeout: number };
+  /** Buffer debloating (`taskmanager.network.memory.buffer-debloat.*`): input channels hold about a target time. */
+  readonly debloat?: DebloatOptions;
   /** In-flight batches of an unaligned checkpoint restored, per input channel: read before new input. */
   readonly restoredChannelState?: readonly {
     readonly index: number;
@@ -87,6 +90,9 @@ export class StreamTask {
   /** Restored channel state not yet read (`replayAt` onwards), ahead of every input channel's data. */
   private readonly replay: { channel: number; batch: RecordBatch }[] = [];
   private replayAt = 0;
+  private readonly debloater: BufferDebloater | undefined;
+  /** Batches read (the debloater's throughput). */
+  private batchesIn = 0;
 
   constructor(private readonly o: StreamTaskOptions) {
     this.key = o.key;
@@ -102,6 +108,13 @@ export class StreamTask {
     this.lastData = o.clock.now();
     this.loader = StateLoader.forChain(o.chain, o.key);
     this.throttling = o.chain.filter((m) => m.op.hasCapacity !== undefined);
+    this.debloater =
+      o.debloat && o.inputs.length > 0
+        ? new BufferDebloater(
+            o.inputs.map((x) => x.channel),
+            o.debloat,
+          )
+        : undefined;
     for (const c of o.restoredChannelState ?? [])
       for (const batch of c.batches) this.replay.push({ channel: c.index, batch });
   }
@@ -140,6 +153,7 @@ export class StreamTask {
     if (this.chain.timed.length > 0) this.fireProcessingTime();
     if (this.source) return this.stepSource() || worked > 0;
     if (this.overtake()) worked++;
+    if (this.debloater) this.debloater.tick(this.o.clock.now(), this.batchesIn);
     // Like a source, a task reads nothing while an output channel is full: otherwise a task between a source
     // and a slow reader (a rocksdb aggregate waiting for its keys) would queue the source's whole output.
     while (
@@ -353,6 +367,7 @@ export class StreamTask {
         }
         return;
       case 'batch':
+        this.batchesIn++;
         this.head.ctx.metrics.recordsIn += e.batch.rows.length;
         this.head.op.processBatch(this.o.inputs[c]!.input, e.batch, this.headOutput);
         return;

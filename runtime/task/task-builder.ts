@@ -58,6 +58,8 @@ export interface TaskBuildOptions {
   readonly restored?: { readonly checkpointId: number; readonly data: Map<string, RestoredState> };
   /** Whether this host runs subtask `subtask` of `chain` (default: every subtask, one host). */
   readonly hosts?: (chain: JobChain, subtask: number) => boolean;
+  /** Batches a channel holds at most (in-thread: 8; between worker threads: the credits). */
+  readonly channelCapacity?: number;
   /** The ends of a channel this host needs (default: an in-thread Channel). */
   readonly channel?: (c: ChannelKey) => ChannelEnds;
 }
@@ -117,6 +119,14 @@ export function buildTasks(o: TaskBuildOptions): BuiltTasks {
   const channelFor = o.channel ?? localChannel;
   const batchSize = Number(setting(config, 'weir.batch-size'));
   const ops = g.operators;
+  const debloat =
+    setting(config, 'taskmanager.network.memory.buffer-debloat.enabled')!.toLowerCase() === 'true'
+      ? {
+          targetMs: parseMs(setting(config, 'taskmanager.network.memory.buffer-debloat.target')),
+          periodMs: parseMs(setting(config, 'taskmanager.network.memory.buffer-debloat.period')),
+          maxBatches: o.channelCapacity ?? 8,
+        }
+      : undefined;
   const chainOf = new Map<number, JobChain>();
   for (const c of g.chains) for (const id of c.operators) chainOf.set(id, c);
   // Channels for every edge that crosses chains: [consumer op id][input index][consumer subtask] → channels by producer subtask.
@@ -233,6 +243,7 @@ export function buildTasks(o: TaskBuildOptions): BuiltTasks {
             alignedTimeout: parseMs(setting(config, 'execution.checkpointing.aligned-checkpoint-timeout')),
           },
           ...(channelState ? { restoredChannelState: channelState } : {}),
+          ...(debloat ? { debloat } : {}),
         }),
       );
     }

@@ -185,6 +185,8 @@ export interface CrashRunSummary {
   /** Kills by the fault point that caused them (runs with WEIR_FAULT set have no kill timer). */
   readonly faultKills: Readonly<Record<string, number>>;
   readonly stderrTail: string;
+  /** Lines of standard error, over all runs, that matched `KillOptions.count`. */
+  readonly counted: number;
 }
 
 export interface KillOptions {
@@ -207,6 +209,8 @@ export interface KillOptions {
    * reaches its point simply finishes: check `faultKills`.
    */
   readonly mustHit?: readonly string[];
+  /** Counts the lines of standard error that match (e.g. resumes that replayed in-flight data). */
+  readonly count?: RegExp;
 }
 
 /**
@@ -223,6 +227,7 @@ export async function runWithKills(cwd: string, script: string, o: KillOptions):
   let kills = 0;
   let runs = 0;
   let tail = '';
+  let counted = 0;
   for (;;) {
     runs++;
     if (runs > o.kills * 3 + 20) throw new Error(`no completion after ${runs} runs; last stderr:\n${tail}`);
@@ -240,6 +245,7 @@ export async function runWithKills(cwd: string, script: string, o: KillOptions):
     const nth = fault ? 1 + Math.floor(rnd() * hits(fault)) : 0;
     const r = await runWeir(cwd, args, delay, fault ? { WEIR_FAULT: `${fault}:${forced ? 1 : nth}` } : {});
     tail = r.stderr.slice(-2000);
+    if (o.count) counted += r.stderr.split('\n').filter((l) => o.count!.test(l)).length;
     if (r.signal === 'SIGKILL') {
       kills++;
       if (fault) {
@@ -249,7 +255,7 @@ export async function runWithKills(cwd: string, script: string, o: KillOptions):
       }
       continue;
     }
-    if (r.code === 0) return { kills, runs, faultKills, stderrTail: tail };
+    if (r.code === 0) return { kills, runs, faultKills, stderrTail: tail, counted };
     throw new Error(`weir exited with ${r.code} (run ${runs}, seed ${o.seed}):\n${tail}`);
   }
 }

@@ -123,13 +123,17 @@ export class ChannelExchange {
     return w;
   }
 
-  /** The consumer end of channel `key` from the peer (elements that came before it was asked for are kept). */
-  reader(key: string, name = key): RemoteChannelReader {
+  /**
+   * The consumer end of channel `key` from the peer (elements that came before it was asked for are kept);
+   * `capacity`: the credits its writer starts with (buffer debloating lends fewer).
+   */
+  reader(key: string, name = key, capacity?: number): RemoteChannelReader {
     let r = this.readers.get(key);
     if (!r) {
       r = new RemoteChannelReader(key, name, this);
       this.readers.set(key, r);
     }
+    if (capacity !== undefined) r.credited(capacity);
     return r;
   }
 
@@ -232,12 +236,34 @@ export class RemoteChannelReader implements ChannelReader {
     this.fifo.push(e);
   }
 
+  /** Credits lent out: with the writer, in flight, or queued here. */
+  private outstanding = Infinity;
+  /** Credits to lend (buffer debloating lowers it), at most `max`. */
+  private target = Infinity;
+  private max = Infinity;
+
+  /** @internal The writer's capacity (credits it started with). */
+  credited(capacity: number): void {
+    this.outstanding = this.target = this.max = capacity;
+  }
+
   poll(): StreamElement | undefined {
     const x = this.fifo.poll();
     if (x === undefined) return undefined;
     const e = decode(x);
-    if (e.kind === 'batch') this.exchange.returnCredit(this.key);
+    if (e.kind === 'batch') {
+      // Above the debloated target, a drained batch's credit is kept back.
+      if (this.outstanding > this.target) this.outstanding--;
+      else this.exchange.returnCredit(this.key);
+    }
     return e;
+  }
+
+  /** Buffer debloating: lend at most `batches` credits (more are given back at once when it grows). */
+  setCapacity(batches: number): void {
+    if (this.max === Infinity) return;
+    this.target = Math.max(1, Math.min(this.max, batches));
+    for (; this.outstanding < this.target; this.outstanding++) this.exchange.returnCredit(this.key);
   }
 
   get size(): number {
