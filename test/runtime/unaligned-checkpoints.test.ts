@@ -3,6 +3,8 @@
 // is read before new input.
 import { describe, expect, it } from 'vitest';
 import { ManualClock, yieldNow } from '../../runtime/clock';
+import type { CheckpointMetadata } from '../../runtime/checkpoint/metadata';
+import { restorePlan } from '../../runtime/checkpoint/restore-plan';
 import type { SinkWriter } from '../../runtime/connectors/connector';
 import { type CheckpointBarrier, type StreamElement, insertBatch } from '../../runtime/messages';
 import { newMetrics, type OperatorContext } from '../../runtime/operator';
@@ -13,6 +15,7 @@ import { Channel } from '../../runtime/task/channel';
 import { ChannelStateRecorder } from '../../runtime/task/channel-state-recorder';
 import { RecordWriter } from '../../runtime/task/record-writer';
 import { StreamTask, type TaskAck } from '../../runtime/task/stream-task';
+import { compileJob } from '../support/jobs';
 
 const batch = (n: number): StreamElement => ({ kind: 'batch', batch: insertBatch([[n]]) });
 const barrier = (id: number, more: Partial<CheckpointBarrier> = {}): CheckpointBarrier => ({
@@ -234,5 +237,60 @@ describe('a task under backpressure', () => {
     t.task.step(64);
     expect(t.written.slice(0, 2)).toEqual([7, 8]);
     expect(t.written).toHaveLength(4);
+  });
+});
+
+describe('restoring an unaligned checkpoint', () => {
+  const sql = (p: number) =>
+    `SET 'parallelism.default' = '${p}';
+CREATE TABLE src (k BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '10');
+CREATE TABLE out (k BIGINT, n BIGINT) WITH ('connector' = 'blackhole');
+INSERT INTO out SELECT k, COUNT(*) FROM src GROUP BY k;`;
+
+  /** A checkpoint of the job at parallelism 2 whose aggregate's subtask 1 holds in-flight data. */
+  function checkpointAt2(): CheckpointMetadata {
+    const j = compileJob(sql(2), 'u');
+    const file = { path: 'x.channel', size: 10, checksum: '0' };
+    return {
+      formatVersion: 1,
+      jobName: 'u-1',
+      checkpointId: 3,
+      kind: 'checkpoint',
+      snapshotType: 'full',
+      mode: 'EXACTLY_ONCE',
+      backend: 'hashmap',
+      maxParallelism: j.graph.maxParallelism,
+      triggerTime: 0,
+      completionTime: 0,
+      durationMs: 0,
+      sourceOffsets: {},
+      stateSize: 10,
+      unaligned: true,
+      inFlightBytes: 10,
+      operators: j.graph.operators.map((o) => ({
+        uid: o.uid,
+        name: o.name,
+        kind: o.spec.kind,
+        parallelism: o.parallelism,
+        subtasks:
+          o.spec.kind === 'groupAggregate'
+            ? [
+                {
+                  subtask: 1,
+                  keyGroupRange: { start: 64, end: 127 },
+                  inputChannelState: { file, channels: [{ index: 0, name: 'c', batches: 1, records: 1 }] },
+                },
+              ]
+            : [],
+      })),
+    };
+  }
+
+  it('at another parallelism is refused, saying to take a savepoint', () => {
+    const problems = restorePlan(checkpointAt2(), compileJob(sql(3), 'u'), false).problems.join('\n');
+    expect(problems).toMatch(
+      /has in-flight data of an unaligned checkpoint at parallelism 2, the job runs it at 3: in-flight data cannot be rescaled\. Restore at parallelism 2, then take a savepoint \(always aligned\) and rescale from it/,
+    );
+    expect(restorePlan(checkpointAt2(), compileJob(sql(2), 'u'), false).problems).toEqual([]);
   });
 });
