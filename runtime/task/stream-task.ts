@@ -271,10 +271,12 @@ export class StreamTask {
       if (t.savepoint) this.checkpoints.markSavepoint(t.id);
       // The final checkpoint is aligned (end of data must not overtake records); so are savepoints.
       const u = this.o.mode === 'EXACTLY_ONCE' && !t.final ? this.o.unaligned : undefined;
-      this.checkpoints.checkpoint(t.id, t.timestamp, 0, {
-        ...(u?.enabled && u.alignedTimeout === 0 ? { unaligned: true } : {}),
-        ...(u?.enabled && u.alignedTimeout > 0 ? { alignedTimeout: u.alignedTimeout } : {}),
-      });
+      this.track(
+        this.checkpoints.checkpoint(t.id, t.timestamp, 0, {
+          ...(u?.enabled && u.alignedTimeout === 0 ? { unaligned: true } : {}),
+          ...(u?.enabled && u.alignedTimeout > 0 ? { alignedTimeout: u.alignedTimeout } : {}),
+        }),
+      );
       if (t.final && this.status === 'SOURCE_ENDED') {
         this.o.writer.broadcast({ kind: 'end' });
         this.status = 'ENDED';
@@ -487,7 +489,7 @@ export class StreamTask {
     this.status = 'ENDED';
   }
 
-  /** Snapshots the chain and forwards the barrier now; the state is written in the background. */
+  /** Keeps an asynchronous part (a snapshot being written, finishing work) until it settles; a failure fails the task. */
   private track(p: Promise<void>): void {
     const tracked = p
       .catch((e) => this.o.listener.failed(this.key, e))
