@@ -1,5 +1,6 @@
 // `npm run bench [-- name ...]`: runs the named benchmarks (all by default), prints their figures, writes bench/results/.
 import { alignmentBench } from './alignment';
+import { backpressureBench } from './backpressure';
 import { parseBench } from './parse';
 import { playgroundBench } from './playground';
 import { keyedCountBench } from './keyed-count';
@@ -20,6 +21,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'larger-than-memory': largerThanMemoryBench,
   savepoint: savepointBench,
   alignment: alignmentBench,
+  backpressure: backpressureBench,
   playground: playgroundBench,
   scaling: scalingBench,
 };

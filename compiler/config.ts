@@ -94,6 +94,40 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     description: 'a checkpoint not complete by then is declined',
   },
   {
+    key: 'execution.checkpointing.unaligned.enabled',
+    kind: 'boolean',
+    default: 'false',
+    aliases: ['execution.checkpointing.unaligned'],
+    description:
+      'EXACTLY_ONCE: barriers overtake queued data, which the checkpoint stores (fast under backpressure; savepoints stay aligned)',
+  },
+  {
+    key: 'execution.checkpointing.aligned-checkpoint-timeout',
+    kind: 'duration',
+    default: '0 ms',
+    aliases: ['execution.checkpointing.alignment-timeout'],
+    description:
+      'with unaligned checkpoints: start aligned and turn unaligned when a barrier is this late (0: always unaligned)',
+  },
+  {
+    key: 'taskmanager.network.memory.buffer-debloat.enabled',
+    kind: 'boolean',
+    default: 'false',
+    description: "size each channel's queue to hold about `buffer-debloat.target` of its throughput",
+  },
+  {
+    key: 'taskmanager.network.memory.buffer-debloat.target',
+    kind: 'duration',
+    default: '1 s',
+    description: 'with buffer debloating: how long the data queued in a channel should take to process',
+  },
+  {
+    key: 'taskmanager.network.memory.buffer-debloat.period',
+    kind: 'duration',
+    default: '200 ms',
+    description: 'with buffer debloating: how often the queue sizes are recalculated',
+  },
+  {
     key: 'execution.checkpointing.incremental',
     kind: 'boolean',
     aliases: ['state.backend.incremental'],

@@ -165,6 +165,12 @@ export const CONNECTORS: ReadonlyMap<string, ConnectorSpec> = new Map(
             description: 'skip a CSV header line',
           },
           {
+            key: 'sink.rows-per-second',
+            kind: 'number',
+            description:
+              "weir's: the sink takes at most this many rows a second (deliberate backpressure, for tests and benches)",
+          },
+          {
             key: 'sink.rolling-policy.#',
             kind: 'string',
             description: 'accepted for Flink compatibility; files roll at checkpoints',
@@ -259,7 +265,13 @@ export const CONNECTORS: ReadonlyMap<string, ConnectorSpec> = new Map(
         description: 'discards every row (for benchmarks)',
         source: false,
         sink: true,
-        options: [],
+        options: [
+          {
+            key: 'sink.rows-per-second',
+            kind: 'number',
+            description: "weir's: take at most this many rows a second (deliberate backpressure)",
+          },
+        ],
         sinkAccepts: () => 'changelog',
       },
     ] satisfies ConnectorSpec[]

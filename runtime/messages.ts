@@ -60,6 +60,18 @@ export interface CheckpointBarrier {
   readonly timestamp: number;
   /** A savepoint is taken like a checkpoint but always full and kept by the user. */
   readonly isSavepoint: boolean;
+  /**
+   * Unaligned (Flink's priority barrier): the barrier overtakes the elements queued ahead of it, and the
+   * batches it overtook become the checkpoint's channel state. Savepoints and final checkpoints are aligned.
+   */
+  readonly unaligned?: boolean;
+  /**
+   * `execution.checkpointing.aligned-checkpoint-timeout` in ms: an aligned barrier still queued or aligning
+   * this long after `timestamp` turns unaligned.
+   */
+  readonly alignedTimeout?: number;
+  /** Set by a channel when it put an unaligned barrier ahead of its queue: how many elements it overtook. */
+  readonly overtaken?: number;
 }
 
 export type StreamElement =

@@ -2,7 +2,23 @@
 import type { Catalog } from '../compiler/catalog';
 import { typeToString } from '../compiler/types';
 import { formatBytes, formatDuration, renderTable } from './format';
+import type { CheckpointStats } from './checkpoint/coordinator';
 import type { JobHandle } from './job';
+
+/** Checkpoint alignment as SHOW CHECKPOINTS and the playground say it (Flink's "unaligned" flag). */
+export const checkpointType = (c: CheckpointStats): string => (c.unaligned ? 'unaligned' : 'aligned');
+
+/**
+ * A job summary's note on unaligned checkpoints: how many completed unaligned, and the in-flight data they
+ * persisted; undefined when none did.
+ * @example unalignedSummary(job.checkpoints()) // '3 unaligned (12.1 KiB in-flight data)'
+ */
+export function unalignedSummary(checkpoints: readonly CheckpointStats[]): string | undefined {
+  const u = checkpoints.filter((c) => c.status === 'COMPLETED' && c.unaligned);
+  if (u.length === 0) return undefined;
+  const bytes = u.reduce((n, c) => n + (c.inFlightBytes ?? 0), 0);
+  return `${u.length} unaligned (${formatBytes(bytes)} in-flight data)`;
+}
 
 /** The table a SHOW statement prints. */
 export function showStatement(
@@ -48,7 +64,20 @@ export function showStatement(
       );
     case 'CHECKPOINTS':
       return renderTable(
-        ['job', 'job id', 'id', 'status', 'trigger time', 'duration', 'sync', 'async', 'alignment', 'size'],
+        [
+          'job',
+          'job id',
+          'id',
+          'status',
+          'trigger time',
+          'duration',
+          'sync',
+          'async',
+          'alignment',
+          'size',
+          'type',
+          'in-flight data',
+        ],
         jobs.flatMap((j) =>
           j
             .checkpoints()
@@ -63,6 +92,8 @@ export function showStatement(
               formatDuration(c.asyncDuration),
               formatDuration(c.alignmentDuration),
               formatBytes(c.size),
+              checkpointType(c),
+              c.unaligned ? formatBytes(c.inFlightBytes ?? 0) : '-',
             ]),
         ),
       );

@@ -1,7 +1,7 @@
 // `npm run test:crash [-- heap|rocksdb|postgres] [vitest args]`: the long crash runs, optionally of one kind only.
 import { spawnSync } from 'node:child_process';
 
-const KINDS = ['heap', 'rocksdb', 'postgres'];
+const KINDS = ['heap', 'rocksdb', 'postgres', 'backpressure'];
 const args = process.argv.slice(2);
 /** A kind names what to run, unless it is the value of a flag such as `-t rocksdb`. */
 const isKind = (a: string, i: number) => KINDS.includes(a) && !args[i - 1]?.startsWith('-');

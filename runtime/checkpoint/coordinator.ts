@@ -204,6 +204,10 @@ export class CheckpointCoordinator {
     p.stats.asyncDuration = Math.max(p.stats.asyncDuration, ack.asyncMs);
     p.stats.alignmentDuration = Math.max(p.stats.alignmentDuration, ack.alignmentMs);
     p.stats.size += ack.bytes;
+    if (ack.unaligned) {
+      p.stats.unaligned = true;
+      p.stats.inFlightBytes = (p.stats.inFlightBytes ?? 0) + (ack.inFlightBytes ?? 0);
+    }
     if (p.waiting.size === 0) void this.complete(p);
   }
 

@@ -26,6 +26,22 @@ export interface SubtaskState {
   readonly native?: NativeKeyedState;
   /** Non-keyed operator state (source offsets, a sink's pending commits), JSON. */
   readonly operatorState?: unknown;
+  /**
+   * An unaligned checkpoint's in-flight data of the task this operator heads: the batches its barrier
+   * overtook, per input channel, replayed into the task before new input on restore.
+   */
+  readonly inputChannelState?: InputChannelStateHandle;
+}
+
+/** A task's channel-state file and what it holds per input channel (index in the task's inputs). */
+export interface InputChannelStateHandle {
+  readonly file: StateFileHandle;
+  readonly channels: readonly {
+    readonly index: number;
+    readonly name: string;
+    readonly batches: number;
+    readonly records: number;
+  }[];
 }
 
 export interface OperatorStateEntry {
@@ -59,6 +75,10 @@ export interface CheckpointMetadata {
   readonly weirVersion?: string;
   /** CRC-32 of the job's statement text: tells whether the query changed since (not whether state fits). */
   readonly queryHash?: string;
+  /** Whether some task took this checkpoint unaligned (its barrier overtook in-flight data). */
+  readonly unaligned?: boolean;
+  /** Bytes of in-flight data (channel state) the checkpoint persisted. */
+  readonly inFlightBytes?: number;
   /**
    * Rows the job's sources emitted and its sinks received before this checkpoint's barriers, over the job's whole
    * life (earlier runs it was restored from included); absent when a run it restored from did not record them.
@@ -108,9 +128,13 @@ export function keyedFiles(s: SubtaskState): readonly StateFileHandle[] {
   return s.keyedChain ?? (s.keyed ? [s.keyed] : []);
 }
 
-/** Every keyed-state file of a subtask: canonical ones and a native snapshot's. */
+/** Every state file of a subtask: canonical keyed ones, a native snapshot's, and its channel state. */
 export function stateFiles(s: SubtaskState): readonly StateFileHandle[] {
-  return [...keyedFiles(s), ...(s.native?.files.map((f) => f.file) ?? [])];
+  return [
+    ...keyedFiles(s),
+    ...(s.native?.files.map((f) => f.file) ?? []),
+    ...(s.inputChannelState ? [s.inputChannelState.file] : []),
+  ];
 }
 
 /** Every state file a checkpoint references (its own and shared ones). */

@@ -23,6 +23,9 @@ export interface CheckpointStats {
   asyncDuration: number;
   alignmentDuration: number;
   size: number;
+  /** Whether some task took it unaligned, and the bytes of in-flight data persisted. */
+  unaligned?: boolean;
+  inFlightBytes?: number;
   location?: string;
   failure?: string;
   /** A savepoint (Flink's `is_savepoint`), not a checkpoint. */
@@ -82,6 +85,7 @@ export function finalizeMetadata(p: PendingCheckpoint, job: MetadataContext): Ch
         ...(op.keyedChain ? { keyedChain: op.keyedChain } : {}),
         ...(op.native ? { native: op.native } : {}),
         ...(op.operatorState !== undefined ? { operatorState: op.operatorState } : {}),
+        ...(op.inputChannelState ? { inputChannelState: op.inputChannelState } : {}),
       });
       byUid.set(op.uid, list);
     }
@@ -133,5 +137,6 @@ export function finalizeMetadata(p: PendingCheckpoint, job: MetadataContext): Ch
     operators,
     stateSize: p.stats.size,
     ...records,
+    ...(p.stats.unaligned ? { unaligned: true, inFlightBytes: p.stats.inFlightBytes ?? 0 } : {}),
   };
 }

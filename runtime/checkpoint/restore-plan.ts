@@ -66,6 +66,7 @@ export function restorePlan(m: CheckpointMetadata, job: CompiledJob, ignoreUncla
     problems.push(
       `the ${m.kind} was taken with max parallelism ${m.maxParallelism}, the job has ${job.graph.maxParallelism} ('pipeline.max-parallelism' must not change: key groups would move)`,
     );
+  problems.push(...inFlightRescaleProblems(m, job));
   const shared = sharedReaders(job, unclaimed);
   problems.push(...reuseProblems(m, job, shared, rows));
   const rest = unclaimed.filter((o) => !shared.includes(o));
@@ -87,6 +88,22 @@ export function restorePlan(m: CheckpointMetadata, job: CompiledJob, ignoreUncla
     );
   }
   return { rows, problems };
+}
+
+/**
+ * In-flight data of an unaligned checkpoint belongs to one subtask's input channels: weir does not split it
+ * over another parallelism (Flink 1.20 does), so rescaling such a checkpoint is refused; a savepoint (always
+ * aligned) or an aligned checkpoint rescales.
+ */
+function inFlightRescaleProblems(m: CheckpointMetadata, job: CompiledJob): string[] {
+  const ops = new Map(job.graph.operators.map((o) => [o.uid, o]));
+  return m.operators
+    .filter((o) => o.subtasks.some((s) => s.inputChannelState) && ops.get(o.uid)?.parallelism !== undefined)
+    .filter((o) => ops.get(o.uid)!.parallelism !== o.parallelism)
+    .map(
+      (o) =>
+        `${o.uid} (${o.name}) has in-flight data of an unaligned checkpoint at parallelism ${o.parallelism}, the job runs it at ${ops.get(o.uid)!.parallelism}: in-flight data cannot be rescaled. Restore at parallelism ${o.parallelism}, then take a savepoint (always aligned) and rescale from it`,
+    );
 }
 
 /**

@@ -2,6 +2,7 @@
 import { ConnectorRegistry } from './connector';
 import { DatagenReader } from './datagen';
 import { NexmarkReader } from './nexmark/source';
+import { paced } from './paced-sink';
 import { BlackholeWriter, PrintWriter } from './print';
 
 export function builtinConnectors(): ConnectorRegistry {
@@ -9,6 +10,8 @@ export function builtinConnectors(): ConnectorRegistry {
     .register('nexmark', { createReader: (t) => new NexmarkReader(t) })
     .register('datagen', { createReader: (t) => new DatagenReader(t) })
     .register('print', { createWriter: (t, s) => new PrintWriter(t, s) })
-    .register('blackhole', { createWriter: () => new BlackholeWriter() })
+    .register('blackhole', {
+      createWriter: (t) => paced(new BlackholeWriter(), Number(t?.options['sink.rows-per-second'] ?? 0)),
+    })
     .register('collect', { createWriter: (_t, s) => new PrintWriter(undefined, s) });
 }

@@ -14,6 +14,11 @@ export function faultPoint(name: string): void {
   if (hits === nth) process.kill(process.pid, 'SIGKILL');
 }
 
+/** Whether the next `faultPoint(name)` kills (so that a torn write can be left before it). */
+export function faultDue(name: string): boolean {
+  return name === point && hits + 1 === nth;
+}
+
 const workerSpec = point === 'worker-exit' || point === 'worker-throw' ? point : undefined;
 let workerRounds = 0;
 

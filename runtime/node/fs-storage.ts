@@ -1,6 +1,6 @@
 // File-system checkpoint storage: <dir>/<job>/<job id>/chk-<n>/ with state files and `_metadata` written last, atomically.
 import { closeSync, fsyncSync, openSync } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { crc32Hex } from '../checkpoint/crc32';
 import './native-crc32';
@@ -14,7 +14,8 @@ import {
   referencedFiles,
 } from '../checkpoint/metadata';
 import type { CheckpointStorage, JobRun, SavepointTarget, StoredCheckpoint } from '../checkpoint/storage';
-import { faultPoint } from './faults';
+import { CHANNEL_STATE_SUFFIX } from '../state/channel-state-format';
+import { faultDue, faultPoint } from './faults';
 
 /** `file:///a/b`, `file://rel` or a plain path → a path. */
 export function storagePath(uri: string): string {
@@ -49,9 +50,17 @@ function syncDir(dir: string): void {
 /** Writes one state file durably into `dir` (the file, then the folder's entry); its handle names it relative to `dir`. */
 async function writeStateFile(dir: string, name: string, data: Uint8Array): Promise<StateFileHandle> {
   await mkdir(dir, { recursive: true });
+  // Unaligned checkpoints' channel state: a kill while it is half written, and one right after it.
+  const channel = name.endsWith(CHANNEL_STATE_SUFFIX);
+  if (channel) {
+    if (faultDue('channel-state-writing'))
+      await writeFile(join(dir, name), data.subarray(0, data.length >> 1));
+    faultPoint('channel-state-writing');
+  }
   await writeDurably(join(dir, name), data);
   syncDir(dir);
   faultPoint('state-written');
+  if (channel) faultPoint('channel-state-written');
   return { path: name, size: data.length, checksum: crc32Hex(data) };
 }
 

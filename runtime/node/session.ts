@@ -3,6 +3,7 @@ import { Compiler, type CompiledJob, type CompiledStatement } from '../../compil
 import { formatDiagnostic } from '../../grammar/diagnostics';
 import type { JobHandle } from '../job';
 import { formatRecordCounts } from '../job-metrics';
+import { unalignedSummary } from '../show';
 import { explainRestore, startJob } from './environment';
 import { type SessionHost, executeStatement } from '../statements';
 
@@ -115,6 +116,7 @@ export class Session {
         m.lateRecords ? `${m.lateRecords} late records dropped` : '',
         m.badRecords ? `${m.badRecords} bad records skipped` : '',
         m.restarts ? `${m.restarts} restart${m.restarts === 1 ? '' : 's'}` : '',
+        unalignedSummary(j.checkpoints()) ?? '',
       ].filter(Boolean);
       this.err(
         `[weir] job '${j.name}' ${r.status.toLowerCase()}: ${formatRecordCounts(m)}, ${done} checkpoint${done === 1 ? '' : 's'}${extra.length ? `, ${extra.join(', ')}` : ''}`,

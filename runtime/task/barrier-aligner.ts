@@ -1,4 +1,5 @@
-// Barrier handling at a task's inputs: aligned (EXACTLY_ONCE) or unaligned counting (AT_LEAST_ONCE).
+// Barrier handling at a task's inputs: aligned or unaligned (EXACTLY_ONCE), or counting (AT_LEAST_ONCE).
+import type { CheckpointBarrier } from '../messages';
 
 export type CheckpointingMode = 'EXACTLY_ONCE' | 'AT_LEAST_ONCE';
 
@@ -6,6 +7,12 @@ export type CheckpointingMode = 'EXACTLY_ONCE' | 'AT_LEAST_ONCE';
 export interface AlignerDecision {
   readonly trigger?: number;
   readonly aborted?: readonly number[];
+  /** The snapshot is unaligned: in-flight data of the channels in `arrived` is not recorded (it follows the barrier). */
+  readonly unaligned?: boolean;
+  readonly arrived?: readonly number[];
+  /** The checkpoint's trigger time and aligned-checkpoint timeout (forwarded with the barrier). */
+  readonly timestamp?: number;
+  readonly alignedTimeout?: number;
 }
 
 /**
@@ -26,6 +33,8 @@ export class BarrierAligner {
   private readonly abortedIds = new Set<number>();
   /** When the current alignment started (first barrier), for the alignment-time metric. */
   alignmentStart: number | undefined;
+  /** The current alignment's barrier: its trigger time and aligned-checkpoint timeout. */
+  private currentBarrier: { timestamp: number; alignedTimeout?: number | undefined } | undefined;
 
   constructor(
     readonly channels: number,
@@ -36,8 +45,34 @@ export class BarrierAligner {
     return this.mode === 'EXACTLY_ONCE' && this.current !== undefined && this.arrived.has(channel);
   }
 
-  onBarrier(channel: number, checkpointId: number, now: number): AlignerDecision {
+  /**
+   * EXACTLY_ONCE with an unaligned barrier (`barrier.unaligned`): the snapshot happens at once, at the first
+   * barrier; an alignment of the same checkpoint in progress ends (it turns unaligned).
+   */
+  onBarrier(
+    channel: number,
+    checkpointId: number,
+    now: number,
+    barrier?: Pick<CheckpointBarrier, 'unaligned' | 'alignedTimeout' | 'timestamp'>,
+  ): AlignerDecision {
     if (checkpointId <= this.lastTriggered || this.abortedIds.has(checkpointId)) return {};
+    if (barrier?.unaligned && this.mode === 'EXACTLY_ONCE') {
+      if (this.current !== undefined && checkpointId < this.current) return {};
+      const aborted = this.current !== undefined && checkpointId > this.current ? [this.current] : [];
+      const arrived = this.current === checkpointId ? [...this.arrived] : [];
+      if (this.current !== checkpointId) this.alignmentStart = now;
+      this.current = undefined;
+      this.currentBarrier = undefined;
+      this.arrived.clear();
+      this.triggered(checkpointId);
+      return {
+        trigger: checkpointId,
+        unaligned: true,
+        arrived,
+        timestamp: barrier.timestamp,
+        ...(aborted.length ? { aborted } : {}),
+      };
+    }
     if (this.mode === 'AT_LEAST_ONCE') {
       let set = this.counts.get(checkpointId);
       if (!set) {
@@ -54,11 +89,16 @@ export class BarrierAligner {
     if (this.current !== undefined && checkpointId > this.current) {
       aborted.push(this.current);
       this.current = undefined;
+      this.currentBarrier = undefined;
       this.arrived.clear();
     }
     if (this.current === undefined) {
       this.current = checkpointId;
       this.alignmentStart = now;
+      this.currentBarrier = barrier && {
+        timestamp: barrier.timestamp,
+        alignedTimeout: barrier.alignedTimeout,
+      };
     }
     this.arrived.add(channel);
     const done = this.checkAligned();
@@ -70,11 +110,31 @@ export class BarrierAligner {
     return this.mode === 'AT_LEAST_ONCE' ? this.checkCounts() : this.checkAligned();
   }
 
+  /** When the current alignment times out (execution.checkpointing.aligned-checkpoint-timeout), if it can. */
+  get timeoutAt(): number | undefined {
+    const b = this.currentBarrier;
+    return b?.alignedTimeout === undefined ? undefined : b.timestamp + b.alignedTimeout;
+  }
+
+  /** The current alignment timed out: it turns unaligned (the blocked channels are released). */
+  timeout(): AlignerDecision {
+    const id = this.current;
+    if (id === undefined || this.mode !== 'EXACTLY_ONCE') return {};
+    const arrived = [...this.arrived];
+    const timestamp = this.currentBarrier?.timestamp;
+    this.current = undefined;
+    this.currentBarrier = undefined;
+    this.arrived.clear();
+    this.triggered(id);
+    return { trigger: id, unaligned: true, arrived, ...(timestamp !== undefined ? { timestamp } : {}) };
+  }
+
   /** The coordinator gave up checkpoint `id`: unblock its channels. */
   abort(checkpointId: number): void {
     if (checkpointId > this.lastTriggered) this.abortedIds.add(checkpointId);
     if (this.current === checkpointId) {
       this.current = undefined;
+      this.currentBarrier = undefined;
       this.arrived.clear();
     }
     this.counts.delete(checkpointId);
@@ -84,10 +144,18 @@ export class BarrierAligner {
     if (this.current === undefined) return {};
     for (let c = 0; c < this.channels; c++) if (!this.arrived.has(c) && !this.ended.has(c)) return {};
     const trigger = this.current;
+    const b = this.currentBarrier;
     this.current = undefined;
+    this.currentBarrier = undefined;
     this.arrived.clear();
     this.triggered(trigger);
-    return { trigger };
+    return b
+      ? {
+          trigger,
+          timestamp: b.timestamp,
+          ...(b.alignedTimeout !== undefined ? { alignedTimeout: b.alignedTimeout } : {}),
+        }
+      : { trigger };
   }
 
   /** Another checkpoint that became ready at the same event (an ended channel can complete several at once). */

@@ -27,6 +27,23 @@ export class Fifo<T> {
     return e;
   }
 
+  /** The element `i` places behind the head (0: the head). */
+  at(i: number): T | undefined {
+    return this.queue[this.head + i];
+  }
+
+  /** Puts `e` at place `i` behind the head (0: a new head); rare (a barrier overtaking the queue). */
+  insertAt(i: number, e: T): void {
+    if (i === 0 && this.head > 0) this.queue[--this.head] = e;
+    else this.queue.splice(this.head + i, 0, e);
+  }
+
+  /** Takes out the element `i` places behind the head. */
+  removeAt(i: number): T | undefined {
+    if (i === 0) return this.poll();
+    return this.queue.splice(this.head + i, 1)[0];
+  }
+
   get size(): number {
     return this.queue.length - this.head;
   }

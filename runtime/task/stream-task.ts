@@ -1,6 +1,6 @@
 // A subtask: its operator chain and input channels, and the task loop that reads, aligns barriers and ends.
 import type { Clock } from '../clock';
-import type { StreamElement } from '../messages';
+import type { CheckpointBarrier, RecordBatch, StreamElement } from '../messages';
 import {
   type OperatorMetrics,
   type Output,
@@ -10,6 +10,8 @@ import {
 } from '../operator';
 import { BarrierAligner, type CheckpointingMode } from './barrier-aligner';
 import type { ChannelReader } from './channel';
+import { BufferDebloater, type DebloatOptions } from './buffer-debloater';
+import { ChannelStateRecorder, RecordingAborted } from './channel-state-recorder';
 import { type ChainMember, OperatorChain } from './operator-chain';
 import type { RecordWriter } from './record-writer';
 import { StateLoader } from './state-loader';
@@ -43,6 +45,18 @@ export interface StreamTaskOptions {
   readonly clock: Clock;
   /** `table.exec.source.idle-timeout` in ms (0: never): a source without data that long declares itself idle. */
   readonly idleTimeout?: number;
+  /**
+   * Sources: `execution.checkpointing.unaligned.enabled` and `aligned-checkpoint-timeout` (ms; 0: checkpoints
+   * start unaligned, more: they start aligned and turn unaligned after that long). EXACTLY_ONCE only.
+   */
+  readonly unaligned?: { readonly enabled: boolean; readonly alignedTimeout: number };
+  /** Buffer debloating (`taskmanager.network.memory.buffer-debloat.*`): input channels hold about a target time. */
+  readonly debloat?: DebloatOptions;
+  /** In-flight batches of an unaligned checkpoint restored, per input channel: read before new input. */
+  readonly restoredChannelState?: readonly {
+    readonly index: number;
+    readonly batches: readonly RecordBatch[];
+  }[];
 }
 
 export type TaskStatus = 'RUNNING' | 'SOURCE_ENDED' | 'ENDED' | 'CANCELED';
@@ -81,6 +95,14 @@ export class StreamTask {
   /** Busy, back-pressured and idle time, on the head operator's metrics. */
   private readonly time: TaskTime;
   private readonly tail: OperatorMetrics;
+  /** The unaligned checkpoint whose in-flight data is being recorded, if any. */
+  private recorder: ChannelStateRecorder | undefined;
+  /** Restored channel state not yet read (`replayAt` onwards), ahead of every input channel's data. */
+  private readonly replay: { channel: number; batch: RecordBatch }[] = [];
+  private replayAt = 0;
+  private readonly debloater: BufferDebloater | undefined;
+  /** Batches read (the debloater's throughput). */
+  private batchesIn = 0;
 
   constructor(private readonly o: StreamTaskOptions) {
     this.key = o.key;
@@ -98,6 +120,15 @@ export class StreamTask {
     this.throttling = o.chain.filter((m) => m.op.hasCapacity !== undefined);
     this.time = new TaskTime(this.head.ctx.metrics);
     this.tail = o.chain[o.chain.length - 1]!.ctx.metrics;
+    this.debloater =
+      o.debloat && o.inputs.length > 0
+        ? new BufferDebloater(
+            o.inputs.map((x) => x.channel),
+            o.debloat,
+          )
+        : undefined;
+    for (const c of o.restoredChannelState ?? [])
+      for (const batch of c.batches) this.replay.push({ channel: c.index, batch });
   }
 
   get isSourceTask(): boolean {
@@ -142,6 +173,8 @@ export class StreamTask {
     }
     if (this.chain.timed.length > 0) this.fireProcessingTime();
     if (this.source) return this.stepSource() || worked > 0;
+    if (this.overtake()) worked++;
+    if (this.debloater) this.debloater.tick(this.o.clock.now(), this.batchesIn);
     // Like a source, a task reads nothing while an output channel is full: otherwise a task between a source
     // and a slow reader (a rocksdb aggregate waiting for its keys) would queue the source's whole output.
     while (
@@ -165,6 +198,34 @@ export class StreamTask {
       worked++;
     }
     return worked > 0;
+  }
+
+  /**
+   * Unaligned barriers are handled before anything else, even while the outputs are full (Flink's priority
+   * events): aligned barriers whose timeout passed are promoted first, and a timed-out alignment turns unaligned.
+   */
+  private overtake(): boolean {
+    if (this.loading) return false;
+    let did = false;
+    let now: number | undefined;
+    const inputs = this.o.inputs;
+    for (let c = 0; c < inputs.length; c++) {
+      const ch = inputs[c]!.channel;
+      if (ch.timeoutAt !== undefined && (now ??= this.o.clock.now()) >= ch.timeoutAt)
+        ch.promoteTimedOut!(now);
+      while (!this.ended[c] && ch.hasPriority?.()) {
+        this.handle(c, ch.poll()!);
+        did = true;
+      }
+    }
+    const deadline = this.aligner.timeoutAt;
+    if (deadline !== undefined && (now ?? this.o.clock.now()) >= deadline) {
+      const d = this.aligner.timeout();
+      if (d.trigger !== undefined)
+        this.unalignedCheckpoint(d.trigger, d.timestamp ?? deadline, -1, [], d.arrived ?? []);
+      did = true;
+    }
+    return did;
   }
 
   /** Whether every chain member that can hold the task back (a sink behind its database) has room. */
@@ -229,7 +290,14 @@ export class StreamTask {
     const t = this.triggers.shift();
     if (t) {
       if (t.savepoint) this.checkpoints.markSavepoint(t.id);
-      this.checkpoint(t.id, t.timestamp, 0);
+      // The final checkpoint is aligned (end of data must not overtake records); so are savepoints.
+      const u = this.o.mode === 'EXACTLY_ONCE' && !t.final ? this.o.unaligned : undefined;
+      this.track(
+        this.checkpoints.checkpoint(t.id, t.timestamp, 0, {
+          ...(u?.enabled && u.alignedTimeout === 0 ? { unaligned: true } : {}),
+          ...(u?.enabled && u.alignedTimeout > 0 ? { alignedTimeout: u.alignedTimeout } : {}),
+        }),
+      );
       if (t.final && this.status === 'SOURCE_ENDED') {
         this.o.writer.broadcast({ kind: 'end' });
         this.status = 'ENDED';
@@ -263,6 +331,7 @@ export class StreamTask {
 
   /** Round-robin over channels that have data and are not blocked by alignment. */
   private pollInput(): { channel: number; element: StreamElement } | undefined {
+    if (this.replayAt < this.replay.length) return this.replayNext();
     const n = this.o.inputs.length;
     for (let i = 0; i < n; i++) {
       const c = (this.nextChannel + i) % n;
@@ -270,10 +339,37 @@ export class StreamTask {
       const element = this.o.inputs[c]!.channel.poll();
       if (element) {
         this.nextChannel = (c + 1) % n;
+        if (this.recorder !== undefined) this.record(c, element);
         return { channel: c, element };
       }
     }
     return undefined;
+  }
+
+  /** Restored channel state comes first, before any new input (it is not recorded again: see `unalignedCheckpoint`). */
+  private replayNext(): { channel: number; element: StreamElement } {
+    const r = this.replay[this.replayAt]!;
+    this.replay[this.replayAt++] = undefined as never;
+    if (this.replayAt === this.replay.length) {
+      this.replay.length = 0;
+      this.replayAt = 0;
+    }
+    return { channel: r.channel, element: { kind: 'batch', batch: r.batch } };
+  }
+
+  /** The queued elements unaligned barrier `e`, just read from channel `c`, overtook. */
+  private overtakenBy(c: number, e: CheckpointBarrier): readonly StreamElement[] {
+    if (!e.overtaken) return [];
+    const ch = this.o.inputs[c]!.channel;
+    if (!ch.overtakenElements)
+      throw new Error(`channel ${ch.name} cannot show what an unaligned barrier overtook`);
+    return ch.overtakenElements(e.overtaken);
+  }
+
+  private record(c: number, e: StreamElement): void {
+    const rec = this.recorder!;
+    rec.onElement(c, e);
+    if (rec.complete) this.recorder = undefined;
   }
 
   private handle(c: number, e: StreamElement): void {
@@ -294,6 +390,7 @@ export class StreamTask {
         }
         return;
       case 'batch':
+        this.batchesIn++;
         this.head.ctx.metrics.recordsIn += e.batch.rows.length;
         this.head.op.processBatch(this.o.inputs[c]!.input, e.batch, this.headOutput);
         return;
@@ -303,10 +400,18 @@ export class StreamTask {
         return;
       case 'barrier': {
         if (e.isSavepoint) this.checkpoints.markSavepoint(e.checkpointId);
-        const d = this.aligner.onBarrier(c, e.checkpointId, this.o.clock.now());
+        if (this.recorder?.checkpointId === e.checkpointId) {
+          this.recorder.onBarrier(c, this.overtakenBy(c, e));
+          if (this.recorder.complete) this.recorder = undefined;
+          return;
+        }
+        const d = this.aligner.onBarrier(c, e.checkpointId, this.o.clock.now(), e);
         for (const id of d.aborted ?? [])
           this.o.listener.decline(this.key, id, new Error('subsumed by a newer barrier'), false);
-        if (d.trigger !== undefined) this.alignedCheckpoint(d.trigger, e.timestamp);
+        if (d.trigger === undefined) return;
+        if (d.unaligned)
+          this.unalignedCheckpoint(d.trigger, e.timestamp, c, this.overtakenBy(c, e), d.arrived ?? []);
+        else this.alignedCheckpoint(d.trigger, e.timestamp, e);
         return;
       }
       case 'endOfData':
@@ -318,8 +423,12 @@ export class StreamTask {
         return;
       case 'end': {
         this.ended[c] = true;
+        if (this.recorder) {
+          this.recorder.onEnd(c);
+          if (this.recorder.complete) this.recorder = undefined;
+        }
         for (let d = this.aligner.onEnd(c); d.trigger !== undefined; d = this.aligner.next()) {
-          this.alignedCheckpoint(d.trigger, this.o.clock.now());
+          this.alignedCheckpoint(d.trigger, d.timestamp ?? this.o.clock.now(), d);
         }
         this.advanceWatermark();
         if (this.ended.every(Boolean)) this.finishInput();
@@ -328,9 +437,56 @@ export class StreamTask {
     }
   }
 
-  private alignedCheckpoint(id: number, timestamp: number): void {
+  private alignedCheckpoint(
+    id: number,
+    timestamp: number,
+    barrier: Pick<CheckpointBarrier, 'alignedTimeout'>,
+  ): void {
     const start = this.aligner.alignmentStart;
-    this.checkpoint(id, timestamp, start === undefined ? 0 : this.o.clock.now() - start);
+    this.track(
+      this.checkpoints.checkpoint(
+        id,
+        timestamp,
+        start === undefined ? 0 : this.o.clock.now() - start,
+        barrier.alignedTimeout !== undefined ? { alignedTimeout: barrier.alignedTimeout } : {},
+      ),
+    );
+  }
+
+  /**
+   * Snapshots at once and sends the barrier ahead of the output queues; then records the in-flight data:
+   * what the barrier overtook on channel `c` (`overtaken` elements), and everything before the barrier on the
+   * channels it has not come on yet. Channels in `arrived` (their aligned barrier came before a timeout) and
+   * ended ones record nothing. Restored channel state not yet read is in-flight data of every checkpoint.
+   */
+  private unalignedCheckpoint(
+    id: number,
+    timestamp: number,
+    c: number,
+    overtaken: readonly StreamElement[],
+    arrived: readonly number[],
+  ): void {
+    if (this.recorder) {
+      this.recorder.abort(
+        new RecordingAborted(`checkpoint ${this.recorder.checkpointId} was subsumed by ${id}`),
+      );
+      this.recorder = undefined;
+    }
+    const prefix: RecordBatch[][] = this.o.inputs.map(() => []);
+    for (let i = this.replayAt; i < this.replay.length; i++)
+      prefix[this.replay[i]!.channel]!.push(this.replay[i]!.batch);
+    if (c >= 0) for (const e of overtaken) if (e.kind === 'batch') prefix[c]!.push(e.batch);
+    const waiting = this.o.inputs.map((_, i) => i !== c && !this.ended[i] && !arrived.includes(i));
+    const rec = new ChannelStateRecorder(id, waiting, prefix);
+    if (!rec.complete) this.recorder = rec;
+    const start = this.aligner.alignmentStart;
+    this.track(
+      this.checkpoints.checkpoint(id, timestamp, start === undefined ? 0 : this.o.clock.now() - start, {
+        unaligned: true,
+        channelState: rec.done,
+        channelNames: this.o.inputs.map((x) => x.channel.name),
+      }),
+    );
   }
 
   private advanceWatermark(): void {
@@ -354,11 +510,7 @@ export class StreamTask {
     this.status = 'ENDED';
   }
 
-  /** Snapshots the chain and forwards the barrier now; the state is written in the background. */
-  private checkpoint(id: number, timestamp: number, alignmentMs: number): void {
-    this.track(this.checkpoints.checkpoint(id, timestamp, alignmentMs));
-  }
-
+  /** Keeps an asynchronous part (a snapshot being written, finishing work) until it settles; a failure fails the task. */
   private track(p: Promise<void>): void {
     const tracked = p
       .catch((e) => this.o.listener.failed(this.key, e))
@@ -367,6 +519,10 @@ export class StreamTask {
   }
 
   abortCheckpoint(id: number): void {
+    if (this.recorder?.checkpointId === id) {
+      this.recorder.abort(new RecordingAborted(`checkpoint ${id} was aborted`));
+      this.recorder = undefined;
+    }
     this.aligner.abort(id);
     this.chain.notifyCheckpointAborted(id);
   }
@@ -399,8 +555,18 @@ export class StreamTask {
         this.triggers.length > 0 ||
         (this.status === 'RUNNING' && this.o.writer.hasCapacity() && this.hasRoom())
       );
+    if (this.o.inputs.some((x, c) => !this.ended[c] && (x.channel.hasPriority?.() ?? false))) return true;
+    if (this.timedOut()) return true;
+    if (this.replayAt < this.replay.length && this.hasRoom() && this.o.writer.hasCapacity()) return true;
     if (!this.hasRoom() || !this.o.writer.hasCapacity()) return false;
     return this.o.inputs.some((x, c) => !this.ended[c] && !this.aligner.isBlocked(c) && x.channel.size > 0);
+  }
+
+  /** Whether an alignment or a queued aligned barrier passed its aligned-checkpoint timeout. */
+  private timedOut(): boolean {
+    let at = this.aligner.timeoutAt ?? Infinity;
+    for (const x of this.o.inputs) at = Math.min(at, x.channel.timeoutAt ?? Infinity);
+    return at !== Infinity && this.o.clock.now() >= at;
   }
 
   get inFlightSnapshots(): number {

@@ -1,14 +1,28 @@
 // A task's part of a checkpoint (Flink's SubtaskCheckpointCoordinator): snapshot at the barrier, write asynchronously.
 import type { Clock } from '../clock';
-import type { StateFileHandle } from '../checkpoint/metadata';
+import type { InputChannelStateHandle, StateFileHandle } from '../checkpoint/metadata';
 import type { NativeKeyedState } from '../state/backend';
+import { CHANNEL_STATE_SUFFIX, encodeChannelState } from '../state/channel-state-format';
 import { encodeKeyGroups } from '../state/snapshot-format';
+import { type RecordedChannel, RecordingAborted } from './channel-state-recorder';
 import type { OperatorChain } from './operator-chain';
 import type { RecordWriter } from './record-writer';
 import type { TaskListener, WriteState } from './task-listener';
 
 /** Incremental snapshots chained on one full base at most this long; then a new full base is written. */
 const MAX_CHAIN = 10;
+
+/** How the barrier goes on, and (unaligned) the in-flight data the snapshot waits for. */
+export interface BarrierOptions {
+  /** Forward the barrier as unaligned: it overtakes the output queues. */
+  readonly unaligned?: boolean;
+  /** The checkpoint's aligned-checkpoint timeout, forwarded with an aligned barrier. */
+  readonly alignedTimeout?: number;
+  /** Unaligned: the recorded channel state (resolves once every input delivered the barrier). */
+  readonly channelState?: Promise<readonly RecordedChannel[]>;
+  /** Names of the task's input channels (recorded in `_metadata`). */
+  readonly channelNames?: readonly string[];
+}
 
 /** What the coordinator uses of its task's options. */
 export interface SubtaskCheckpointOptions {
@@ -42,7 +56,7 @@ export class SubtaskCheckpointCoordinator {
    * only marks a version; then the barrier goes downstream. Serializing and writing happen asynchronously,
    * in the returned promise (it acknowledges or declines; it does not reject).
    */
-  checkpoint(id: number, timestamp: number, alignmentMs: number): Promise<void> {
+  checkpoint(id: number, timestamp: number, alignmentMs: number, how: BarrierOptions = {}): Promise<void> {
     const { chain, key } = this;
     const { clock, listener } = this.o;
     const syncStart = clock.now();
@@ -69,11 +83,20 @@ export class SubtaskCheckpointCoordinator {
         base: keyed && keyed.format === 'canonical' && !keyed.full ? (base ?? []) : [],
       };
     });
-    this.o.writer.broadcast({ kind: 'barrier', checkpointId: id, timestamp, isSavepoint: savepoint });
+    // Savepoints are always aligned (Flink's rule), whatever the checkpoints are.
+    this.o.writer.broadcast({
+      kind: 'barrier',
+      checkpointId: id,
+      timestamp,
+      isSavepoint: savepoint,
+      ...(how.unaligned && !savepoint ? { unaligned: true } : {}),
+      ...(how.alignedTimeout !== undefined && !savepoint ? { alignedTimeout: how.alignedTimeout } : {}),
+    });
     const syncMs = clock.now() - syncStart;
     const asyncStart = clock.now();
     const run = async () => {
       let bytes = 0;
+      let inFlightBytes = 0;
       try {
         const operators = [];
         for (const p of parts) {
@@ -115,6 +138,14 @@ export class SubtaskCheckpointCoordinator {
             ...(p.records !== undefined ? { records: p.records } : {}),
           });
         }
+        if (how.channelState) {
+          const channels = await this.writeChannelState(id, await how.channelState, how.channelNames ?? []);
+          if (channels) {
+            inFlightBytes = channels.file.size;
+            bytes += inFlightBytes;
+            operators[0] = { ...operators[0]!, inputChannelState: channels };
+          }
+        }
         listener.acknowledge({
           taskKey: key,
           checkpointId: id,
@@ -123,13 +154,41 @@ export class SubtaskCheckpointCoordinator {
           asyncMs: clock.now() - asyncStart,
           alignmentMs,
           bytes,
+          ...(how.channelState ? { unaligned: true, inFlightBytes } : {}),
         });
       } catch (e) {
         for (const p of parts) p.keyed?.release();
-        listener.decline(key, id, e);
+        // A recording given up (a newer checkpoint subsumed it) abandons this checkpoint only.
+        listener.decline(key, id, e, !(e instanceof RecordingAborted));
       }
     };
     return run();
+  }
+
+  /** Writes the task's in-flight batches of checkpoint `id` into one file (none when there were none). */
+  private async writeChannelState(
+    id: number,
+    recorded: readonly RecordedChannel[],
+    names: readonly string[],
+  ): Promise<InputChannelStateHandle | undefined> {
+    if (recorded.length === 0) return undefined;
+    const head = this.chain.members[0]!.ctx;
+    const data = encodeChannelState(recorded);
+    const file = await this.o.writeState(
+      id,
+      `${head.operator.uid}-${head.subtaskIndex}${CHANNEL_STATE_SUFFIX}`,
+      data,
+      false,
+    );
+    return {
+      file,
+      channels: recorded.map((r) => ({
+        index: r.index,
+        name: names[r.index] ?? String(r.index),
+        batches: r.batches.length,
+        records: r.batches.reduce((n, b) => n + b.rows.length, 0),
+      })),
+    };
   }
 
   /** Checkpoint `id` is complete: its state files become the base of the next incremental snapshots. */

@@ -14,6 +14,7 @@ import {
 } from '../operator';
 import { createOperator } from '../operators/factory';
 import type { KeyGroupData, KeyedStateBackend, NativeRestore } from '../state/backend';
+import { type ChannelStateData, decodeChannelState } from '../state/channel-state-format';
 import { decodeKeyGroups } from '../state/snapshot-format';
 import type { CheckpointingMode } from './barrier-aligner';
 import { Channel, type ChannelReader, type ChannelWriter } from './channel';
@@ -57,6 +58,8 @@ export interface TaskBuildOptions {
   readonly restored?: { readonly checkpointId: number; readonly data: Map<string, RestoredState> };
   /** Whether this host runs subtask `subtask` of `chain` (default: every subtask, one host). */
   readonly hosts?: (chain: JobChain, subtask: number) => boolean;
+  /** Batches a channel holds at most (in-thread: 8; between worker threads: the credits). */
+  readonly channelCapacity?: number;
   /** The ends of a channel this host needs (default: an in-thread Channel). */
   readonly channel?: (c: ChannelKey) => ChannelEnds;
 }
@@ -116,6 +119,14 @@ export function buildTasks(o: TaskBuildOptions): BuiltTasks {
   const channelFor = o.channel ?? localChannel;
   const batchSize = Number(setting(config, 'weir.batch-size'));
   const ops = g.operators;
+  const debloat =
+    setting(config, 'taskmanager.network.memory.buffer-debloat.enabled')!.toLowerCase() === 'true'
+      ? {
+          targetMs: parseMs(setting(config, 'taskmanager.network.memory.buffer-debloat.target')),
+          periodMs: parseMs(setting(config, 'taskmanager.network.memory.buffer-debloat.period')),
+          maxBatches: o.channelCapacity ?? 8,
+        }
+      : undefined;
   const chainOf = new Map<number, JobChain>();
   for (const c of g.chains) for (const id of c.operators) chainOf.set(id, c);
   // Channels for every edge that crosses chains: [consumer op id][input index][consumer subtask] → channels by producer subtask.
@@ -214,6 +225,7 @@ export function buildTasks(o: TaskBuildOptions): BuiltTasks {
       });
       const head = ops[chain.operators[0]!]!;
       const tail = ops[chain.operators[chain.operators.length - 1]!]!;
+      const channelState = restoredData?.get(head.uid)?.channelStates[s];
       tasks.push(
         new StreamTask({
           key: taskKey(chain.id, s),
@@ -226,6 +238,12 @@ export function buildTasks(o: TaskBuildOptions): BuiltTasks {
           listener: o.listener,
           clock: o.clock,
           idleTimeout: parseMs(setting(config, 'table.exec.source.idle-timeout')),
+          unaligned: {
+            enabled: setting(config, 'execution.checkpointing.unaligned.enabled')!.toLowerCase() === 'true',
+            alignedTimeout: parseMs(setting(config, 'execution.checkpointing.aligned-checkpoint-timeout')),
+          },
+          ...(channelState ? { restoredChannelState: channelState } : {}),
+          ...(debloat ? { debloat } : {}),
         }),
       );
     }
@@ -238,6 +256,8 @@ export interface RestoredState {
   readonly keyed: KeyGroupData[];
   readonly native: NativeRestore[];
   readonly operatorStates: unknown[];
+  /** Per subtask: the in-flight data of an unaligned checkpoint (on the operator heading its task). */
+  readonly channelStates: (ChannelStateData[] | undefined)[];
 }
 
 /** Reads every operator's state files (verifying checksums) and operator states, by uid. */
@@ -250,8 +270,16 @@ export async function loadState(
     const keyed = [];
     const native: NativeRestore[] = [];
     const operatorStates: unknown[] = [];
+    const channelStates: (ChannelStateData[] | undefined)[] = [];
     for (const s of op.subtasks) {
       operatorStates[s.subtask] = s.operatorState;
+      if (s.inputChannelState) {
+        const f = s.inputChannelState.file;
+        channelStates[s.subtask] = decodeChannelState(
+          await readState(restore.location, f),
+          `${restore.location}/${f.path}`,
+        );
+      }
       if (s.native) {
         // Native files are read when the backend restores them (only the overlapping subtasks' files).
         native.push({ state: s.native, read: (f) => readState(restore.location, f) });
@@ -262,7 +290,7 @@ export async function loadState(
         keyed.push(...decodeKeyGroups(data, `${restore.location}/${f.path}`));
       }
     }
-    out.set(op.uid, { keyed, native, operatorStates });
+    out.set(op.uid, { keyed, native, operatorStates, channelStates });
   }
   return out;
 }

@@ -11,6 +11,9 @@ export interface TaskAck {
   readonly asyncMs: number;
   readonly alignmentMs: number;
   readonly bytes: number;
+  /** The task snapshotted unaligned; `inFlightBytes` of its channel state are part of `bytes`. */
+  readonly unaligned?: boolean;
+  readonly inFlightBytes?: number;
 }
 
 export interface TaskListener {

@@ -48,8 +48,11 @@ export function writeInputs(dir: string, orders: number, customers: number, seed
   writeFileSync(join(dir, 'data/customers/customers.jsonl'), cs.join('\n') + '\n');
 }
 
-/** The script under test: a GROUP BY and a two-stream LEFT JOIN, file sources, changelog-json sinks. */
-export function crashScript(checkpointInterval: string, extra = ''): string {
+/**
+ * The script under test: a GROUP BY and a two-stream LEFT JOIN, file sources, changelog-json sinks
+ * (`sinkOptions`, e.g. `, 'sink.rows-per-second' = '20000'`, go into both sinks' WITH).
+ */
+export function crashScript(checkpointInterval: string, extra = '', sinkOptions = ''): string {
   return `
 SET 'execution.checkpointing.interval' = '${checkpointInterval}';
 SET 'execution.checkpointing.dir' = '.weir/checkpoints';
@@ -60,9 +63,9 @@ CREATE TABLE orders (id BIGINT, customer_id BIGINT, amount BIGINT, ts BIGINT)
 CREATE TABLE customers (id BIGINT, name STRING, tier INT)
   WITH ('connector' = 'filesystem', 'path' = 'data/customers', 'format' = 'json');
 CREATE TABLE totals (customer_id BIGINT, orders BIGINT, total BIGINT, biggest BIGINT)
-  WITH ('connector' = 'filesystem', 'path' = 'out/totals', 'format' = 'changelog-json');
+  WITH ('connector' = 'filesystem', 'path' = 'out/totals', 'format' = 'changelog-json'${sinkOptions});
 CREATE TABLE enriched (order_id BIGINT, amount BIGINT, name STRING, tier INT)
-  WITH ('connector' = 'filesystem', 'path' = 'out/enriched', 'format' = 'changelog-json');
+  WITH ('connector' = 'filesystem', 'path' = 'out/enriched', 'format' = 'changelog-json'${sinkOptions});
 INSERT INTO totals SELECT customer_id, COUNT(*), SUM(amount), MAX(amount) FROM orders GROUP BY customer_id;
 INSERT INTO enriched SELECT o.id, o.amount, c.name, c.tier FROM orders o LEFT JOIN customers c ON o.customer_id = c.id;
 `;
@@ -197,6 +200,8 @@ export interface CrashRunSummary {
   /** Kills by the fault point that caused them (runs with WEIR_FAULT set have no kill timer). */
   readonly faultKills: Readonly<Record<string, number>>;
   readonly stderrTail: string;
+  /** Lines of standard error, over all runs, that matched `KillOptions.count`. */
+  readonly counted: number;
 }
 
 export interface KillOptions {
@@ -219,6 +224,8 @@ export interface KillOptions {
    * reaches its point simply finishes: check `faultKills`.
    */
   readonly mustHit?: readonly string[];
+  /** Counts the lines of standard error that match (e.g. resumes that replayed in-flight data). */
+  readonly count?: RegExp;
 }
 
 /**
@@ -235,6 +242,7 @@ export async function runWithKills(cwd: string, script: string, o: KillOptions):
   let kills = 0;
   let runs = 0;
   let tail = '';
+  let counted = 0;
   for (;;) {
     runs++;
     if (runs > o.kills * 3 + 20) throw new Error(`no completion after ${runs} runs; last stderr:\n${tail}`);
@@ -252,6 +260,7 @@ export async function runWithKills(cwd: string, script: string, o: KillOptions):
     const nth = fault ? 1 + Math.floor(rnd() * hits(fault)) : 0;
     const r = await runWeir(cwd, args, delay, fault ? { WEIR_FAULT: `${fault}:${forced ? 1 : nth}` } : {});
     tail = r.stderr.slice(-2000);
+    if (o.count) counted += r.stderr.split('\n').filter((l) => o.count!.test(l)).length;
     if (r.signal === 'SIGKILL') {
       kills++;
       if (fault) {
@@ -261,7 +270,7 @@ export async function runWithKills(cwd: string, script: string, o: KillOptions):
       }
       continue;
     }
-    if (r.code === 0) return { kills, runs, faultKills, stderrTail: tail };
+    if (r.code === 0) return { kills, runs, faultKills, stderrTail: tail, counted };
     throw new Error(`weir exited with ${r.code} (run ${runs}, seed ${o.seed}):\n${tail}`);
   }
 }

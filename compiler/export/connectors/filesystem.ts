@@ -1,6 +1,12 @@
 // weir's filesystem connector → Flink's filesystem connector: formats, error handling and paths mapped.
 import { isRelativePath } from '../paths';
-import { type ConnectorMapping, type FlinkOption, type MappingContext, unmapped } from './mapping';
+import {
+  type ConnectorMapping,
+  type FlinkOption,
+  type MappingContext,
+  PACED_SINK_RULE,
+  unmapped,
+} from './mapping';
 
 /**
  * weir's 'changelog-json' ({"op":"+I","data":{...}} per line) becomes Flink's built-in 'debezium-json' (flink-json
@@ -69,6 +75,7 @@ export const FILESYSTEM: ConnectorMapping = {
           ? []
           : unmapped(k, v, "Flink's csv format cannot skip a header line: remove it from the files.", ctx),
     },
+    PACED_SINK_RULE,
     { key: /^sink\.rolling-policy\./, map: 'same' },
     { key: /^sink\.partition-commit\./, map: 'same' },
     { key: /^partition\.time-extractor\./, map: 'same' },

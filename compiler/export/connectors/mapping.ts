@@ -46,3 +46,10 @@ export function unmapped(
   ctx.note(`'${key}' = '${value}' is not mapped: ${why}`);
   return [];
 }
+
+/** weir's `sink.rows-per-second` (a sink slowed on purpose): Flink has no such option. */
+export const PACED_SINK_RULE: OptionRule = {
+  key: 'sink.rows-per-second',
+  map: (v, k, ctx) =>
+    unmapped(k, v, "weir's deliberate backpressure for tests and benches; Flink has no such option.", ctx),
+};

@@ -1,5 +1,5 @@
 // weir's print and blackhole sinks → Flink's connectors of the same names and options.
-import type { ConnectorMapping } from './mapping';
+import { type ConnectorMapping, PACED_SINK_RULE } from './mapping';
 
 export const PRINT: ConnectorMapping = {
   flinkConnector: 'print',
@@ -9,4 +9,4 @@ export const PRINT: ConnectorMapping = {
   ],
 };
 
-export const BLACKHOLE: ConnectorMapping = { flinkConnector: 'blackhole', rules: [] };
+export const BLACKHOLE: ConnectorMapping = { flinkConnector: 'blackhole', rules: [PACED_SINK_RULE] };

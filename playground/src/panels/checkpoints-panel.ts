@@ -1,6 +1,9 @@
-// The checkpoints panel: a timeline of checkpoints (id, status, duration, alignment, size) and the page's savepoints.
+// The checkpoints panel: a timeline of checkpoints (id, status, duration, alignment, aligned/unaligned, in-flight data, size) and the page's savepoints.
 import type { JobFigures } from '../worker/protocol';
 import { esc, fmtBytes } from './dom';
+
+/** A checkpoint's barriers: aligned, or unaligned (its in-flight data is part of it). */
+const checkpointType = (c: { readonly unaligned?: boolean }) => (c.unaligned ? 'unaligned' : 'aligned');
 
 export interface KeptSavepoint {
   readonly location: string;
@@ -25,15 +28,22 @@ export class CheckpointsPanel {
       .slice(-40)
       .map((c, i) => {
         const h = Math.max(2, ((c.duration ?? 0) / max) * 60);
-        const color = c.status === 'COMPLETED' ? '#3b7dd8' : c.status === 'FAILED' ? '#d33' : '#e9a23b';
-        return `<rect x="${i * 14}" y="${70 - h}" width="10" height="${h}" fill="${color}"><title>chk-${c.id} ${c.status} ${c.duration ?? '-'} ms</title></rect>`;
+        const color =
+          c.status === 'FAILED'
+            ? '#d33'
+            : c.status !== 'COMPLETED'
+              ? '#e9a23b'
+              : c.unaligned
+                ? '#7a4fd0'
+                : '#3b7dd8';
+        return `<rect x="${i * 14}" y="${70 - h}" width="10" height="${h}" fill="${color}"><title>chk-${c.id} ${c.status} ${checkpointType(c)} ${c.duration ?? '-'} ms${c.unaligned ? `, ${fmtBytes(c.inFlightBytes ?? 0)} in-flight data` : ''}</title></rect>`;
       })
       .join('');
     const rows = [...cps]
       .reverse()
       .map(
         (c) =>
-          `<tr class="cp-${c.status.toLowerCase()}" data-checkpoint="${c.id}"><td>${c.id}</td><td>${c.status}</td><td>${new Date(c.triggerTime).toLocaleTimeString()}</td><td>${c.duration === undefined ? '-' : `${Math.round(c.duration)} ms`}</td><td>${Math.round(c.alignmentDuration)} ms</td><td>${fmtBytes(c.size)}</td><td>${esc(c.failure ?? '')}</td></tr>`,
+          `<tr class="cp-${c.status.toLowerCase()}" data-checkpoint="${c.id}"><td>${c.id}</td><td>${c.status}</td><td>${new Date(c.triggerTime).toLocaleTimeString()}</td><td>${c.duration === undefined ? '-' : `${Math.round(c.duration)} ms`}</td><td>${Math.round(c.alignmentDuration)} ms</td><td class="cp-type">${checkpointType(c)}</td><td>${c.unaligned ? fmtBytes(c.inFlightBytes ?? 0) : '-'}</td><td>${fmtBytes(c.size)}</td><td>${esc(c.failure ?? '')}</td></tr>`,
       )
       .join('');
     const sps = savepoints
@@ -44,7 +54,7 @@ export class CheckpointsPanel {
       .join('');
     this.root.innerHTML = `
       <svg class="timeline" width="${Math.max(100, cps.slice(-40).length * 14)}" height="72">${bars}</svg>
-      <table id="checkpoint-table"><thead><tr><th>id</th><th>status</th><th>triggered</th><th>duration</th><th>alignment</th><th>size</th><th></th></tr></thead><tbody>${rows}</tbody></table>`;
+      <table id="checkpoint-table"><thead><tr><th>id</th><th>status</th><th>triggered</th><th>duration</th><th>alignment</th><th>type</th><th>in-flight data</th><th>size</th><th></th></tr></thead><tbody>${rows}</tbody></table>`;
     const actions = this.actions;
     if (!actions) return;
     this.root.innerHTML += `

@@ -4,6 +4,7 @@ import { MemoryCheckpointStorage } from '../../../runtime/checkpoint/memory-stor
 import { formatRestorePlan, restorePlan } from '../../../runtime/checkpoint/restore-plan';
 import { setting } from '../../../runtime/engine';
 import { formatBytes } from '../../../runtime/format';
+import { unalignedSummary } from '../../../runtime/show';
 import { type SessionHost, executeStatement } from '../../../runtime/statements';
 import { Pacer } from './paced-reader';
 import { PlaygroundJob } from './playground-job';
@@ -109,8 +110,9 @@ export class BrowserSession {
     void pj.runner.done.then((r) => {
       const m = pj.runner.metrics();
       const done = pj.runner.checkpoints().filter((c) => c.status === 'COMPLETED').length;
+      const unaligned = unalignedSummary(pj.runner.checkpoints());
       this.err(
-        `[weir] job '${pj.name}' ${r.status.toLowerCase()}: ${m.recordsIn} records in, ${m.recordsOut} out, ${done} checkpoint${done === 1 ? '' : 's'}${m.restarts ? `, ${m.restarts} restart${m.restarts === 1 ? '' : 's'}` : ''}`,
+        `[weir] job '${pj.name}' ${r.status.toLowerCase()}: ${m.recordsIn} records in, ${m.recordsOut} out, ${done} checkpoint${done === 1 ? '' : 's'}${m.restarts ? `, ${m.restarts} restart${m.restarts === 1 ? '' : 's'}` : ''}${unaligned ? `, ${unaligned}` : ''}`,
       );
       if (r.status === 'FAILED') this.err(`Job '${pj.name}' failed: ${r.error}`);
     });

@@ -1,5 +1,6 @@
 // The connectors that need Node (files, sockets): registered on top of the platform-neutral built-in ones.
 import type { ConnectorRegistry } from '../../connectors/connector';
+import { paced } from '../../connectors/paced-sink';
 import { FilesystemWriter } from './filesystem-sink';
 import { FilesystemReader } from './filesystem-source';
 import { PostgresWriter } from './postgres-sink';
@@ -14,7 +15,7 @@ export function registerNodeConnectors(registry: ConnectorRegistry): ConnectorRe
       createReader: (table, schema) => new FilesystemReader(table, schema),
       createWriter: (table, schema) => {
         if (!table) throw new Error('the filesystem sink needs a table definition');
-        return new FilesystemWriter(table, schema);
+        return paced(new FilesystemWriter(table, schema), Number(table.options['sink.rows-per-second'] ?? 0));
       },
     })
     .register('postgres', {

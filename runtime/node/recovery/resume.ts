@@ -8,6 +8,7 @@ import { restorePlan } from '../../checkpoint/restore-plan';
 import type { CheckpointStorage } from '../../checkpoint/storage';
 import { setting } from '../../engine';
 import { FsCheckpointStorage, checkpointFolder, storagePath } from '../fs-storage';
+import { formatBytes } from '../format';
 import { claimRun, claims } from './claim';
 import { checkFallback } from './fallback';
 import { describeCheckpoint, findLatestCheckpoint, verifyCheckpoint } from './latest-checkpoint';
@@ -96,7 +97,7 @@ async function resolveLatest(
   const claim = claims(job, 'checkpoint');
   const claimed = claim ? await claimRun(storage, latest) : [];
   warn(
-    `job '${job.name}' resumes from ${describeCheckpoint(job.name, found.stored)}, completed ${new Date(found.metadata.completionTime).toISOString()} (${found.location})${claim ? '' : ' (not claimed)'}`,
+    `job '${job.name}' resumes from ${describeCheckpoint(job.name, found.stored)}, completed ${new Date(found.metadata.completionTime).toISOString()} (${found.location})${claim ? '' : ' (not claimed)'}${found.metadata.inFlightBytes ? `, replaying ${formatBytes(found.metadata.inFlightBytes)} of in-flight data` : ''}`,
   );
   return { metadata: found.metadata, location: found.location, claimed };
 }

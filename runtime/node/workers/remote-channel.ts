@@ -1,8 +1,8 @@
 // Channels between task managers: msgpackr-encoded batches over a MessagePort, with credit-based flow control.
 import { Packr, Unpackr } from 'msgpackr';
-import type { RecordBatch, RowKind, StreamElement } from '../../messages';
+import type { CheckpointBarrier, RecordBatch, RowKind, StreamElement } from '../../messages';
 import type { ChannelReader, ChannelWriter } from '../../task/channel';
-import { Fifo } from '../../task/fifo';
+import { type BarrierView, OvertakingFifo } from '../../task/overtaking-fifo';
 import { type EncodedRows, decodeRows, encodeRows } from './batch-codec';
 
 const packr = new Packr({ useRecords: false, moreTypes: true });
@@ -21,8 +21,41 @@ export interface ExchangeMessage {
   readonly credits?: Readonly<Record<string, number>>;
 }
 
-/** Elements as compact arrays: [0, rows (batch-codec), kinds] · [1, ts] · [2, id, ts, savepoint] · [3] idle · [4] endOfData · [5] end. */
+/**
+ * Elements as compact arrays: [0, rows (batch-codec), kinds] · [1, ts] · [2, id, ts, savepoint, unaligned,
+ * aligned timeout, overtaken] · [3] idle · [4] endOfData · [5] end.
+ */
 type Encoded = readonly unknown[];
+
+function encodeBarrier(b: CheckpointBarrier): Encoded {
+  return [
+    2,
+    b.checkpointId,
+    b.timestamp,
+    b.isSavepoint,
+    b.unaligned ?? false,
+    b.alignedTimeout ?? null,
+    b.overtaken ?? null,
+  ];
+}
+
+function decodeBarrier(x: Encoded): CheckpointBarrier {
+  return {
+    kind: 'barrier',
+    checkpointId: x[1] as number,
+    timestamp: x[2] as number,
+    isSavepoint: x[3] as boolean,
+    ...(x[4] ? { unaligned: true } : {}),
+    ...(x[5] !== null && x[5] !== undefined ? { alignedTimeout: x[5] as number } : {}),
+    ...(x[6] !== null && x[6] !== undefined ? { overtaken: x[6] as number } : {}),
+  };
+}
+
+/** Encoded elements seen as barriers: unaligned ones overtake the reader's queue. */
+const encodedBarriers: BarrierView<Encoded> = {
+  barrier: (x) => (x[0] === 2 ? decodeBarrier(x) : undefined),
+  of: encodeBarrier,
+};
 
 function encode(e: StreamElement): Encoded {
   switch (e.kind) {
@@ -31,7 +64,7 @@ function encode(e: StreamElement): Encoded {
     case 'watermark':
       return [1, e.timestamp];
     case 'barrier':
-      return [2, e.checkpointId, e.timestamp, e.isSavepoint];
+      return encodeBarrier(e);
     case 'idle':
       return [3];
     case 'endOfData':
@@ -53,12 +86,7 @@ function decode(x: Encoded): StreamElement {
     case 1:
       return { kind: 'watermark', timestamp: x[1] as number };
     case 2:
-      return {
-        kind: 'barrier',
-        checkpointId: x[1] as number,
-        timestamp: x[2] as number,
-        isSavepoint: x[3] as boolean,
-      };
+      return decodeBarrier(x);
     case 3:
       return { kind: 'idle' };
     case 4:
@@ -95,13 +123,17 @@ export class ChannelExchange {
     return w;
   }
 
-  /** The consumer end of channel `key` from the peer (elements that came before it was asked for are kept). */
-  reader(key: string, name = key): RemoteChannelReader {
+  /**
+   * The consumer end of channel `key` from the peer (elements that came before it was asked for are kept);
+   * `capacity`: the credits its writer starts with (buffer debloating lends fewer).
+   */
+  reader(key: string, name = key, capacity?: number): RemoteChannelReader {
     let r = this.readers.get(key);
     if (!r) {
       r = new RemoteChannelReader(key, name, this);
       this.readers.set(key, r);
     }
+    if (capacity !== undefined) r.credited(capacity);
     return r;
   }
 
@@ -191,7 +223,7 @@ export class RemoteChannelWriter implements ChannelWriter {
  * every young-generation collection while they wait. Draining a batch gives its credit back.
  */
 export class RemoteChannelReader implements ChannelReader {
-  private readonly fifo = new Fifo<Encoded>();
+  private readonly fifo = new OvertakingFifo<Encoded>(encodedBarriers);
 
   constructor(
     readonly key: string,
@@ -204,15 +236,53 @@ export class RemoteChannelReader implements ChannelReader {
     this.fifo.push(e);
   }
 
+  /** Credits lent out: with the writer, in flight, or queued here. */
+  private outstanding = Infinity;
+  /** Credits to lend (buffer debloating lowers it), at most `max`. */
+  private target = Infinity;
+  private max = Infinity;
+
+  /** @internal The writer's capacity (credits it started with). */
+  credited(capacity: number): void {
+    this.outstanding = this.target = this.max = capacity;
+  }
+
   poll(): StreamElement | undefined {
     const x = this.fifo.poll();
     if (x === undefined) return undefined;
     const e = decode(x);
-    if (e.kind === 'batch') this.exchange.returnCredit(this.key);
+    if (e.kind === 'batch') {
+      // Above the debloated target, a drained batch's credit is kept back.
+      if (this.outstanding > this.target) this.outstanding--;
+      else this.exchange.returnCredit(this.key);
+    }
     return e;
+  }
+
+  /** Buffer debloating: lend at most `batches` credits (more are given back at once when it grows). */
+  setCapacity(batches: number): void {
+    if (this.max === Infinity) return;
+    this.target = Math.max(1, Math.min(this.max, batches));
+    for (; this.outstanding < this.target; this.outstanding++) this.exchange.returnCredit(this.key);
   }
 
   get size(): number {
     return this.fifo.size;
+  }
+
+  hasPriority(): boolean {
+    return this.fifo.hasPriority();
+  }
+
+  get timeoutAt(): number | undefined {
+    return this.fifo.timeoutAt;
+  }
+
+  promoteTimedOut(now: number): void {
+    this.fifo.promoteTimedOut(now);
+  }
+
+  overtakenElements(n: number): StreamElement[] {
+    return this.fifo.overtakenElements(n).map(decode);
   }
 }

@@ -121,12 +121,13 @@ class TaskManager {
         ? { restored: { checkpointId: m.restore.metadata.checkpointId, data: restored } }
         : {}),
       hosts: (_chain, subtask) => taskManagerOf(subtask, m.count) === m.index,
+      channelCapacity: REMOTE_CAPACITY,
       channel: (ch) => {
         const from = taskManagerOf(ch.producer.subtask, m.count);
         const to = taskManagerOf(ch.consumer.subtask, m.count);
         if (from === to) return local(ch.name);
         if (from === m.index) return { writer: this.exchanges[to]!.writer(ch.key, ch.name, REMOTE_CAPACITY) };
-        return { reader: this.exchanges[from]!.reader(ch.key, ch.name) };
+        return { reader: this.exchanges[from]!.reader(ch.key, ch.name, REMOTE_CAPACITY) };
       },
     });
     this.metrics = built.metrics;
