@@ -49,7 +49,7 @@ function describeNode(n: LogicalNode): string {
       return `WindowAggregate(window=[${n.window.kind}], group=[${n.groupKeys.map((k) => c[k]).join(', ')}], aggs=[${aggs.join(', ')}])${mode}`;
     }
     case 'join':
-      return `Join(type=[${n.joinType}], condition=[${n.condition ? rexToString(n.condition, [...cols(n.left), ...cols(n.right)]) : 'true'}])${mode}`;
+      return `${n.window ? 'WindowJoin' : 'Join'}(type=[${n.joinType}], condition=[${n.condition ? rexToString(n.condition, [...cols(n.left), ...cols(n.right)]) : 'true'}])${mode}`;
     case 'union':
       return `Union(all=[true])${mode}`;
     case 'sink':

@@ -45,6 +45,24 @@ export type OperatorSpec =
       readonly leftWidth: number;
       readonly rightWidth: number;
     } & Omit<IntervalBounds, 'rest'>)
+  | {
+      /**
+       * A window join (Flink's WindowJoin): rows of both sides that share their keys, window_start and window_end
+       * meet when the watermark passes the window's end, are joined once, and leave state (append-only output).
+       * The keys include both window bounds, so each key holds the rows of one window.
+       */
+      readonly kind: 'windowJoin';
+      readonly joinType: JoinType;
+      readonly leftKeys: readonly number[];
+      readonly rightKeys: readonly number[];
+      /** The rest of the ON condition, over left columns then right columns. */
+      readonly condition?: Rex;
+      readonly leftWidth: number;
+      readonly rightWidth: number;
+      /** The window_end column of each input. */
+      readonly leftEnd: number;
+      readonly rightEnd: number;
+    }
   | { readonly kind: 'union'; readonly inputs: number }
   | { readonly kind: 'sink'; readonly target: SinkTarget };
 

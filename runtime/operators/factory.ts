@@ -11,6 +11,7 @@ import { SourceOperatorImpl } from './source';
 import { UnionOperator } from './union';
 import { WatermarkAssignerOperator } from './watermark-assigner';
 import { WindowAggregateOperator } from './window-aggregate';
+import { WindowJoinOperator } from './window-join';
 import { WindowTableFunctionOperator } from './window-table-function';
 
 export function createOperator(
@@ -52,6 +53,8 @@ export function createOperator(
       );
     case 'intervalJoin':
       return new IntervalJoinOperator(spec);
+    case 'windowJoin':
+      return new WindowJoinOperator(spec);
     case 'union':
       return new UnionOperator();
     case 'windowTableFunction':

@@ -36,6 +36,8 @@ interface Variant {
   readonly parallelism: number;
   /** Periodic checkpoints mid-stream (on a manual clock advanced per task step), so state is snapshotted. */
   readonly checkpointing: boolean;
+  /** `state.backend.type` (default hashmap). */
+  readonly backend?: 'rocksdb';
 }
 
 const SEED = '20240611';
@@ -55,6 +57,20 @@ const VARIANTS: readonly Variant[] = [
     options: { 'events.num': '60000', seed: SEED, 'first-event.rate': '200' },
     parallelism: 2,
     checkpointing: true,
+  },
+  {
+    name: '60,000 events at 200/s of event time, p=2, rocksdb, checkpoints mid-stream',
+    options: { 'events.num': '60000', seed: SEED, 'first-event.rate': '200' },
+    parallelism: 2,
+    checkpointing: true,
+    backend: 'rocksdb',
+  },
+  {
+    name: "60,000 events at Nexmark's default 10,000/s (ties in event time), p=1, rocksdb",
+    options: { 'events.num': '60000', seed: SEED },
+    parallelism: 1,
+    checkpointing: false,
+    backend: 'rocksdb',
   },
   {
     name: "60,000 events at Nexmark's default 10,000/s (ties in event time), p=1",
@@ -105,6 +121,12 @@ async function runInProcess(query: Query, variant: Variant): Promise<WeirRun> {
   const out = join(dir, 'out', `${query}-${++runs}`);
   const settings = [`'parallelism.default' = '${variant.parallelism}'`];
   if (variant.checkpointing) settings.push(`'execution.checkpointing.interval' = '50ms'`);
+  if (variant.backend) {
+    // A small cache, so that keys are evicted and read back from disk.
+    settings.push(`'state.backend.type' = '${variant.backend}'`);
+    settings.push(`'state.backend.rocksdb.localdir' = '${join(dir, 'rocksdb', String(runs))}'`);
+    settings.push(`'weir.state.rocksdb.cache-entries' = '500'`);
+  }
   const job = compileJob(testScript(query, variant.options, out, settings), query);
   const logs: string[] = [];
   // With checkpointing, job time advances 1 ms per task step, so barriers enter mid-stream deterministically
