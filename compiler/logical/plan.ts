@@ -106,6 +106,12 @@ export interface WindowAggregateNode extends Base {
   readonly windowStart: number;
   readonly windowEnd: number;
   readonly aggs: readonly AggCall[];
+  /**
+   * Set by the window-slicing rule (HOP and CUMULATE over their window table function): the input has no window
+   * columns; the group keys at windowStart/windowEnd are the rows' time, and each row is aggregated once into its
+   * slice (Flink's slice-shared windows).
+   */
+  readonly sliced?: boolean;
 }
 
 export interface JoinNode extends Base {

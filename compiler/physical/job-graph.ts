@@ -21,6 +21,18 @@ export type OperatorSpec =
       readonly aggs: readonly AggCall[];
     }
   | {
+      /**
+       * A HOP or CUMULATE window aggregate on slices (Flink's SlicingWindowOperator): the group keys at windowStart
+       * and windowEnd are the rows' time column; each row goes once into its slice, a window merges its slices.
+       */
+      readonly kind: 'slicingWindowAggregate';
+      readonly window: WindowSpec;
+      readonly keys: readonly number[];
+      readonly windowStart: number;
+      readonly windowEnd: number;
+      readonly aggs: readonly AggCall[];
+    }
+  | {
       readonly kind: 'join';
       readonly joinType: JoinType;
       readonly leftKeys: readonly number[];

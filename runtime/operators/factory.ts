@@ -7,6 +7,7 @@ import { GroupAggregateOperator } from './group-aggregate';
 import { IntervalJoinOperator } from './interval-join';
 import { JoinOperator } from './join';
 import { SinkOperator } from './sink';
+import { SlicingWindowAggregateOperator } from './slicing-window-aggregate';
 import { SourceOperatorImpl } from './source';
 import { UnionOperator } from './union';
 import { WatermarkAssignerOperator } from './watermark-assigner';
@@ -61,5 +62,7 @@ export function createOperator(
       return new WindowTableFunctionOperator(spec.window);
     case 'windowAggregate':
       return new WindowAggregateOperator(spec, inputs[0]!.schema);
+    case 'slicingWindowAggregate':
+      return new SlicingWindowAggregateOperator(spec, inputs[0]!.schema);
   }
 }
