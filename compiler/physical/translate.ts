@@ -115,9 +115,7 @@ export function translateNode(n: LogicalNode, t: Translator): number {
       // Keyed by the group keys other than window_start/window_end: all windows of a key meet (sessions merge).
       const windowKeys = keys.filter((_, pos) => pos !== n.windowStart && pos !== n.windowEnd);
       if (n.sliced) {
-        const names = keys.map((k, pos) =>
-          pos === n.windowStart ? 'window_start' : pos === n.windowEnd ? 'window_end' : cols[k]!,
-        );
+        const names = keys.map((_, pos) => n.schema[pos]!.name);
         return t.add(
           {
             kind: 'slicingWindowAggregate',
