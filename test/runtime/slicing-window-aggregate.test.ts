@@ -14,6 +14,7 @@ import { WindowAggregateOperator } from '../../runtime/operators/window-aggregat
 import { assignWindows } from '../../runtime/operators/window-table-function';
 import type { KeyGroupData } from '../../runtime/state/backend';
 import { HeapKeyedStateBackend } from '../../runtime/state/heap-backend';
+import { keyGroupOf } from '../../runtime/key-groups';
 import { prng } from '../e2e/crash-harness';
 import { operatorContext } from '../support/operator-context';
 
@@ -130,6 +131,82 @@ describe('SlicingWindowAggregateOperator', () => {
       console.log(`${name}: ${plain.out.length} window rows equal`);
     });
   }
+
+  it('rescales: a snapshot of one subtask restored into two halves of the key groups gives the same rows', async () => {
+    const window = WINDOWS[0]!;
+    const spec: SlicingWindowAggregateSpec = {
+      kind: 'slicingWindowAggregate',
+      window,
+      keys: [0, 1, 2],
+      windowStart: 1,
+      windowEnd: 2,
+      aggs: AGGS.map((a) => (a.args.length ? { ...a, args: [3] } : a)),
+    };
+    const schema4: Field[] = [INPUT[0]!, INPUT[1]!, INPUT[1]!, INPUT[2]!];
+    // Keys 5…9: their key groups fall in both halves.
+    const rows = input(11, 3_000, 60_000).map((r) => [(r[0] as number) + 5, r[1], r[1], r[2]]);
+    const whole = await run(
+      () => new SlicingWindowAggregateOperator(spec, schema4),
+      rows,
+      (r) => [r],
+    );
+    // The first half on one subtask over all key groups, then a snapshot.
+    const out = new Collect();
+    const one = new HeapKeyedStateBackend(RANGE);
+    const first = new SlicingWindowAggregateOperator(spec, schema4);
+    await first.open(operatorContext(one, [false]), undefined);
+    let maxTs = -Infinity;
+    const half = rows.length / 2;
+    const feed = (op: SlicingWindowAggregateOperator, chunk: Row[]) => {
+      op.processBatch(0, { rows: chunk, kinds: undefined });
+      for (const r of chunk) maxTs = Math.max(maxTs, r[1] as number);
+    };
+    for (let i = 0; i < half; i += 50) {
+      feed(first, rows.slice(i, i + 50));
+      first.processWatermark(maxTs - 3_000, out);
+    }
+    const snap = one.snapshot(1);
+    if (snap.format !== 'canonical') throw new Error('heap snapshots are canonical');
+    const groups = [...(snap.keyGroups() as Iterable<KeyGroupData>)];
+    const own = first.snapshotState();
+    snap.release();
+    // Two subtasks, each with half of the key groups; rows go to the subtask owning their key's group.
+    const ranges = [
+      { start: 0, end: 63 },
+      { start: 64, end: 127 },
+    ];
+    const subtasks = await Promise.all(
+      ranges.map(async (range) => {
+        const backend = new HeapKeyedStateBackend(range);
+        await backend.restore(groups);
+        const op = new SlicingWindowAggregateOperator(spec, schema4);
+        await op.open(operatorContext(backend, [false], { keyGroupRange: range }), {
+          checkpointId: 1,
+          own,
+          all: [own],
+        });
+        return { range, op, backend };
+      }),
+    );
+    for (let i = half; i < rows.length; i += 50) {
+      const chunk = rows.slice(i, i + 50);
+      for (const t of subtasks)
+        feed(
+          t.op,
+          chunk.filter((r) => {
+            const kg = keyGroupOf(r[0] as number, 128);
+            return kg >= t.range.start && kg <= t.range.end;
+          }),
+        );
+      for (const t of subtasks) t.op.processWatermark(maxTs - 3_000, out);
+    }
+    // Both halves own some of the keys.
+    const groups5 = [5, 6, 7, 8, 9].map((k) => keyGroupOf(k, 128));
+    expect(groups5.some((g) => g < 64) && groups5.some((g) => g >= 64)).toBe(true);
+    for (const t of subtasks) t.op.processWatermark(Number.MAX_SAFE_INTEGER, out);
+    expect(out.rows.sort()).toEqual(whole.out);
+    for (const t of subtasks) expect(t.backend.numEntries()).toBe(0);
+  });
 
   it('drops a row whose slice has fired, counted once', async () => {
     const spec: SlicingWindowAggregateSpec = {

@@ -10,6 +10,7 @@ import type { OperatorContext, Output } from '../../runtime/operator';
 import { WindowJoinOperator, type WindowJoinSpec } from '../../runtime/operators/window-join';
 import type { KeyGroupData } from '../../runtime/state/backend';
 import { HeapKeyedStateBackend } from '../../runtime/state/heap-backend';
+import { keyGroupOf, keySelector } from '../../runtime/key-groups';
 import { call, inputRef } from '../../compiler/rex';
 import { T } from '../../compiler/types';
 import { compileJob } from '../support/jobs';
@@ -36,12 +37,13 @@ const RANGE = { start: 0, end: 127 };
 
 class Harness implements Output {
   readonly rows: Row[] = [];
-  readonly backend = new HeapKeyedStateBackend(RANGE);
+  readonly backend: HeapKeyedStateBackend;
   readonly ctx: OperatorContext;
   readonly op: WindowJoinOperator;
 
-  constructor(s: WindowJoinSpec) {
-    this.ctx = operatorContext(this.backend, [false, false], { keyGroupRange: RANGE });
+  constructor(s: WindowJoinSpec, range = RANGE) {
+    this.backend = new HeapKeyedStateBackend(range);
+    this.ctx = operatorContext(this.backend, [false, false], { keyGroupRange: range });
     this.op = new WindowJoinOperator(s);
   }
 
@@ -153,6 +155,42 @@ describe('WindowJoinOperator', () => {
     restored.watermark(Number.MAX_SAFE_INTEGER);
     expect(restored.take()).toEqual(['a/x', 'b/x']);
     expect(restored.entries()).toBe(0);
+  });
+
+  it('rescales: rows restored into two halves of the key groups join as they would have in one', async () => {
+    const h = await new Harness(spec({ joinType: 'FULL' })).open();
+    const lefts = [1, 2, 3, 4, 5, 6, 7, 8].map((k) => w(k, 0, `l${k}`));
+    const rights = [1, 2, 3, 4, 5, 6, 7, 8].map((k) => w(k, 0, `r${k}`));
+    h.left(...lefts.slice(0, 4)).right(...rights.slice(0, 2));
+    h.watermark(5_000);
+    const snap = h.backend.snapshot(1);
+    if (snap.format !== 'canonical') throw new Error('heap snapshots are canonical');
+    const groups = [...(snap.keyGroups() as Iterable<KeyGroupData>)];
+    snap.release();
+    const key = keySelector([0, 1, 2]);
+    const owned = (r: Row, range: { start: number; end: number }) => {
+      const kg = keyGroupOf(key(r), 128);
+      return kg >= range.start && kg <= range.end;
+    };
+    const out: string[] = [];
+    const kgs = new Set<boolean>();
+    for (const range of [
+      { start: 0, end: 63 },
+      { start: 64, end: 127 },
+    ]) {
+      const sub = new Harness(spec({ joinType: 'FULL' }), range);
+      await sub.backend.restore(groups);
+      await sub.open(5_000);
+      sub.left(...lefts.slice(4).filter((r) => owned(r, range)));
+      sub.right(...rights.slice(2).filter((r) => owned(r, range)));
+      for (const r of lefts) if (owned(r, range)) kgs.add(range.start === 0);
+      sub.watermark(Number.MAX_SAFE_INTEGER);
+      out.push(...sub.take());
+      expect(sub.entries()).toBe(0);
+    }
+    // Both halves own some keys; every left row meets its right row once.
+    expect(kgs.size).toBe(2);
+    expect(out.sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((k) => `l${k}/r${k}`));
   });
 });
 
