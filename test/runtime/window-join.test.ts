@@ -262,7 +262,7 @@ describe('planning window joins', () => {
 
 describe('a window join job', () => {
   it("keeps only the open windows' rows: the state returns to zero as windows close", async () => {
-    const events = 400_000;
+    const events = 200_000;
     const runner = await runJob(
       compileJob(
         NEXMARK(events) +
@@ -287,10 +287,15 @@ describe('a window join job', () => {
     const max = Math.max(...samples);
     console.log(`window join: ${samples.length} samples, max ${max} live state entries, ${out} rows out`);
     expect(samples.length).toBeGreaterThan(5);
-    // 400,000 events at 10,000/s of event time: 40 windows of 10 s. The state holds the keys of the open
-    // windows only (one window and the next, while the watermark lags 4 s): a small part of all the keys.
+    // 200,000 events at 10,000/s of event time: 20 windows of 10 s. The state holds the rows of the open windows
+    // only (one window and the next, while the watermark lags 4 s): a small part of all the rows joined.
     expect(out).toBeGreaterThan(events / 2);
-    expect(max).toBeLessThan(events / 8);
+    expect(max).toBeLessThan(out / 5);
+    // It falls as windows close, not only at the end: some sample between two peaks is under half the peak.
+    const peak = samples.indexOf(max);
+    const dips = samples.filter((n, i) => n < max / 2 && samples.slice(i).some((m) => m > max / 2));
+    console.log(`peak at sample ${peak}; ${dips.length} samples under half the peak before a later rise`);
+    expect(dips.length).toBeGreaterThan(0);
     expect(runner.metrics().stateEntries).toBe(0);
   }, 120_000);
 });
