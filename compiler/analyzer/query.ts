@@ -3,6 +3,7 @@ import type * as A from '../../grammar/ast';
 import { closest } from '../../grammar/similar';
 import type { Catalog } from '../catalog';
 import { type LogicalNode, makeFilter, makeJoin, makeProject } from '../logical/plan';
+import { groupWindowSelect } from './group-window';
 import { type Rex, call, inputRef } from '../rex';
 import { commonType, materialize, typeToString, withNullable } from '../types';
 import { aggregateSelect, hasAggregate } from './aggregate';
@@ -145,6 +146,9 @@ export class QueryAnalyzer {
       const rest = ranked ? ranked.rest : cond;
       if (rest) input = { plan: makeFilter(input.plan, rest, s.where.span), scope: input.scope };
     }
+    // GROUP BY TUMBLE(ts, …) and its TUMBLE_START(…): the window table function's columns.
+    const grouped = groupWindowSelect(s, input, p);
+    if (grouped) ({ select: s, input } = grouped);
     const aggregating =
       s.groupBy.length > 0 ||
       s.items.some((i) => i.kind === 'expr' && hasAggregate(i.expr)) ||

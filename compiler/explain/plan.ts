@@ -47,10 +47,10 @@ function describeNode(n: LogicalNode): string {
         (a) =>
           `${a.fn}(${a.args.length ? `${a.distinct ? 'DISTINCT ' : ''}${a.args.map((i) => c[i]).join(', ')}` : '*'})${a.filterArg !== undefined ? ` FILTER ${c[a.filterArg]}` : ''}`,
       );
-      return `WindowAggregate(window=[${n.window.kind}], group=[${n.groupKeys.map((k) => c[k]).join(', ')}], aggs=[${aggs.join(', ')}])${mode}`;
+      return `WindowAggregate(window=[${n.window.kind}]${n.sliced ? ', sliced' : ''}, group=[${n.groupKeys.map((k) => c[k]).join(', ')}], aggs=[${aggs.join(', ')}])${mode}`;
     }
     case 'join':
-      return `Join(type=[${n.joinType}], condition=[${n.condition ? rexToString(n.condition, [...cols(n.left), ...cols(n.right)]) : 'true'}])${mode}`;
+      return `${n.window ? 'WindowJoin' : 'Join'}(type=[${n.joinType}], condition=[${n.condition ? rexToString(n.condition, [...cols(n.left), ...cols(n.right)]) : 'true'}])${mode}`;
     case 'union':
       return `Union(all=[true])${mode}`;
     case 'over':

@@ -4,6 +4,7 @@ import type { AggregateKind } from '../functions';
 import type { Rex } from '../rex';
 import type { TableDef } from '../catalog';
 import { type Field, type SqlType, T, materialize } from '../types';
+import { type WindowJoinBounds, windowJoinOf } from './window-columns';
 
 /**
  * `append`: only inserts (+I). `updating`: also retractions (-U/+U/-D) — a GROUP BY without windows,
@@ -105,6 +106,12 @@ export interface WindowAggregateNode extends Base {
   readonly windowStart: number;
   readonly windowEnd: number;
   readonly aggs: readonly AggCall[];
+  /**
+   * Set by the window-slicing rule (HOP and CUMULATE over their window table function): the input has no window
+   * columns; the group keys at windowStart/windowEnd are the rows' time, and each row is aggregated once into its
+   * slice (Flink's slice-shared windows).
+   */
+  readonly sliced?: boolean;
 }
 
 export interface JoinNode extends Base {
@@ -114,6 +121,8 @@ export interface JoinNode extends Base {
   readonly right: LogicalNode;
   /** Over the left columns followed by the right columns; TRUE when absent. */
   readonly condition?: Rex;
+  /** Set when the join is a window join (equal window bounds of two windowed inputs): append-only output. */
+  readonly window?: WindowJoinBounds;
 }
 
 export interface UnionNode extends Base {
@@ -302,7 +311,11 @@ export function makeJoin(
       type: nullable ? { ...materialize(f.type), nullable: true } : materialize(f.type),
     }));
   const schema = [...side(left.schema, nullLeft), ...side(right.schema, nullRight)];
-  const updating = joinType !== 'INNER' || left.changelog === 'updating' || right.changelog === 'updating';
+  // A window join emits each window's final rows once, outer joins included (Flink's WindowJoin).
+  const window = windowJoinOf(left, right, condition);
+  const updating =
+    window === undefined &&
+    (joinType !== 'INNER' || left.changelog === 'updating' || right.changelog === 'updating');
   return {
     kind: 'join',
     joinType,
@@ -311,6 +324,7 @@ export function makeJoin(
     condition,
     schema,
     changelog: updating ? 'updating' : 'append',
+    ...(window ? { window } : {}),
     span,
   };
 }

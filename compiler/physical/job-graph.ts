@@ -29,6 +29,18 @@ export type OperatorSpec =
       readonly aggs: readonly AggCall[];
     }
   | {
+      /**
+       * A HOP or CUMULATE window aggregate on slices (Flink's SlicingWindowOperator): the group keys at windowStart
+       * and windowEnd are the rows' time column; each row goes once into its slice, a window merges its slices.
+       */
+      readonly kind: 'slicingWindowAggregate';
+      readonly window: WindowSpec;
+      readonly keys: readonly number[];
+      readonly windowStart: number;
+      readonly windowEnd: number;
+      readonly aggs: readonly AggCall[];
+    }
+  | {
       readonly kind: 'join';
       readonly joinType: JoinType;
       readonly leftKeys: readonly number[];
@@ -99,6 +111,24 @@ export type OperatorSpec =
       readonly timeAttribute: 'rowtime' | 'proctime';
       readonly frame: OverFrame;
       readonly aggs: readonly AggCall[];
+    }
+  | {
+      /**
+       * A window join (Flink's WindowJoin): rows of both sides that share their keys, window_start and window_end
+       * meet when the watermark passes the window's end, are joined once, and leave state (append-only output).
+       * The keys include both window bounds, so each key holds the rows of one window.
+       */
+      readonly kind: 'windowJoin';
+      readonly joinType: JoinType;
+      readonly leftKeys: readonly number[];
+      readonly rightKeys: readonly number[];
+      /** The rest of the ON condition, over left columns then right columns. */
+      readonly condition?: Rex;
+      readonly leftWidth: number;
+      readonly rightWidth: number;
+      /** The window_end column of each input. */
+      readonly leftEnd: number;
+      readonly rightEnd: number;
     }
   | { readonly kind: 'union'; readonly inputs: number }
   | { readonly kind: 'sink'; readonly target: SinkTarget };

@@ -25,18 +25,24 @@ export function aggString(a: AggCall, cols: readonly string[]): string {
   return `${a.fn}(${args})${filter}`;
 }
 
-export function windowString(w: WindowSpec, cols: readonly string[]): string {
+export function windowString(w: WindowSpec, cols: readonly string[] | undefined): string {
   const s = (ms?: number) => `${(ms ?? 0) / 1000} s`;
-  const time = `DESCRIPTOR(${cols[w.timeIndex]})`;
+  // Without column names (a window join's inputs have their own time columns): the window's shape only.
+  const time = cols ? [`DESCRIPTOR(${cols[w.timeIndex]})`] : [];
   switch (w.kind) {
     case 'TUMBLE':
-      return `TUMBLE(${time}, size=[${s(w.size)}])`;
+      return `TUMBLE(${[...time, `size=[${s(w.size)}]`].join(', ')})`;
     case 'HOP':
-      return `HOP(${time}, slide=[${s(w.slide)}], size=[${s(w.size)}])`;
+      return `HOP(${[...time, `slide=[${s(w.slide)}]`, `size=[${s(w.size)}]`].join(', ')})`;
     case 'CUMULATE':
-      return `CUMULATE(${time}, step=[${s(w.step)}], size=[${s(w.size)}])`;
-    case 'SESSION':
-      return `SESSION(${time}, gap=[${s(w.gap)}]${w.partitionKeys.length ? `, partitionBy=[${w.partitionKeys.map((k) => cols[k]).join(', ')}]` : ''})`;
+      return `CUMULATE(${[...time, `step=[${s(w.step)}]`, `size=[${s(w.size)}]`].join(', ')})`;
+    case 'SESSION': {
+      const by =
+        cols && w.partitionKeys.length
+          ? [`partitionBy=[${w.partitionKeys.map((k) => cols[k]).join(', ')}]`]
+          : [];
+      return `SESSION(${[...time, `gap=[${s(w.gap)}]`, ...by].join(', ')})`;
+    }
   }
 }
 

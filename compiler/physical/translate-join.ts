@@ -1,11 +1,12 @@
 // Join translation: equality keys pick the exchange; rowtimes bounding both sides make it an interval join.
 import { rexToString } from '../explain/rex';
-import type { JoinNode } from '../logical/plan';
+import type { JoinNode, LogicalNode } from '../logical/plan';
+import { windowColumnsOf } from '../logical/window-columns';
 import { type Rex, andAll, conjuncts, inputRef } from '../rex';
-import { T } from '../types';
+import { type Field, T } from '../types';
 import type { JobEdge } from './job-graph';
 import { intervalBounds } from './interval-bounds';
-import { columnNames } from './operator-names';
+import { columnNames, windowString } from './operator-names';
 import { GLOBAL } from './partitioning';
 import type { Translator } from './translate';
 import { describeFields, tablesOf } from './uid';
@@ -23,11 +24,33 @@ export function translateJoin(n: JoinNode, t: Translator): number {
     { source: left, partitioning: hashed ? { kind: 'hash', keys: leftKeys } : GLOBAL },
     { source: right, partitioning: hashed ? { kind: 'hash', keys: rightKeys } : GLOBAL },
   ];
+  // Equal window bounds of two windowed inputs: a window join, whose state the watermark bounds (Flink's WindowJoin).
+  if (n.window) {
+    const w = n.window;
+    return t.add(
+      {
+        kind: 'windowJoin',
+        joinType: n.joinType,
+        leftKeys,
+        rightKeys,
+        ...(rest ? { condition: rest } : {}),
+        leftWidth: width,
+        rightWidth: n.right.schema.length,
+        leftEnd: w.leftEnd,
+        rightEnd: w.rightEnd,
+      },
+      `WindowJoin(joinType=[${n.joinType}], window=[${windowString(w.window, undefined)}], keys=[${keyText.join(', ')}]${rest ? `, where=[${rexToString(rest, cols)}]` : ''})`,
+      `windowJoin|${t.sinkName}|${n.joinType}|${describeFields(n.left.schema, leftKeys)}|${describeFields(n.right.schema, rightKeys)}|${tablesOf(n.left)}|${tablesOf(n.right)}`,
+      edges,
+      n,
+      true,
+    );
+  }
   // Append-only inputs whose rowtimes bound each other from both sides: an interval join, whose state the
   // watermark bounds (Flink's IntervalJoin; the bounds come from the INPUT schemas' time attributes).
   const b =
     n.left.changelog === 'append' && n.right.changelog === 'append'
-      ? intervalBounds(rest, n.left.schema, n.right.schema)
+      ? intervalBounds(rest, withWindowEndTime(n.left), withWindowEndTime(n.right))
       : undefined;
   if (b) {
     const fields = [...n.left.schema, ...n.right.schema];
@@ -104,4 +127,18 @@ export function equiKeys(
     rest.push(c);
   }
   return { leftKeys, rightKeys, rest: andAll(rest, T.boolean()) };
+}
+
+/**
+ * `n`'s schema, with the window_end column of an event-time window aggregate (or window join) typed as a rowtime:
+ * its rows are emitted when the watermark reaches window_end − 1 and not before, so window_end is never behind the
+ * watermark, and an interval join may bound its state by it (Nexmark q7 joins bids with window maxima by
+ * `B.dateTime BETWEEN B1.window_end - INTERVAL '10' SECOND AND B1.window_end`). Flink plans that as a regular join.
+ */
+function withWindowEndTime(n: LogicalNode): readonly Field[] {
+  const w = windowColumnsOf(n);
+  if (!w || w.end < 0 || !w.aggregated || w.window.timeAttribute !== 'rowtime') return n.schema;
+  return n.schema.map((f, i) =>
+    i === w.end && f.type.kind === 'TIMESTAMP' ? { ...f, type: { ...f.type, timeAttribute: 'rowtime' } } : f,
+  );
 }

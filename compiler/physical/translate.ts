@@ -115,6 +115,24 @@ export function translateNode(n: LogicalNode, t: Translator): number {
       const keys = n.groupKeys;
       // Keyed by the group keys other than window_start/window_end: all windows of a key meet (sessions merge).
       const windowKeys = keys.filter((_, pos) => pos !== n.windowStart && pos !== n.windowEnd);
+      if (n.sliced) {
+        const names = keys.map((_, pos) => n.schema[pos]!.name);
+        return t.add(
+          {
+            kind: 'slicingWindowAggregate',
+            window: n.window,
+            keys,
+            windowStart: n.windowStart,
+            windowEnd: n.windowEnd,
+            aggs: n.aggs,
+          },
+          `SlicingWindowAggregate(groupBy=[${names.join(', ')}], window=[${windowString(n.window, undefined)}], select=[${[...names, ...n.aggs.map((a) => aggString(a, cols))].join(', ')}])`,
+          `slicingWindowAggregate|${t.sinkName}|${n.window.kind}|${n.window.size}|${describeFields(n.input.schema, windowKeys)}|${describeAggs(n.aggs, n.input.schema)}`,
+          [{ source: input, partitioning: windowKeys.length ? { kind: 'hash', keys: windowKeys } : GLOBAL }],
+          n,
+          true,
+        );
+      }
       return t.add(
         {
           kind: 'windowAggregate',

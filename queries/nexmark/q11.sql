@@ -14,6 +14,7 @@ CREATE VIEW bid AS
 SELECT bid.auction, bid.bidder, bid.price, bid.channel, bid.url, `dateTime`, bid.extra
 FROM nexmark WHERE event_type = 2;
 
+-- From here on, the Nexmark repository's text (nexmark-flink/src/main/resources/queries/q11.sql).
 CREATE TABLE nexmark_q11 (
   bidder BIGINT,
   bid_count BIGINT,
@@ -22,6 +23,10 @@ CREATE TABLE nexmark_q11 (
 ) WITH ('connector' = 'blackhole');
 
 INSERT INTO nexmark_q11
-SELECT bidder, COUNT(*) AS bid_count, window_start AS starttime, window_end AS endtime
-FROM TABLE(SESSION(TABLE bid PARTITION BY bidder, DESCRIPTOR(`dateTime`), INTERVAL '10' SECOND))
-GROUP BY bidder, window_start, window_end;
+SELECT
+    B.bidder,
+    count(*) as bid_count,
+    SESSION_START(B.dateTime, INTERVAL '10' SECOND) as starttime,
+    SESSION_END(B.dateTime, INTERVAL '10' SECOND) as endtime
+FROM bid B
+GROUP BY B.bidder, SESSION(B.dateTime, INTERVAL '10' SECOND);

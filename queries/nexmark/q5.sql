@@ -14,28 +14,40 @@ CREATE VIEW bid AS
 SELECT bid.auction, bid.bidder, bid.price, bid.channel, bid.url, `dateTime`, bid.extra
 FROM nexmark WHERE event_type = 2;
 
+-- From here on, the Nexmark repository's text (nexmark-flink/src/main/resources/queries/q5.sql).
 CREATE TABLE nexmark_q5 (
-  auction BIGINT,
-  num BIGINT
+  auction  BIGINT,
+  num  BIGINT
 ) WITH ('connector' = 'blackhole');
 
--- Bids per auction per window, joined with the largest such count of the same window.
 INSERT INTO nexmark_q5
 SELECT AuctionBids.auction, AuctionBids.num
-FROM (
-  SELECT auction, COUNT(*) AS num, window_start AS starttime, window_end AS endtime
-  FROM TABLE(HOP(TABLE bid, DESCRIPTOR(`dateTime`), INTERVAL '2' SECOND, INTERVAL '10' SECOND))
-  GROUP BY auction, window_start, window_end
-) AS AuctionBids
-JOIN (
-  SELECT MAX(CountBids.num) AS maxn, CountBids.starttime, CountBids.endtime
-  FROM (
-    SELECT COUNT(*) AS num, window_start AS starttime, window_end AS endtime
-    FROM TABLE(HOP(TABLE bid, DESCRIPTOR(`dateTime`), INTERVAL '2' SECOND, INTERVAL '10' SECOND))
-    GROUP BY auction, window_start, window_end
-  ) AS CountBids
-  GROUP BY CountBids.starttime, CountBids.endtime
-) AS MaxBids
-ON AuctionBids.starttime = MaxBids.starttime
-  AND AuctionBids.endtime = MaxBids.endtime
-  AND AuctionBids.num >= MaxBids.maxn;
+ FROM (
+   SELECT
+     auction,
+     count(*) AS num,
+     window_start AS starttime,
+     window_end AS endtime
+     FROM TABLE(
+             HOP(TABLE bid, DESCRIPTOR(dateTime), INTERVAL '2' SECOND, INTERVAL '10' SECOND))
+     GROUP BY auction, window_start, window_end
+ ) AS AuctionBids
+ JOIN (
+   SELECT
+     max(CountBids.num) AS maxn,
+     CountBids.starttime,
+     CountBids.endtime
+   FROM (
+     SELECT
+       count(*) AS num,
+       window_start AS starttime,
+       window_end AS endtime
+     FROM TABLE(
+                HOP(TABLE bid, DESCRIPTOR(dateTime), INTERVAL '2' SECOND, INTERVAL '10' SECOND))
+     GROUP BY auction, window_start, window_end
+     ) AS CountBids
+   GROUP BY CountBids.starttime, CountBids.endtime
+ ) AS MaxBids
+ ON AuctionBids.starttime = MaxBids.starttime AND
+    AuctionBids.endtime = MaxBids.endtime AND
+    AuctionBids.num >= MaxBids.maxn;

@@ -14,21 +14,23 @@ CREATE VIEW bid AS
 SELECT bid.auction, bid.bidder, bid.price, bid.channel, bid.url, `dateTime`, bid.extra
 FROM nexmark WHERE event_type = 2;
 
+-- From here on, the Nexmark repository's text (nexmark-flink/src/main/resources/queries/q7.sql).
 CREATE TABLE nexmark_q7 (
-  auction BIGINT,
-  bidder BIGINT,
-  price BIGINT,
-  `dateTime` TIMESTAMP(3),
-  extra VARCHAR
+  auction  BIGINT,
+  bidder  BIGINT,
+  price  BIGINT,
+  dateTime  TIMESTAMP(3),
+  extra  VARCHAR
 ) WITH ('connector' = 'blackhole');
 
 INSERT INTO nexmark_q7
-SELECT B.auction, B.bidder, B.price, B.`dateTime`, B.extra
-FROM bid B
+SELECT B.auction, B.bidder, B.price, B.dateTime, B.extra
+from bid B
 JOIN (
-  SELECT MAX(price) AS maxprice, window_end AS `dateTime`
-  FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(`dateTime`), INTERVAL '10' SECOND))
+  SELECT MAX(price) AS maxprice, window_end as dateTime
+  FROM TABLE(
+          TUMBLE(TABLE bid, DESCRIPTOR(dateTime), INTERVAL '10' SECOND))
   GROUP BY window_start, window_end
 ) B1
 ON B.price = B1.maxprice
-WHERE B.`dateTime` BETWEEN B1.`dateTime` - INTERVAL '10' SECOND AND B1.`dateTime`;
+WHERE B.dateTime BETWEEN B1.dateTime  - INTERVAL '10' SECOND AND B1.dateTime;

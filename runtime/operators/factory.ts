@@ -10,11 +10,13 @@ import { JoinOperator } from './join';
 import { OverAggregateOperator } from './over-aggregate';
 import { RankOperator } from './rank';
 import { SinkOperator } from './sink';
+import { SlicingWindowAggregateOperator } from './slicing-window-aggregate';
 import { SourceOperatorImpl } from './source';
 import { UnionOperator } from './union';
 import { WatermarkAssignerOperator } from './watermark-assigner';
 import { WindowAggregateOperator } from './window-aggregate';
 import { WindowRankOperator } from './window-rank';
+import { WindowJoinOperator } from './window-join';
 import { WindowTableFunctionOperator } from './window-table-function';
 
 export function createOperator(
@@ -56,6 +58,8 @@ export function createOperator(
       );
     case 'intervalJoin':
       return new IntervalJoinOperator(spec);
+    case 'windowJoin':
+      return new WindowJoinOperator(spec);
     case 'union':
       return new UnionOperator();
     case 'windowTableFunction':
@@ -70,5 +74,7 @@ export function createOperator(
       return new WindowRankOperator(spec);
     case 'overAggregate':
       return new OverAggregateOperator(spec, inputs[0]!.schema);
+    case 'slicingWindowAggregate':
+      return new SlicingWindowAggregateOperator(spec, inputs[0]!.schema);
   }
 }

@@ -7,7 +7,7 @@ import type { OperatorContext, Output, StateCall, StreamOperator } from '../oper
 import type { KeyedTable } from '../state/backend';
 import { type StateKeyRefs, addRowKeys } from '../state/key-refs';
 import { type AccumulatorSpec, accumulatorFor } from './accumulators';
-import { PendingEnds } from './window-aggregate';
+import { PendingEnds } from './pending-ends';
 
 export type OverAggregateSpec = Extract<OperatorSpec, { kind: 'overAggregate' }>;
 

@@ -6,7 +6,7 @@ import type { OperatorContext, Output, StateCall, StreamOperator } from '../oper
 import type { KeyedTable } from '../state/backend';
 import { type StateKeyRefs, addRowKeys } from '../state/key-refs';
 import { rowComparator } from './row-order';
-import { PendingEnds } from './window-aggregate';
+import { PendingEnds } from './pending-ends';
 
 export type WindowRankSpec = Extract<OperatorSpec, { kind: 'windowRank' }>;
 

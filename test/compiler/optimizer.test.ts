@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compilePredicate, compileProjection } from '../../compiler/codegen/compile-rex';
 import { type CompiledJob, compileScript, explainLogical } from '../../compiler/index';
-import type { AggCall, LogicalNode } from '../../compiler/logical/plan';
+import type { AggCall, LogicalNode, WindowSpec } from '../../compiler/logical/plan';
 import { optimize } from '../../compiler/optimizer/optimizer';
 import { RULES } from '../../compiler/optimizer/rules/index';
 import { typeToString } from '../../compiler/types';
@@ -314,6 +314,19 @@ describe('the optimizer over every query', () => {
   });
 });
 
+/** The windows [start, end) of time `t`. */
+function windowsOf(w: WindowSpec, t: number): [number, number][] {
+  const windows: [number, number][] = [];
+  if (w.kind === 'TUMBLE') windows.push([t - (t % w.size!), t - (t % w.size!) + w.size!]);
+  else if (w.kind === 'HOP')
+    for (let s = t - (t % w.slide!); s > t - w.size!; s -= w.slide!) windows.push([s, s + w.size!]);
+  else if (w.kind === 'CUMULATE') {
+    const s = t - (t % w.size!);
+    for (let e = s + w.step!; e <= s + w.size!; e += w.step!) if (t < e) windows.push([s, e]);
+  } else throw new Error('SESSION is not interpreted');
+  return windows;
+}
+
 /** A batch interpreter of logical plans: the final result of a query over finite tables, as a multiset. */
 function run(plan: LogicalNode, tables: (name: string, width: number) => unknown[][]): unknown[][] {
   const rec = (n: LogicalNode): unknown[][] => {
@@ -334,22 +347,26 @@ function run(plan: LogicalNode, tables: (name: string, width: number) => unknown
       case 'union':
         return n.inputs.flatMap(rec);
       case 'aggregate':
-      case 'windowAggregate':
         return aggregate(rec(n.input), n.groupKeys, n.aggs);
+      case 'windowAggregate': {
+        if (!n.sliced) return aggregate(rec(n.input), n.groupKeys, n.aggs);
+        // Sliced: the window columns hold the rows' time; each row counts in every window of its time.
+        const [startCol, endCol] = [n.groupKeys[n.windowStart]!, n.groupKeys[n.windowEnd]!];
+        const rows = rec(n.input).flatMap((r) =>
+          windowsOf(n.window, r[startCol] as number).map(([s, e]) => {
+            const c = [...r];
+            c[startCol] = s;
+            c[endCol] = e;
+            return c;
+          }),
+        );
+        return aggregate(rows, n.groupKeys, n.aggs);
+      }
       case 'windowTableFunction': {
         const w = n.window;
-        return rec(n.input).flatMap((r) => {
-          const t = r[w.timeIndex] as number;
-          const windows: [number, number][] = [];
-          if (w.kind === 'TUMBLE') windows.push([t - (t % w.size!), t - (t % w.size!) + w.size!]);
-          else if (w.kind === 'HOP')
-            for (let s = t - (t % w.slide!); s > t - w.size!; s -= w.slide!) windows.push([s, s + w.size!]);
-          else if (w.kind === 'CUMULATE') {
-            const s = t - (t % w.size!);
-            for (let e = s + w.step!; e <= s + w.size!; e += w.step!) if (t < e) windows.push([s, e]);
-          } else throw new Error('SESSION is not interpreted');
-          return windows.map(([s, e]) => [...r, s, e, e - 1]);
-        });
+        return rec(n.input).flatMap((r) =>
+          windowsOf(w, r[w.timeIndex] as number).map(([s, e]) => [...r, s, e, e - 1]),
+        );
       }
       case 'over':
         throw new Error('an Over node is not interpreted');

@@ -67,6 +67,20 @@ const VARIANTS: readonly Variant[] = [
     checkpointing: true,
   },
   {
+    name: '60,000 events at 200/s of event time, p=2, rocksdb, checkpoints mid-stream',
+    options: { 'events.num': '60000', seed: SEED, 'first-event.rate': '200', 'max-emit-speed': 'true' },
+    parallelism: 2,
+    checkpointing: true,
+    backend: 'rocksdb',
+  },
+  {
+    name: "60,000 events at Nexmark's default 10,000/s (ties in event time), p=1, rocksdb",
+    options: { 'events.num': '60000', seed: SEED },
+    parallelism: 1,
+    checkpointing: false,
+    backend: 'rocksdb',
+  },
+  {
     name: "60,000 events at Nexmark's default 10,000/s (ties in event time), p=1",
     options: { 'events.num': '60000', seed: SEED },
     parallelism: 1,
