@@ -19,6 +19,13 @@ export interface ConnectorSpec {
   readonly describe?: (options: Readonly<Record<string, string>>, primaryKey: readonly string[]) => string;
   /** What to change so that an updating query fits (default: the filesystem sink's 'changelog-json'). */
   readonly updatingHint?: string;
+  /**
+   * For sources: whether the given options make the table a changelog (rows with -U/+U/-D, as from a
+   * changelog format or a database's change stream) rather than append-only.
+   */
+  readonly sourceChangelog?: (options: Readonly<Record<string, string>>) => boolean;
+  /** For sinks: why a table with these options cannot be written (a read-only format), if it cannot. */
+  readonly sinkProblem?: (options: Readonly<Record<string, string>>) => string | undefined;
   /** A problem with the table's definition as a whole (options together with its PRIMARY KEY), if any. */
   readonly validate?: (
     options: Readonly<Record<string, string>>,
@@ -29,6 +36,17 @@ export interface ConnectorSpec {
 /** The postgres sink's `sink.semantic`, lower case ('exactly-once' when absent). */
 export function postgresSemantic(options: Readonly<Record<string, string>>): string {
   return (options['sink.semantic'] ?? 'exactly-once').toLowerCase();
+}
+
+/** The filesystem formats whose records carry a change kind. */
+export function isChangelogFormat(format: string | undefined): boolean {
+  const f = (format ?? '').toLowerCase();
+  return f === 'changelog-json' || f === 'debezium-json';
+}
+
+/** Whether a table's source emits changes (-U/+U/-D), by its connector and options. */
+export function isChangelogSource(connector: string, options: Readonly<Record<string, string>>): boolean {
+  return CONNECTORS.get(connector)?.sourceChangelog?.(options) ?? false;
 }
 
 const onError: OptionSpec[] = [
@@ -138,10 +156,23 @@ export const CONNECTORS: ReadonlyMap<string, ConnectorSpec> = new Map(
           {
             key: 'format',
             kind: 'enum',
-            values: ['json', 'csv', 'changelog-json'],
+            values: ['json', 'csv', 'changelog-json', 'debezium-json'],
             required: true,
             description:
-              '\'json\' (one object per line), \'csv\', or \'changelog-json\' ({"op":"+I","data":{...}})',
+              '\'json\' (one object per line), \'csv\', \'changelog-json\' ({"op":"+I","data":{...}}: weir\'s sink format), or \'debezium-json\' (source only: {"before":…,"after":…,"op":"c|r|u|d"}); the two changelog formats make the source a changelog, normalized by the PRIMARY KEY when the table has one',
+          },
+          {
+            key: 'debezium-json.schema-include',
+            kind: 'boolean',
+            default: 'false',
+            description:
+              'the Debezium messages carry their schema ({"schema":…,"payload":{…}}, Kafka Connect\'s schemas.enable)',
+          },
+          {
+            key: 'debezium-json.ignore-parse-errors',
+            kind: 'boolean',
+            default: 'false',
+            description: "skip bad records (counted) instead of failing: as 'format.on-error' = 'skip'",
           },
           ...onError,
           {
@@ -178,6 +209,11 @@ export const CONNECTORS: ReadonlyMap<string, ConnectorSpec> = new Map(
             description: 'accepted for Flink compatibility',
           },
         ],
+        sourceChangelog: (o) => isChangelogFormat(o['format']),
+        sinkProblem: (o) =>
+          (o['format'] ?? '').toLowerCase() === 'debezium-json'
+            ? "format 'debezium-json' can only be read; write updates with 'format' = 'changelog-json'"
+            : undefined,
         sinkAccepts: (o) => (o['format'] === 'changelog-json' ? 'changelog' : 'append'),
         describe: (o) => `format '${o['format']}'`,
       },

@@ -52,6 +52,8 @@ function describeNode(n: LogicalNode): string {
       return `Join(type=[${n.joinType}], condition=[${n.condition ? rexToString(n.condition, [...cols(n.left), ...cols(n.right)]) : 'true'}])${mode}`;
     case 'union':
       return `Union(all=[true])${mode}`;
+    case 'changelogNormalize':
+      return `ChangelogNormalize(key=[${n.keys.map((k) => cols(n.input)[k]).join(', ')}])${mode}`;
     case 'sink':
       return `Sink(${n.target.kind === 'table' ? `table=[${n.target.table.name}]` : 'collect'}, fields=[${n.schema.map((f) => `${f.name} ${typeToString(f.type)}`).join(', ')}])${mode}`;
   }

@@ -116,6 +116,18 @@ export interface JoinNode extends Base {
   readonly condition?: Rex;
 }
 
+/**
+ * Flink's ChangelogNormalize over a source that emits changes and has a PRIMARY KEY: keeps each key's last row,
+ * turns an update of an unknown key into an insert, drops a repeated identical row and a delete of an unknown
+ * key, and emits every delete with the row it removes. Output: the input's columns.
+ */
+export interface ChangelogNormalizeNode extends Base {
+  readonly kind: 'changelogNormalize';
+  readonly input: LogicalNode;
+  /** The primary key's input columns. */
+  readonly keys: readonly number[];
+}
+
 export interface UnionNode extends Base {
   readonly kind: 'union';
   readonly inputs: readonly LogicalNode[];
@@ -140,6 +152,7 @@ export type LogicalNode =
   | WindowAggregateNode
   | JoinNode
   | UnionNode
+  | ChangelogNormalizeNode
   | SinkNode;
 
 export type LogicalKind = LogicalNode['kind'];
@@ -183,6 +196,7 @@ export function withInputs(n: LogicalNode, inputs: readonly LogicalNode[]): Logi
     case 'windowTableFunction':
     case 'filter':
     case 'watermarkAssigner':
+    case 'changelogNormalize':
     case 'sink':
       return {
         ...n,

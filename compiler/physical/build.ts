@@ -98,5 +98,6 @@ function stateBound(op: JobOperator, ttl: number): NonNullable<JobOperator['stat
   if (spec.kind === 'windowAggregate')
     return spec.window.timeAttribute === 'proctime' ? 'processing time' : 'watermark';
   if (spec.kind === 'groupAggregate' || spec.kind === 'join') return ttl > 0 ? 'ttl' : 'unbounded';
+  if (spec.kind === 'changelogNormalize') return 'unbounded';
   return 'watermark';
 }

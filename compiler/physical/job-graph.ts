@@ -46,6 +46,8 @@ export type OperatorSpec =
       readonly rightWidth: number;
     } & Omit<IntervalBounds, 'rest'>)
   | { readonly kind: 'union'; readonly inputs: number }
+  /** Flink's ChangelogNormalize: the last row per primary key (see the logical node). */
+  | { readonly kind: 'changelogNormalize'; readonly keys: readonly number[] }
   | { readonly kind: 'sink'; readonly target: SinkTarget };
 
 export type OperatorKind = OperatorSpec['kind'];

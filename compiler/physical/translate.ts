@@ -132,6 +132,18 @@ export function translateNode(n: LogicalNode, t: Translator): number {
     }
     case 'join':
       return translateJoin(n, t);
+    case 'changelogNormalize': {
+      const input = t.translate(n.input);
+      const cols = columnNames(n.input);
+      return t.add(
+        { kind: 'changelogNormalize', keys: n.keys },
+        `ChangelogNormalize(key=[${n.keys.map((k) => cols[k]).join(', ')}])`,
+        `changelogNormalize|${t.sinkName}|${describeFields(n.input.schema, n.keys)}|${n.input.schema.length}`,
+        [{ source: input, partitioning: { kind: 'hash', keys: n.keys } }],
+        n,
+        true,
+      );
+    }
     case 'union': {
       const inputs = n.inputs.map((i) => t.translate(i));
       return t.add(

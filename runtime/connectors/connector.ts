@@ -31,10 +31,18 @@ export interface SourceReader {
    * that a source restored at another parallelism can tell what its new split still has to read.
    */
   open(ctx: ConnectorContext, restoredOffset: unknown, allOffsets?: readonly unknown[]): void | Promise<void>;
-  /** Up to `max` rows; `idle` when nothing is available now, `end` when the split is exhausted. */
-  poll(max: number): Row[] | 'idle' | 'end';
+  /**
+   * Up to `max` rows (inserts), or a batch with change kinds (a changelog source); `idle` when nothing is
+   * available now, `end` when the split is exhausted.
+   */
+  poll(max: number): Row[] | RecordBatch | 'idle' | 'end';
   /** The position after the last row returned (JSON-able). */
   offset(): unknown;
+  /**
+   * The checkpoint that stored `offset` (what `offset()` returned at its barrier) completed: a source that
+   * acknowledges positions to an external system (a replication slot) does it here, never earlier.
+   */
+  notifyCheckpointComplete?(checkpointId: number, offset: unknown): void | Promise<void>;
   close?(): void | Promise<void>;
 }
 

@@ -3,6 +3,7 @@ import type { JobOperator } from '../../compiler/physical/job-graph';
 import type { ConnectorContext, ConnectorRegistry } from '../connectors/connector';
 import type { OperatorContext, StreamOperator } from '../operator';
 import { CalcOperator } from './calc';
+import { ChangelogNormalizeOperator } from './changelog-normalize';
 import { GroupAggregateOperator } from './group-aggregate';
 import { IntervalJoinOperator } from './interval-join';
 import { JoinOperator } from './join';
@@ -54,6 +55,8 @@ export function createOperator(
       return new IntervalJoinOperator(spec);
     case 'union':
       return new UnionOperator();
+    case 'changelogNormalize':
+      return new ChangelogNormalizeOperator(spec.keys);
     case 'windowTableFunction':
       return new WindowTableFunctionOperator(spec.window);
     case 'windowAggregate':

@@ -320,6 +320,7 @@ function run(plan: LogicalNode, tables: (name: string, width: number) => unknown
       case 'scan':
         return tables(n.table.name, n.schema.length);
       case 'watermarkAssigner':
+      case 'changelogNormalize':
       case 'sink':
         return rec(n.input);
       case 'filter': {

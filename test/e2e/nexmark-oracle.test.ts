@@ -22,12 +22,11 @@ import {
 } from '../../runtime/connectors/nexmark/generator';
 import { runJob } from '../../runtime/engine';
 import { registerNodeConnectors } from '../../runtime/node/connectors/index';
-import { ROOT, committedRows, runWeir, runWithKills } from './crash-harness';
+import { ROOT, runWeir, runWithKills } from './crash-harness';
+import { type Rows, addRow, difference, sinkRows, surplus, total } from '../support/multiset';
 import { compileJob, steppedClock } from '../support/jobs';
 
 type Query = 'q5' | 'q7' | 'q8' | 'q11' | 'q12';
-type Value = number | string | boolean | null;
-type Rows = Map<string, number>;
 
 interface Variant {
   readonly name: string;
@@ -264,26 +263,6 @@ function load(options: Readonly<Record<string, string>>): Promise<string> {
   return p;
 }
 
-/** A value in a form both sides agree on (DuckDB's BIGINTs arrive as bigint). */
-function normalize(v: unknown): Value {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'bigint') return Number(v);
-  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
-  return String(v);
-}
-
-function addRow(rows: Rows, values: readonly unknown[], n = 1): void {
-  const key = JSON.stringify(values.map(normalize));
-  rows.set(key, (rows.get(key) ?? 0) + n);
-}
-
-/** A changelog-json sink folder's committed rows, as value arrays in the sink's column order. */
-function sinkRows(folder: string): Rows {
-  const rows: Rows = new Map();
-  for (const [data, n] of committedRows(folder)) addRow(rows, Object.values(JSON.parse(data) as object), n);
-  return rows;
-}
-
 async function oracle(
   query: Exclude<Query, 'q12'>,
   options: Readonly<Record<string, string>>,
@@ -294,22 +273,6 @@ async function oracle(
   for (const r of reader.getRowsJS()) addRow(rows, r);
   return rows;
 }
-
-/** Rows of x beyond their count in y, with the surplus (the first 10). */
-function surplus(x: Rows, y: Rows): string[] {
-  return [...x]
-    .filter(([row, n]) => n > (y.get(row) ?? 0))
-    .map(([row, n]) => `${n - (y.get(row) ?? 0)}× ${row}`)
-    .sort()
-    .slice(0, 10);
-}
-
-/** What differs between weir's rows and DuckDB's. */
-function difference(weir: Rows, duckdb: Rows) {
-  return { onlyInWeir: surplus(weir, duckdb), onlyInDuckDB: surplus(duckdb, weir) };
-}
-
-const total = (m: Rows) => [...m.values()].reduce((s, n) => s + n, 0);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'weir-nexmark-oracle-'));
@@ -334,7 +297,7 @@ describe('Nexmark queries agree with a DuckDB batch reference over the same even
           expect(total(wanted), 'the reference result is not empty').toBeGreaterThan(0);
           const run = await runInProcess(query, variant);
           expect(run.lateRecords, 'late records').toBe(0);
-          expect(difference(run.rows, wanted)).toEqual({ onlyInWeir: [], onlyInDuckDB: [] });
+          expect(difference(run.rows, wanted)).toEqual({ onlyInWeir: [], onlyInOracle: [] });
           expect(total(run.rows)).toBe(total(wanted));
           if (variant.checkpointing) expect(run.checkpoints).toBeGreaterThanOrEqual(2);
           console.log(`${query}, ${variant.name}: ${total(run.rows)} rows equal`);
@@ -389,7 +352,7 @@ describe('Nexmark queries under SIGKILLs of the CLI', () => {
       const expected = sinkRows(join(reference, `out/${query}`));
       expect(difference(expected, await oracle(query, options))).toEqual({
         onlyInWeir: [],
-        onlyInDuckDB: [],
+        onlyInOracle: [],
       });
       expect(total(expected)).toBeGreaterThan(0);
 
