@@ -9,7 +9,7 @@ import { materialize } from '../types';
  * The plan that reads a table: scan of the physical columns, computed columns, then the watermark; a changelog
  * source with a PRIMARY KEY then goes through ChangelogNormalize (as Flink plans an upsert source).
  */
-export function scanPlan(table: TableDef): LogicalNode {
+export function scanPlan(table: TableDef, upsert = false): LogicalNode {
   const physical = table.physical.map((i) => table.columns[i]!);
   const changelog = isChangelogSource(table.connector, table.options) ? 'updating' : 'append';
   let plan: LogicalNode = {
@@ -47,6 +47,7 @@ export function scanPlan(table: TableDef): LogicalNode {
       kind: 'changelogNormalize',
       input: plan,
       keys,
+      dropUpdateBefore: upsert,
       schema: plan.schema,
       changelog,
       span: table.span,

@@ -99,5 +99,6 @@ function stateBound(op: JobOperator, ttl: number): NonNullable<JobOperator['stat
     return spec.window.timeAttribute === 'proctime' ? 'processing time' : 'watermark';
   if (spec.kind === 'groupAggregate' || spec.kind === 'join') return ttl > 0 ? 'ttl' : 'unbounded';
   if (spec.kind === 'changelogNormalize') return 'unbounded';
+  // temporalJoin: left rows until the watermark passes them, one version per key below the watermark.
   return 'watermark';
 }

@@ -22,7 +22,9 @@ export class SourceDigests {
     }
     if (n.kind === 'changelogNormalize') {
       const input = this.of(n.input);
-      return input === undefined ? undefined : `${input} | normalize [${n.keys.join(',')}]`;
+      return input === undefined
+        ? undefined
+        : `${input} | normalize [${n.keys.join(',')}]${n.dropUpdateBefore ? ' upsert' : ''}`;
     }
     if (n.kind !== 'watermarkAssigner' && n.kind !== 'filter' && n.kind !== 'project') return undefined;
     const exprs =

@@ -6,6 +6,7 @@ import type { JobEdge, OperatorSpec } from './job-graph';
 import { aggString, columnNames, renderAs, windowString } from './operator-names';
 import { FORWARD, GLOBAL } from './partitioning';
 import { translateJoin } from './translate-join';
+import { translateTemporalJoin } from './translate-temporal-join';
 import { describeAggs, describeFields } from './uid';
 
 /** What translating a node needs from the graph being built. */
@@ -132,12 +133,14 @@ export function translateNode(n: LogicalNode, t: Translator): number {
     }
     case 'join':
       return translateJoin(n, t);
+    case 'temporalJoin':
+      return translateTemporalJoin(n, t);
     case 'changelogNormalize': {
       const input = t.translate(n.input);
       const cols = columnNames(n.input);
       return t.add(
-        { kind: 'changelogNormalize', keys: n.keys },
-        `ChangelogNormalize(key=[${n.keys.map((k) => cols[k]).join(', ')}])`,
+        { kind: 'changelogNormalize', keys: n.keys, dropUpdateBefore: n.dropUpdateBefore },
+        `ChangelogNormalize(key=[${n.keys.map((k) => cols[k]).join(', ')}]${n.dropUpdateBefore ? ', dropUpdateBefore' : ''})`,
         `changelogNormalize|${t.sinkName}|${describeFields(n.input.schema, n.keys)}|${n.input.schema.length}`,
         [{ source: input, partitioning: { kind: 'hash', keys: n.keys } }],
         n,

@@ -2,6 +2,7 @@
 import type { TableDef } from '../../compiler/catalog';
 import type { Field } from '../../compiler/types';
 import type { Clock } from '../clock';
+import type { StateKey } from '../key-groups';
 import type { RecordBatch, Row } from '../messages';
 import type { OperatorMetrics } from '../operator';
 
@@ -65,8 +66,24 @@ export interface SinkWriter {
   close?(): void | Promise<void>;
 }
 
+/**
+ * Rows of a table looked up by key, for a processing-time temporal (lookup) join. `get` MUST be synchronous:
+ * a table kept in memory answers at once; one that asks a database loads the keys of a batch in `prepare`,
+ * which the task awaits before the batch (as it awaits a RocksDB prefetch).
+ */
+export interface LookupTable {
+  open(ctx: ConnectorContext): void | Promise<void>;
+  /** Makes `get` answer for these keys; undefined when it already can (the hot path takes no await). */
+  prepare?(keys: readonly StateKey[]): Promise<void> | undefined;
+  /** The rows whose key columns equal `key` (a StateKey of the key values, as `keySelector` makes it). */
+  get(key: StateKey): readonly Row[] | undefined;
+  close?(): void | Promise<void>;
+}
+
 export interface ConnectorFactory {
   createReader?(table: TableDef, schema: readonly Field[]): SourceReader;
+  /** A lookup over `table` by the columns `keys` (indexes into `schema`, the table's physical columns). */
+  createLookup?(table: TableDef, schema: readonly Field[], keys: readonly number[]): LookupTable;
   createWriter?(table: TableDef | undefined, schema: readonly Field[]): SinkWriter;
 }
 

@@ -19,7 +19,11 @@ export class ChangelogNormalizeOperator implements StreamOperator {
   private maxParallelism = 128;
   private ttl = 0;
 
-  constructor(keys: readonly number[]) {
+  /** With `dropUpdateBefore`, -U rows are dropped on input and updates go out as +U alone (Flink's DropUpdateBefore). */
+  constructor(
+    keys: readonly number[],
+    private readonly dropUpdateBefore = false,
+  ) {
     this.select = keySelector(keys);
   }
 
@@ -37,6 +41,7 @@ export class ChangelogNormalizeOperator implements StreamOperator {
     const { rows, kinds } = batch;
     const b = new BatchBuilder();
     for (let i = 0; i < rows.length; i++) {
+      if (this.dropUpdateBefore && kinds?.[i] === RowKind.UpdateBefore) continue;
       const row = rows[i]!;
       const key = this.select(row);
       const keyGroup = keyGroupOf(key, this.maxParallelism);
@@ -45,7 +50,7 @@ export class ChangelogNormalizeOperator implements StreamOperator {
         if (before === undefined) b.add(row, RowKind.Insert);
         else if (this.ttl === 0 && sameRow(before, row)) continue;
         else {
-          b.add(before, RowKind.UpdateBefore);
+          if (!this.dropUpdateBefore) b.add(before, RowKind.UpdateBefore);
           b.add(row, RowKind.UpdateAfter);
         }
         this.table.put(keyGroup, key, row);

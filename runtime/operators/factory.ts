@@ -7,8 +7,10 @@ import { ChangelogNormalizeOperator } from './changelog-normalize';
 import { GroupAggregateOperator } from './group-aggregate';
 import { IntervalJoinOperator } from './interval-join';
 import { JoinOperator } from './join';
+import { LookupJoinOperator } from './lookup-join';
 import { SinkOperator } from './sink';
 import { SourceOperatorImpl } from './source';
+import { TemporalJoinOperator } from './temporal-join';
 import { UnionOperator } from './union';
 import { WatermarkAssignerOperator } from './watermark-assigner';
 import { WindowAggregateOperator } from './window-aggregate';
@@ -56,7 +58,19 @@ export function createOperator(
     case 'union':
       return new UnionOperator();
     case 'changelogNormalize':
-      return new ChangelogNormalizeOperator(spec.keys);
+      return new ChangelogNormalizeOperator(spec.keys, spec.dropUpdateBefore);
+    case 'temporalJoin':
+      return new TemporalJoinOperator(spec);
+    case 'lookupJoin': {
+      const f = connectors.get(spec.table.connector);
+      if (!f.createLookup) throw new Error(`connector '${spec.table.connector}' cannot be looked up`);
+      const schema = spec.table.physical.map((i) => spec.table.columns[i]!);
+      return new LookupJoinOperator(
+        spec,
+        f.createLookup(spec.table, schema, spec.rightKeys),
+        connectorContext,
+      );
+    }
     case 'windowTableFunction':
       return new WindowTableFunctionOperator(spec.window);
     case 'windowAggregate':

@@ -333,6 +333,8 @@ function run(plan: LogicalNode, tables: (name: string, width: number) => unknown
       }
       case 'union':
         return n.inputs.flatMap(rec);
+      case 'temporalJoin':
+        throw new Error('temporal joins are not interpreted here');
       case 'aggregate':
       case 'windowAggregate':
         return aggregate(rec(n.input), n.groupKeys, n.aggs);

@@ -26,7 +26,7 @@ import { ROOT, runWeir, runWithKills } from './crash-harness';
 import { type Rows, addRow, difference, sinkRows, surplus, total } from '../support/multiset';
 import { compileJob, steppedClock } from '../support/jobs';
 
-type Query = 'q5' | 'q7' | 'q8' | 'q11' | 'q12';
+type Query = 'q5' | 'q7' | 'q8' | 'q11' | 'q12' | 'q13';
 
 interface Variant {
   readonly name: string;
@@ -86,7 +86,8 @@ function testScript(
   expect(original.match(sink), `${query}.sql: one blackhole sink`).toHaveLength(1);
   const script = original
     .replace(events, optionsText(options))
-    .replace(sink, `WITH ('connector' = 'filesystem', 'path' = '${sinkPath}', 'format' = 'changelog-json')`);
+    .replace(sink, `WITH ('connector' = 'filesystem', 'path' = '${sinkPath}', 'format' = 'changelog-json')`)
+    .replace(`'path' = 'data/side_input.txt'`, `'path' = '${join(dir, 'side_input.txt')}'`);
   return `${settings.map((s) => `SET ${s};`).join('\n')}\n${script}`;
 }
 
@@ -181,7 +182,21 @@ const ORACLE: Record<Exclude<Query, 'q12'>, (s: string) => string> = {
     )
     SELECT bidder, count(*) AS bid_count, ${ts('min(ts)')}, ${ts('max(ts) + 10000')}
     FROM numbered GROUP BY bidder, session`,
+  // The processing-time temporal join with the side input read into memory: every bid whose auction's key
+  // (mod 10,000) the side input has.
+  q13: (s) => `
+    SELECT b.auction, b.bidder, b.price, ${ts('b.ts')}, v."value"
+    FROM ${s}.bid b JOIN side_input v ON b.auction % 10000 = v."key"`,
 };
+
+/** q13's side input: lines of 'key,value' for the keys below 10,000 that are not multiples of 7. */
+function writeSideInput(): string {
+  const lines: string[] = [];
+  for (let k = 0; k < 10_000; k++) if (k % 7 !== 0) lines.push(`${k},value-${k}`);
+  const file = join(dir, 'side_input.txt');
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
 
 let duckdb: DuckDBInstance | undefined;
 let duck: DuckDBConnection | undefined;
@@ -278,6 +293,11 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'weir-nexmark-oracle-'));
   duckdb = await DuckDBInstance.create(':memory:', { threads: '2' });
   duck = await duckdb.connect();
+  const side = writeSideInput();
+  await duck.run(
+    `CREATE TABLE side_input AS SELECT * FROM read_csv('${side}', header = false,
+       columns = {'key': 'BIGINT', 'value': 'VARCHAR'})`,
+  );
 });
 
 afterAll(() => {
@@ -289,7 +309,7 @@ afterAll(() => {
 // ---------------------------------------------------------------------------------------------------------
 
 describe('Nexmark queries agree with a DuckDB batch reference over the same events', () => {
-  for (const query of ['q5', 'q7', 'q8', 'q11'] as const) {
+  for (const query of ['q5', 'q7', 'q8', 'q11', 'q13'] as const) {
     describe(query, () => {
       for (const variant of VARIANTS) {
         it(variant.name, async () => {

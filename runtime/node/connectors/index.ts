@@ -1,5 +1,6 @@
 // The connectors that need Node (files, sockets): registered on top of the platform-neutral built-in ones.
 import type { ConnectorRegistry } from '../../connectors/connector';
+import { FullCacheLookup } from '../../connectors/full-cache-lookup';
 import { FilesystemWriter } from './filesystem-sink';
 import { FilesystemReader } from './filesystem-source';
 import { PostgresWriter } from './postgres-sink';
@@ -12,6 +13,8 @@ export function registerNodeConnectors(registry: ConnectorRegistry): ConnectorRe
   return registry
     .register('filesystem', {
       createReader: (table, schema) => new FilesystemReader(table, schema),
+      createLookup: (table, schema, keys) =>
+        new FullCacheLookup(() => new FilesystemReader(table, schema), keys),
       createWriter: (table, schema) => {
         if (!table) throw new Error('the filesystem sink needs a table definition');
         return new FilesystemWriter(table, schema);
