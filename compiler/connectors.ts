@@ -24,6 +24,11 @@ export interface ConnectorSpec {
    * changelog format or a database's change stream) rather than append-only.
    */
   readonly sourceChangelog?: (options: Readonly<Record<string, string>>) => boolean;
+  /**
+   * Whether a processing-time temporal join can look rows up in the table: `memory` (a bounded table read
+   * once) or `async` (a database asked per batch, awaited by the task).
+   */
+  readonly lookup?: 'memory' | 'async';
   /** For sinks: why a table with these options cannot be written (a read-only format), if it cannot. */
   readonly sinkProblem?: (options: Readonly<Record<string, string>>) => string | undefined;
   /** A problem with the table's definition as a whole (options together with its PRIMARY KEY), if any. */
@@ -210,6 +215,7 @@ export const CONNECTORS: ReadonlyMap<string, ConnectorSpec> = new Map(
           },
         ],
         sourceChangelog: (o) => isChangelogFormat(o['format']),
+        lookup: 'memory',
         sinkProblem: (o) =>
           (o['format'] ?? '').toLowerCase() === 'debezium-json'
             ? "format 'debezium-json' can only be read; write updates with 'format' = 'changelog-json'"
@@ -267,7 +273,44 @@ export const CONNECTORS: ReadonlyMap<string, ConnectorSpec> = new Map(
             default: '500',
             description: 'rows buffered before they are sent (in the open transaction for exactly-once)',
           },
+          {
+            key: 'lookup.cache',
+            kind: 'enum',
+            values: ['NONE', 'PARTIAL'],
+            default: 'NONE',
+            description:
+              "lookup joins (FOR SYSTEM_TIME AS OF a PROCTIME() column): NONE asks the database for every batch's keys; PARTIAL keeps rows looked up (and keys not found) in memory",
+          },
+          {
+            key: 'lookup.partial-cache.max-rows',
+            kind: 'int',
+            description: 'PARTIAL: keys kept at most (the oldest go first)',
+          },
+          {
+            key: 'lookup.partial-cache.expire-after-write',
+            kind: 'duration',
+            description: 'PARTIAL: a key is asked again this long after it was loaded',
+          },
+          {
+            key: 'lookup.partial-cache.expire-after-access',
+            kind: 'duration',
+            description: 'PARTIAL: a key is asked again after it was not used this long',
+          },
+          {
+            key: 'lookup.partial-cache.cache-missing-key',
+            kind: 'boolean',
+            default: 'true',
+            description: 'PARTIAL: also remember keys the table does not have',
+          },
+          {
+            key: 'lookup.max-retries',
+            kind: 'int',
+            default: '3',
+            description:
+              'a failed lookup query is tried again this often; a lost connection fails the task (the job restarts from its checkpoint)',
+          },
         ],
+        lookup: 'async',
         sinkAccepts: (o, pk) =>
           postgresSemantic(o) === 'upsert' || (postgresSemantic(o) === 'exactly-once' && pk.length > 0)
             ? 'changelog'

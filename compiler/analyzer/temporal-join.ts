@@ -16,6 +16,7 @@ export function lookupProblem(
   connector: string,
   options: Readonly<Record<string, string>>,
 ): string | undefined {
+  if (connector === 'postgres') return undefined;
   if (connector === 'filesystem') {
     if (options['source.monitor-interval'] !== undefined)
       return "a filesystem table is read into memory once, so it must be bounded (no 'source.monitor-interval')";
@@ -23,7 +24,7 @@ export function lookupProblem(
       return 'a filesystem table with a changelog format cannot be looked up; join it with FOR SYSTEM_TIME AS OF an event-time attribute';
     return undefined;
   }
-  return `connector '${connector}' cannot be looked up (processing-time temporal joins read a bounded 'filesystem' table)`;
+  return `connector '${connector}' cannot be looked up (processing-time temporal joins read a bounded 'filesystem' table or ask a 'postgres' one)`;
 }
 
 /**

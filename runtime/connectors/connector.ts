@@ -73,8 +73,11 @@ export interface SinkWriter {
  */
 export interface LookupTable {
   open(ctx: ConnectorContext): void | Promise<void>;
-  /** Makes `get` answer for these keys; undefined when it already can (the hot path takes no await). */
-  prepare?(keys: readonly StateKey[]): Promise<void> | undefined;
+  /**
+   * Makes `get` answer for these keys (`values[i]`: the key column values of `keys[i]`); undefined when it
+   * already can (the hot path takes no await).
+   */
+  prepare?(keys: readonly StateKey[], values: readonly (readonly unknown[])[]): Promise<void> | undefined;
   /** The rows whose key columns equal `key` (a StateKey of the key values, as `keySelector` makes it). */
   get(key: StateKey): readonly Row[] | undefined;
   close?(): void | Promise<void>;

@@ -4,7 +4,7 @@ import type { OperatorSpec } from '../../compiler/physical/job-graph';
 import type { ConnectorContext, LookupTable } from '../connectors/connector';
 import { type StateKey, keySelector } from '../key-groups';
 import { BatchBuilder, type RecordBatch, type Row, RowKind } from '../messages';
-import type { OperatorContext, Output, StreamOperator } from '../operator';
+import type { OperatorContext, Output, StateCall, StreamOperator } from '../operator';
 
 export type LookupJoinSpec = Extract<OperatorSpec, { kind: 'lookupJoin' }>;
 
@@ -31,6 +31,22 @@ export class LookupJoinOperator implements StreamOperator {
 
   open(ctx: OperatorContext): void | Promise<void> {
     return this.table.open(this.connector(ctx));
+  }
+
+  /** A table asked per batch (a database): loads the batch's keys before the task hands the batch over. */
+  prefetch(call: StateCall): Promise<void> | undefined {
+    if (call.kind !== 'batch' || !this.table.prepare) return undefined;
+    const keys: StateKey[] = [];
+    const values: unknown[][] = [];
+    const seen = new Set<StateKey>();
+    for (const row of call.batch.rows) {
+      const key = this.key(row);
+      if (key === undefined || seen.has(key)) continue;
+      seen.add(key);
+      keys.push(key);
+      values.push(this.keyRow.slice());
+    }
+    return keys.length > 0 ? this.table.prepare(keys, values) : undefined;
   }
 
   /** The lookup key of a left row, or undefined when a part is NULL (NULL equals nothing). */

@@ -3,6 +3,7 @@ import type { ConnectorRegistry } from '../../connectors/connector';
 import { FullCacheLookup } from '../../connectors/full-cache-lookup';
 import { FilesystemWriter } from './filesystem-sink';
 import { FilesystemReader } from './filesystem-source';
+import { PostgresLookup } from './postgres-lookup';
 import { PostgresWriter } from './postgres-sink';
 
 /**
@@ -21,6 +22,7 @@ export function registerNodeConnectors(registry: ConnectorRegistry): ConnectorRe
       },
     })
     .register('postgres', {
+      createLookup: (table, schema, keys) => new PostgresLookup(table, schema, keys),
       createWriter: (table, schema) => {
         if (!table) throw new Error('the postgres sink needs a table definition');
         return new PostgresWriter(table, schema);
