@@ -6,6 +6,7 @@ import { playgroundBench } from './playground';
 import { keyedCountBench } from './keyed-count';
 import { incrementalBench } from './incremental';
 import { largerThanMemoryBench } from './larger-than-memory';
+import { lookupJoinBench } from './lookup-join';
 import { nexmarkBench } from './nexmark';
 import { nexmarkSuiteBench } from './nexmark-suite';
 import { markdownTable, recorded, startBench, writeResults } from './results';
@@ -24,6 +25,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   backpressure: backpressureBench,
   playground: playgroundBench,
   scaling: scalingBench,
+  'lookup-join': lookupJoinBench,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -19,6 +19,18 @@ export interface ConnectorSpec {
   readonly describe?: (options: Readonly<Record<string, string>>, primaryKey: readonly string[]) => string;
   /** What to change so that an updating query fits (default: the filesystem sink's 'changelog-json'). */
   readonly updatingHint?: string;
+  /**
+   * For sources: whether the given options make the table a changelog (rows with -U/+U/-D, as from a
+   * changelog format or a database's change stream) rather than append-only.
+   */
+  readonly sourceChangelog?: (options: Readonly<Record<string, string>>) => boolean;
+  /**
+   * Whether a processing-time temporal join can look rows up in the table: `memory` (a bounded table read
+   * once) or `async` (a database asked per batch, awaited by the task).
+   */
+  readonly lookup?: 'memory' | 'async';
+  /** For sinks: why a table with these options cannot be written (a read-only format), if it cannot. */
+  readonly sinkProblem?: (options: Readonly<Record<string, string>>) => string | undefined;
   /** A problem with the table's definition as a whole (options together with its PRIMARY KEY), if any. */
   readonly validate?: (
     options: Readonly<Record<string, string>>,
@@ -29,6 +41,17 @@ export interface ConnectorSpec {
 /** The postgres sink's `sink.semantic`, lower case ('exactly-once' when absent). */
 export function postgresSemantic(options: Readonly<Record<string, string>>): string {
   return (options['sink.semantic'] ?? 'exactly-once').toLowerCase();
+}
+
+/** The filesystem formats whose records carry a change kind. */
+export function isChangelogFormat(format: string | undefined): boolean {
+  const f = (format ?? '').toLowerCase();
+  return f === 'changelog-json' || f === 'debezium-json';
+}
+
+/** Whether a table's source emits changes (-U/+U/-D), by its connector and options. */
+export function isChangelogSource(connector: string, options: Readonly<Record<string, string>>): boolean {
+  return CONNECTORS.get(connector)?.sourceChangelog?.(options) ?? false;
 }
 
 const onError: OptionSpec[] = [
@@ -146,10 +169,23 @@ export const CONNECTORS: ReadonlyMap<string, ConnectorSpec> = new Map(
           {
             key: 'format',
             kind: 'enum',
-            values: ['json', 'csv', 'changelog-json'],
+            values: ['json', 'csv', 'changelog-json', 'debezium-json'],
             required: true,
             description:
-              '\'json\' (one object per line), \'csv\', or \'changelog-json\' ({"op":"+I","data":{...}})',
+              '\'json\' (one object per line), \'csv\', \'changelog-json\' ({"op":"+I","data":{...}}: weir\'s sink format), or \'debezium-json\' (source only: {"before":…,"after":…,"op":"c|r|u|d"}); the two changelog formats make the source a changelog, normalized by the PRIMARY KEY when the table has one',
+          },
+          {
+            key: 'debezium-json.schema-include',
+            kind: 'boolean',
+            default: 'false',
+            description:
+              'the Debezium messages carry their schema ({"schema":…,"payload":{…}}, Kafka Connect\'s schemas.enable)',
+          },
+          {
+            key: 'debezium-json.ignore-parse-errors',
+            kind: 'boolean',
+            default: 'false',
+            description: "skip bad records (counted) instead of failing: as 'format.on-error' = 'skip'",
           },
           ...onError,
           {
@@ -192,6 +228,12 @@ export const CONNECTORS: ReadonlyMap<string, ConnectorSpec> = new Map(
             description: 'accepted for Flink compatibility',
           },
         ],
+        sourceChangelog: (o) => isChangelogFormat(o['format']),
+        lookup: 'memory',
+        sinkProblem: (o) =>
+          (o['format'] ?? '').toLowerCase() === 'debezium-json'
+            ? "format 'debezium-json' can only be read; write updates with 'format' = 'changelog-json'"
+            : undefined,
         sinkAccepts: (o) => (o['format'] === 'changelog-json' ? 'changelog' : 'append'),
         describe: (o) => `format '${o['format']}'`,
       },
@@ -246,7 +288,44 @@ export const CONNECTORS: ReadonlyMap<string, ConnectorSpec> = new Map(
             default: '500',
             description: 'rows buffered before they are sent (in the open transaction for exactly-once)',
           },
+          {
+            key: 'lookup.cache',
+            kind: 'enum',
+            values: ['NONE', 'PARTIAL'],
+            default: 'NONE',
+            description:
+              "lookup joins (FOR SYSTEM_TIME AS OF a PROCTIME() column): NONE asks the database for every batch's keys; PARTIAL keeps rows looked up (and keys not found) in memory",
+          },
+          {
+            key: 'lookup.partial-cache.max-rows',
+            kind: 'int',
+            description: 'PARTIAL: keys kept at most (the oldest go first)',
+          },
+          {
+            key: 'lookup.partial-cache.expire-after-write',
+            kind: 'duration',
+            description: 'PARTIAL: a key is asked again this long after it was loaded',
+          },
+          {
+            key: 'lookup.partial-cache.expire-after-access',
+            kind: 'duration',
+            description: 'PARTIAL: a key is asked again after it was not used this long',
+          },
+          {
+            key: 'lookup.partial-cache.cache-missing-key',
+            kind: 'boolean',
+            default: 'true',
+            description: 'PARTIAL: also remember keys the table does not have',
+          },
+          {
+            key: 'lookup.max-retries',
+            kind: 'int',
+            default: '3',
+            description:
+              'a failed lookup query is tried again this often; a lost connection fails the task (the job restarts from its checkpoint)',
+          },
         ],
+        lookup: 'async',
         sinkAccepts: (o, pk) =>
           postgresSemantic(o) === 'upsert' || (postgresSemantic(o) === 'exactly-once' && pk.length > 0)
             ? 'changelog'

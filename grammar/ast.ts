@@ -247,8 +247,9 @@ export interface TableRef {
   readonly kind: 'tableRef';
   readonly name: Ident;
   readonly alias?: Ident;
-  /** `FOR SYSTEM_TIME AS OF expr` (a temporal/lookup join; parsed, not yet supported). */
+  /** The span of `FOR SYSTEM_TIME AS OF expr` (a temporal or lookup join), and its expression. */
   readonly forSystemTime?: Span;
+  readonly asOf?: Expr;
   readonly span: Span;
 }
 export interface SubqueryRef {

@@ -131,6 +131,7 @@ export abstract class QueryBuilder extends ExpressionBuilder {
       name: this.visit(ctx.table!),
       alias,
       forSystemTime: ctx.forSystemTime ? nodeSpan(ctx.forSystemTime[0]) : undefined,
+      asOf: ctx.forSystemTime ? this.visit(ctx.forSystemTime[0]!.children.additive[0]!) : undefined,
       span,
     };
   }

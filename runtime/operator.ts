@@ -100,6 +100,12 @@ export interface StreamOperator {
    * that a backend keeping state on disk (rocksdb) loads them first. Not called on the heap backend.
    */
   stateKeys?(call: StateCall, into: StateKeyRefs): void;
+  /**
+   * Loads from outside what the next call needs (a lookup join's keys from a database); the task awaits it
+   * before the call, as it awaits a RocksDB prefetch. Called on the head of a chain only; undefined when
+   * nothing had to be loaded.
+   */
+  prefetch?(call: StateCall): Promise<void> | undefined;
   /** Sinks: false while the external system is behind; the task then reads no input (backpressure). */
   hasCapacity?(): boolean;
 }

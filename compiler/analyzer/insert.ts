@@ -57,6 +57,8 @@ export function analyzeJob(
       s.table.span,
     );
   }
+  const unwritable = connector.sinkProblem?.(table.options);
+  if (unwritable) throw p.bail('not-a-sink', `table '${table.name}': ${unwritable}`, s.table.span);
   const targets = table.physical.map((i) => table.columns[i]!);
   // INSERT INTO t (a, b): the listed columns, the others NULL.
   let order: (number | undefined)[] = targets.map((_, i) => i);
@@ -145,6 +147,8 @@ function describeUpdating(plan: LogicalNode): string {
   const seen: LogicalNode[] = [];
   while (n) {
     seen.push(n);
+    if (n.kind === 'scan' && n.changelog === 'updating')
+      return ` (the changelog source '${n.table.name}', ${n.table.connector})`;
     if ((n.kind === 'aggregate' || n.kind === 'join' || n.kind === 'rank') && n.span) {
       const what =
         n.kind === 'aggregate' ? 'the GROUP BY' : n.kind === 'rank' ? 'the Top-N' : `the ${n.joinType} JOIN`;

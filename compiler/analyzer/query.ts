@@ -14,6 +14,7 @@ import { scanPlan } from './scan';
 import { Scope, type ScopeField } from './scope';
 import { analyzeOver, overCalls } from './over';
 import { recognizeRank } from './rank';
+import { temporalJoin } from './temporal-join';
 import { containsWindowAggregate, sessionWindow, windowTvf } from './window-tvf';
 
 /** Settings that change a plan's meaning (taken from the configuration when the statement runs). */
@@ -48,8 +49,9 @@ export class QueryAnalyzer {
     switch (f.kind) {
       case 'tableRef':
         if (f.forSystemTime)
-          throw this.problems.unsupported(
-            'FOR SYSTEM_TIME AS OF (temporal and lookup joins)',
+          throw this.problems.bail(
+            'temporal-join',
+            'FOR SYSTEM_TIME AS OF belongs to the right side of a JOIN: left JOIN t FOR SYSTEM_TIME AS OF left.time ON …',
             f.forSystemTime,
           );
         return this.named(f.name, f.alias?.name ?? f.name.name);
@@ -85,6 +87,8 @@ export class QueryAnalyzer {
 
   private join(j: A.JoinRef): Analyzed {
     const left = this.from(j.left);
+    if (j.right.kind === 'tableRef' && j.right.forSystemTime)
+      return temporalJoin(j, left, j.right, this.catalog, this.problems);
     const right = this.from(j.right);
     const scope = Scope.join(left.scope, right.scope);
     if (j.joinType !== 'CROSS' && j.joinType !== 'INNER' && !j.on) {

@@ -1,6 +1,6 @@
 // Top-N recognition (Flink's FlinkLogicalRankRule): `WHERE rn <= N` on a ROW_NUMBER column of the FROM subquery.
 import type * as A from '../../grammar/ast';
-import { type LogicalNode, type OverNode, type ProjectNode, makeProject, makeRank } from '../logical/plan';
+import { type LogicalNode, type OverNode, type ProjectNode, inputsOf, makeProject, makeRank } from '../logical/plan';
 import { type Rex, andAll, conjuncts, inputRef, inputRefs, rewriteRex } from '../rex';
 import { T } from '../types';
 import { children } from './over';
@@ -147,15 +147,7 @@ function retypedProject(project: ProjectNode, rank: LogicalNode): ProjectNode {
 /** An Over node left in a plan with a ROW_NUMBER that no enclosing query filters on. */
 export function leftoverOver(plan: LogicalNode): OverNode | undefined {
   if (plan.kind === 'over' && plan.calls.some((c) => c.fn === 'ROW_NUMBER')) return plan;
-  const inputs =
-    plan.kind === 'scan'
-      ? []
-      : plan.kind === 'join'
-        ? [plan.left, plan.right]
-        : plan.kind === 'union'
-          ? plan.inputs
-          : [plan.input];
-  for (const i of inputs) {
+  for (const i of inputsOf(plan)) {
     const found = leftoverOver(i);
     if (found) return found;
   }

@@ -56,6 +56,10 @@ function describeNode(n: LogicalNode): string {
     case 'over':
     case 'rank':
       return `${rankString(n, cols(n.input))}${mode}`;
+    case 'temporalJoin':
+      return `TemporalJoin(type=[${n.joinType}], table=[${n.table.name}], asOf=[${n.time === 'rowtime' ? 'event time' : 'processing time'} ${cols(n.left)[n.leftTime]}], condition=[${rexToString(n.condition, [...cols(n.left), ...cols(n.right)])}])${mode}`;
+    case 'changelogNormalize':
+      return `ChangelogNormalize(key=[${n.keys.map((k) => cols(n.input)[k]).join(', ')}]${n.dropUpdateBefore ? ', dropUpdateBefore' : ''})${mode}`;
     case 'sink':
       return `Sink(${n.target.kind === 'table' ? `table=[${n.target.table.name}]` : 'collect'}, fields=[${n.schema.map((f) => `${f.name} ${typeToString(f.type)}`).join(', ')}])${mode}`;
   }

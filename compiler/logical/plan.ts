@@ -125,6 +125,45 @@ export interface JoinNode extends Base {
   readonly window?: WindowJoinBounds;
 }
 
+/**
+ * Flink's ChangelogNormalize over a source that emits changes and has a PRIMARY KEY: keeps each key's last row,
+ * turns an update of an unknown key into an insert, drops a repeated identical row and a delete of an unknown
+ * key, and emits every delete with the row it removes. Output: the input's columns.
+ */
+export interface ChangelogNormalizeNode extends Base {
+  readonly kind: 'changelogNormalize';
+  readonly input: LogicalNode;
+  /** The primary key's input columns. */
+  readonly keys: readonly number[];
+  /**
+   * Flink's DropUpdateBefore in front: -U rows are dropped and none are emitted (a consumer that takes upserts,
+   * such as the versioned side of a temporal join, where an update-before would read as a deletion).
+   */
+  readonly dropUpdateBefore: boolean;
+}
+
+/**
+ * `left JOIN t FOR SYSTEM_TIME AS OF left.time ON …` (Flink's temporal join). Event time (`rowtime`): each left
+ * row joins the version of `t` (a changelog table with a PRIMARY KEY and a watermark) valid at its time, emitted
+ * when the watermark passes it. Processing time (`proctime`): each left row joins the rows of `t` as they are
+ * when it arrives; `t` is read into memory (a bounded table) or looked up (a database table), so `right` is
+ * only its schema and is not run as an input. Output: left columns, then right columns; append-only.
+ */
+export interface TemporalJoinNode extends Base {
+  readonly kind: 'temporalJoin';
+  readonly joinType: 'INNER' | 'LEFT';
+  readonly time: 'rowtime' | 'proctime';
+  readonly left: LogicalNode;
+  /** The versioned table's plan (event time), or its scan (processing time: not translated). */
+  readonly right: LogicalNode;
+  readonly table: TableDef;
+  /** The left time attribute of AS OF, and (event time) the versioned table's rowtime column. */
+  readonly leftTime: number;
+  readonly rightTime: number;
+  /** Over the left columns followed by the right columns. */
+  readonly condition: Rex;
+}
+
 export interface UnionNode extends Base {
   readonly kind: 'union';
   readonly inputs: readonly LogicalNode[];
@@ -219,9 +258,11 @@ export type LogicalNode =
   | WindowTableFunctionNode
   | WindowAggregateNode
   | JoinNode
+  | TemporalJoinNode
   | UnionNode
   | OverNode
   | RankNode
+  | ChangelogNormalizeNode
   | SinkNode;
 
 export type LogicalKind = LogicalNode['kind'];
@@ -232,6 +273,7 @@ export function inputsOf(n: LogicalNode): readonly LogicalNode[] {
     case 'scan':
       return [];
     case 'join':
+    case 'temporalJoin':
       return [n.left, n.right];
     case 'union':
       return n.inputs;
@@ -247,6 +289,8 @@ export function withInputs(n: LogicalNode, inputs: readonly LogicalNode[]): Logi
       return n;
     case 'join':
       return makeJoin(n.joinType, inputs[0]!, inputs[1]!, n.condition, n.span);
+    case 'temporalJoin':
+      return makeTemporalJoin({ ...n, left: inputs[0]!, right: inputs[1]! });
     case 'union':
       return {
         ...n,
@@ -268,6 +312,7 @@ export function withInputs(n: LogicalNode, inputs: readonly LogicalNode[]): Logi
     case 'windowTableFunction':
     case 'filter':
     case 'watermarkAssigner':
+    case 'changelogNormalize':
     case 'sink':
       return {
         ...n,
@@ -390,6 +435,31 @@ export function makeRank(n: Omit<RankNode, 'kind' | 'schema' | 'changelog'>): Ra
       { name: n.rankColumn, type: T.bigint(!n.outputRankNumber) },
     ],
     changelog: append ? 'append' : 'updating',
+    span: n.span,
+  };
+}
+
+/** A temporal join over `n.left` and `n.right`, its schema and changelog computed. */
+export function makeTemporalJoin(
+  n: Omit<TemporalJoinNode, 'kind' | 'schema' | 'changelog'> & Partial<Pick<TemporalJoinNode, 'schema'>>,
+): TemporalJoinNode {
+  // The left side keeps its time attributes (its rows are emitted in event time); the right side's are plain.
+  const right = n.right.schema.map((f) => ({
+    name: f.name,
+    type: n.joinType === 'LEFT' ? { ...materialize(f.type), nullable: true } : materialize(f.type),
+  }));
+  return {
+    kind: 'temporalJoin',
+    joinType: n.joinType,
+    time: n.time,
+    left: n.left,
+    right: n.right,
+    table: n.table,
+    leftTime: n.leftTime,
+    rightTime: n.rightTime,
+    condition: n.condition,
+    schema: [...n.left.schema, ...right],
+    changelog: n.left.changelog,
     span: n.span,
   };
 }

@@ -106,5 +106,7 @@ function stateBound(op: JobOperator, ttl: number): NonNullable<JobOperator['stat
     spec.kind === 'overAggregate'
   )
     return ttl > 0 ? 'ttl' : 'unbounded';
+  if (spec.kind === 'changelogNormalize') return 'unbounded';
+  // temporalJoin: left rows until the watermark passes them, one version per key below the watermark.
   return 'watermark';
 }

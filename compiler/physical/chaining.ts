@@ -1,4 +1,5 @@
 // Operator chaining (Flink's operator chain): which operators fuse into one task and call each other synchronously.
+import { CONNECTORS } from '../connectors';
 import type { JobChain, JobOperator } from './job-graph';
 
 /** Groups operators into chains: an operator joins its input's chain over a forward edge of equal parallelism. */
@@ -13,6 +14,8 @@ export function chain(operators: readonly JobOperator[]): JobChain[] {
     const up = e && operators[e.source]!;
     if (
       op.inputs.length === 1 &&
+      // A lookup join that asks a database heads its own task, which awaits its lookups per batch.
+      !(op.spec.kind === 'lookupJoin' && CONNECTORS.get(op.spec.table.connector)?.lookup === 'async') &&
       e!.partitioning.kind === 'forward' &&
       up!.parallelism === op.parallelism &&
       consumers.get(e!.source) === 1

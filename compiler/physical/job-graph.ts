@@ -130,7 +130,40 @@ export type OperatorSpec =
       readonly leftEnd: number;
       readonly rightEnd: number;
     }
+  | {
+      /**
+       * An event-time temporal join (Flink's TemporalRowTimeJoin): left rows wait until the watermark passes
+       * their `leftTime`, then join the right row of their key with the latest `rightTime` not after it.
+       */
+      readonly kind: 'temporalJoin';
+      readonly joinType: 'INNER' | 'LEFT';
+      readonly leftKeys: readonly number[];
+      readonly rightKeys: readonly number[];
+      readonly condition?: Rex;
+      readonly leftTime: number;
+      readonly rightTime: number;
+      readonly leftWidth: number;
+      readonly rightWidth: number;
+    }
+  | {
+      /** A processing-time temporal join: each left row joins the rows of `table` with the looked-up keys. */
+      readonly kind: 'lookupJoin';
+      readonly joinType: 'INNER' | 'LEFT';
+      readonly table: TableDef;
+      /** Expressions over the left row, equal to the right columns `rightKeys`. */
+      readonly leftKeys: readonly Rex[];
+      readonly rightKeys: readonly number[];
+      readonly condition?: Rex;
+      readonly leftWidth: number;
+      readonly rightWidth: number;
+    }
   | { readonly kind: 'union'; readonly inputs: number }
+  /** Flink's ChangelogNormalize: the last row per primary key (see the logical node). */
+  | {
+      readonly kind: 'changelogNormalize';
+      readonly keys: readonly number[];
+      readonly dropUpdateBefore: boolean;
+    }
   | { readonly kind: 'sink'; readonly target: SinkTarget };
 
 export type OperatorKind = OperatorSpec['kind'];

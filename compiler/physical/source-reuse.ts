@@ -20,6 +20,12 @@ export class SourceDigests {
       if (t === undefined) this.tableIds.set(n.table, (t = this.tableIds.size));
       return `scan ${t} [${types}]`;
     }
+    if (n.kind === 'changelogNormalize') {
+      const input = this.of(n.input);
+      return input === undefined
+        ? undefined
+        : `${input} | normalize [${n.keys.join(',')}]${n.dropUpdateBefore ? ' upsert' : ''}`;
+    }
     if (n.kind !== 'watermarkAssigner' && n.kind !== 'filter' && n.kind !== 'project') return undefined;
     const exprs =
       n.kind === 'watermarkAssigner' ? [n.watermark] : n.kind === 'filter' ? [n.condition] : n.exprs;

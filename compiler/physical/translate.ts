@@ -7,6 +7,7 @@ import { aggString, columnNames, renderAs, windowString } from './operator-names
 import { FORWARD, GLOBAL } from './partitioning';
 import { translateJoin } from './translate-join';
 import { translateOverAggregate, translateRank } from './translate-rank';
+import { translateTemporalJoin } from './translate-temporal-join';
 import { describeAggs, describeFields } from './uid';
 
 /** What translating a node needs from the graph being built. */
@@ -155,6 +156,20 @@ export function translateNode(n: LogicalNode, t: Translator): number {
       return translateRank(n, t);
     case 'over':
       return translateOverAggregate(n, t);
+    case 'temporalJoin':
+      return translateTemporalJoin(n, t);
+    case 'changelogNormalize': {
+      const input = t.translate(n.input);
+      const cols = columnNames(n.input);
+      return t.add(
+        { kind: 'changelogNormalize', keys: n.keys, dropUpdateBefore: n.dropUpdateBefore },
+        `ChangelogNormalize(key=[${n.keys.map((k) => cols[k]).join(', ')}]${n.dropUpdateBefore ? ', dropUpdateBefore' : ''})`,
+        `changelogNormalize|${t.sinkName}|${describeFields(n.input.schema, n.keys)}|${n.input.schema.length}`,
+        [{ source: input, partitioning: { kind: 'hash', keys: n.keys } }],
+        n,
+        true,
+      );
+    }
     case 'union': {
       const inputs = n.inputs.map((i) => t.translate(i));
       return t.add(

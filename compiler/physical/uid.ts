@@ -1,5 +1,5 @@
 // Stable operator uids: derived from what an operator is (its table, kind, keys, aggregates), not where it sits.
-import type { AggCall, LogicalNode } from '../logical/plan';
+import { type AggCall, type LogicalNode, inputsOf } from '../logical/plan';
 import { typeToString, type Field } from '../types';
 
 /** FNV-1a over the string, twice with different seeds: 16 hex digits. */
@@ -50,14 +50,7 @@ export function tablesOf(n: LogicalNode): string {
   const out = new Set<string>();
   const walk = (x: LogicalNode): void => {
     if (x.kind === 'scan') out.add(x.table.name);
-    for (const i of x.kind === 'join'
-      ? [x.left, x.right]
-      : x.kind === 'union'
-        ? x.inputs
-        : x.kind === 'scan'
-          ? []
-          : [x.input])
-      walk(i);
+    for (const i of inputsOf(x)) walk(i);
   };
   walk(n);
   return [...out].sort().join('+');

@@ -1,5 +1,5 @@
 -- Nexmark q13, Bounded Side Input Join: enrich each bid with a value looked up in a bounded side input (not in the original suite).
--- Illustrates a processing-time temporal join, FOR SYSTEM_TIME AS OF (not supported by weir yet).
+-- Illustrates a processing-time temporal join, FOR SYSTEM_TIME AS OF: the bounded side input is read into memory and looked up.
 
 CREATE TABLE nexmark (
   event_type INT,

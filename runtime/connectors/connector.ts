@@ -2,6 +2,7 @@
 import type { TableDef } from '../../compiler/catalog';
 import type { Field } from '../../compiler/types';
 import type { Clock } from '../clock';
+import type { StateKey } from '../key-groups';
 import type { RecordBatch, Row } from '../messages';
 import type { OperatorMetrics } from '../operator';
 
@@ -31,10 +32,18 @@ export interface SourceReader {
    * that a source restored at another parallelism can tell what its new split still has to read.
    */
   open(ctx: ConnectorContext, restoredOffset: unknown, allOffsets?: readonly unknown[]): void | Promise<void>;
-  /** Up to `max` rows; `idle` when nothing is available now, `end` when the split is exhausted. */
-  poll(max: number): Row[] | 'idle' | 'end';
+  /**
+   * Up to `max` rows (inserts), or a batch with change kinds (a changelog source); `idle` when nothing is
+   * available now, `end` when the split is exhausted.
+   */
+  poll(max: number): Row[] | RecordBatch | 'idle' | 'end';
   /** The position after the last row returned (JSON-able). */
   offset(): unknown;
+  /**
+   * The checkpoint that stored `offset` (what `offset()` returned at its barrier) completed: a source that
+   * acknowledges positions to an external system (a replication slot) does it here, never earlier.
+   */
+  notifyCheckpointComplete?(checkpointId: number, offset: unknown): void | Promise<void>;
   close?(): void | Promise<void>;
 }
 
@@ -57,8 +66,27 @@ export interface SinkWriter {
   close?(): void | Promise<void>;
 }
 
+/**
+ * Rows of a table looked up by key, for a processing-time temporal (lookup) join. `get` MUST be synchronous:
+ * a table kept in memory answers at once; one that asks a database loads the keys of a batch in `prepare`,
+ * which the task awaits before the batch (as it awaits a RocksDB prefetch).
+ */
+export interface LookupTable {
+  open(ctx: ConnectorContext): void | Promise<void>;
+  /**
+   * Makes `get` answer for these keys (`values[i]`: the key column values of `keys[i]`); undefined when it
+   * already can (the hot path takes no await).
+   */
+  prepare?(keys: readonly StateKey[], values: readonly (readonly unknown[])[]): Promise<void> | undefined;
+  /** The rows whose key columns equal `key` (a StateKey of the key values, as `keySelector` makes it). */
+  get(key: StateKey): readonly Row[] | undefined;
+  close?(): void | Promise<void>;
+}
+
 export interface ConnectorFactory {
   createReader?(table: TableDef, schema: readonly Field[]): SourceReader;
+  /** A lookup over `table` by the columns `keys` (indexes into `schema`, the table's physical columns). */
+  createLookup?(table: TableDef, schema: readonly Field[], keys: readonly number[]): LookupTable;
   createWriter?(table: TableDef | undefined, schema: readonly Field[]): SinkWriter;
 }
 

@@ -3,15 +3,18 @@ import type { JobOperator } from '../../compiler/physical/job-graph';
 import type { ConnectorContext, ConnectorRegistry } from '../connectors/connector';
 import type { OperatorContext, StreamOperator } from '../operator';
 import { CalcOperator } from './calc';
+import { ChangelogNormalizeOperator } from './changelog-normalize';
 import { DeduplicateOperator } from './deduplicate';
 import { GroupAggregateOperator } from './group-aggregate';
 import { IntervalJoinOperator } from './interval-join';
 import { JoinOperator } from './join';
 import { OverAggregateOperator } from './over-aggregate';
 import { RankOperator } from './rank';
+import { LookupJoinOperator } from './lookup-join';
 import { SinkOperator } from './sink';
 import { SlicingWindowAggregateOperator } from './slicing-window-aggregate';
 import { SourceOperatorImpl } from './source';
+import { TemporalJoinOperator } from './temporal-join';
 import { UnionOperator } from './union';
 import { WatermarkAssignerOperator } from './watermark-assigner';
 import { WindowAggregateOperator } from './window-aggregate';
@@ -62,6 +65,20 @@ export function createOperator(
       return new WindowJoinOperator(spec);
     case 'union':
       return new UnionOperator();
+    case 'changelogNormalize':
+      return new ChangelogNormalizeOperator(spec.keys, spec.dropUpdateBefore);
+    case 'temporalJoin':
+      return new TemporalJoinOperator(spec);
+    case 'lookupJoin': {
+      const f = connectors.get(spec.table.connector);
+      if (!f.createLookup) throw new Error(`connector '${spec.table.connector}' cannot be looked up`);
+      const schema = spec.table.physical.map((i) => spec.table.columns[i]!);
+      return new LookupJoinOperator(
+        spec,
+        f.createLookup(spec.table, schema, spec.rightKeys),
+        connectorContext,
+      );
+    }
     case 'windowTableFunction':
       return new WindowTableFunctionOperator(spec.window);
     case 'windowAggregate':

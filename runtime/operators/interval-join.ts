@@ -234,7 +234,7 @@ export class IntervalJoinOperator implements StreamOperator {
 }
 
 /** A binary min-heap of (time, key, key group) in parallel arrays. */
-class ExpiryQueue {
+export class ExpiryQueue {
   private readonly times: number[] = [];
   private readonly keys: StateKey[] = [];
   private readonly groups: number[] = [];

@@ -6,6 +6,8 @@ import type { OperatorContext, Output, RestoredOperatorState, SourceOperator } f
 export class SourceOperatorImpl implements SourceOperator {
   private batchSize = 1024;
   private ctx!: OperatorContext;
+  /** Offsets stored by checkpoints not yet complete (for readers that acknowledge them). */
+  private readonly pending = new Map<number, unknown>();
 
   constructor(
     private readonly reader: SourceReader,
@@ -25,15 +27,33 @@ export class SourceOperatorImpl implements SourceOperator {
   poll(out: Output): 'more' | 'idle' | 'end' {
     const r = this.reader.poll(this.batchSize);
     if (r === 'idle' || r === 'end') return r;
-    if (r.length > 0) {
-      this.ctx.metrics.recordsOut += r.length;
-      out.emit(insertBatch(r));
+    const batch = Array.isArray(r) ? insertBatch(r) : r;
+    if (batch.rows.length > 0) {
+      this.ctx.metrics.recordsOut += batch.rows.length;
+      out.emit(batch);
     }
     return 'more';
   }
 
-  snapshotState(): unknown {
-    return this.reader.offset();
+  snapshotState(checkpointId: number): unknown {
+    const offset = this.reader.offset();
+    if (this.reader.notifyCheckpointComplete) {
+      this.pending.set(checkpointId, offset);
+    }
+    return offset;
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void | Promise<void> {
+    if (!this.reader.notifyCheckpointComplete) return;
+    const offset = this.pending.get(checkpointId);
+    if (offset === undefined && !this.pending.has(checkpointId)) return;
+    // Older pending checkpoints are subsumed by this one.
+    for (const id of [...this.pending.keys()]) if (id <= checkpointId) this.pending.delete(id);
+    return this.reader.notifyCheckpointComplete(checkpointId, offset);
+  }
+
+  notifyCheckpointAborted(checkpointId: number): void {
+    this.pending.delete(checkpointId);
   }
 
   close(): void | Promise<void> {

@@ -14,7 +14,7 @@ export class StateLoader {
 
   private constructor(
     private readonly head: ChainMember,
-    private readonly backend: KeyedStateBackend & Required<Pick<KeyedStateBackend, 'prefetch'>>,
+    private readonly backend: (KeyedStateBackend & Required<Pick<KeyedStateBackend, 'prefetch'>>) | undefined,
   ) {}
 
   /** A loader for the chain's head, or undefined when its state (if any) is always in memory. */
@@ -27,7 +27,8 @@ export class StateLoader {
     });
     const head = chain[0]!;
     const backend = head.ctx.state;
-    if (!backend?.prefetch) return undefined;
+    // An operator that loads from outside (a lookup join asking a database) is awaited the same way.
+    if (!backend?.prefetch) return head.op.prefetch ? new StateLoader(head, undefined) : undefined;
     if (!head.op.stateKeys)
       throw new Error(
         `${head.ctx.operator.name} cannot run on the ${backend.kind} state backend: it does not declare the state keys it reads`,
@@ -41,6 +42,20 @@ export class StateLoader {
   /** Loads what the given calls will touch. */
   load(calls: readonly StateCall[]): Promise<void> | undefined {
     if (calls.length === 0) return undefined;
+    let outside: Promise<void>[] | undefined;
+    if (this.head.op.prefetch)
+      for (const c of calls) {
+        const p = this.head.op.prefetch(c);
+        if (p) (outside ??= []).push(p);
+      }
+    const state = this.loadState(calls);
+    if (!outside) return state;
+    if (state) outside.push(state);
+    return Promise.all(outside).then(() => undefined);
+  }
+
+  private loadState(calls: readonly StateCall[]): Promise<void> | undefined {
+    if (!this.backend) return undefined;
     this.refs.clear();
     for (const c of calls) this.head.op.stateKeys!(c, this.refs);
     if (this.refs.length === 0) return undefined;

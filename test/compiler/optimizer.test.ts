@@ -334,6 +334,7 @@ function run(plan: LogicalNode, tables: (name: string, width: number) => unknown
       case 'scan':
         return tables(n.table.name, n.schema.length);
       case 'watermarkAssigner':
+      case 'changelogNormalize':
       case 'sink':
         return rec(n.input);
       case 'filter': {
@@ -346,6 +347,8 @@ function run(plan: LogicalNode, tables: (name: string, width: number) => unknown
       }
       case 'union':
         return n.inputs.flatMap(rec);
+      case 'temporalJoin':
+        throw new Error('temporal joins are not interpreted here');
       case 'aggregate':
         return aggregate(rec(n.input), n.groupKeys, n.aggs);
       case 'windowAggregate': {

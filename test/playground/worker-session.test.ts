@@ -111,6 +111,48 @@ describe('the playground worker session', () => {
     await other.s.reset();
   }, 30_000);
 
+  it('reads pasted changelog input (debezium-json, normalized by its key) and joins it FOR SYSTEM_TIME AS OF', async () => {
+    const { s } = session(0);
+    s.pasted.set(
+      'items',
+      [
+        '{"before":null,"after":{"id":1,"cat":"a","ts":1000},"op":"c"}',
+        '{"before":null,"after":{"id":2,"cat":"b","ts":1000},"op":"c"}',
+        '{"before":{"id":1,"cat":"a","ts":1000},"after":{"id":1,"cat":"b","ts":2000},"op":"u"}',
+        '{"before":{"id":2,"cat":"b","ts":1000},"after":null,"op":"d"}',
+        '{"before":{"id":9,"cat":"z","ts":1000},"after":null,"op":"d"}',
+      ].join('\n'),
+    );
+    s.pasted.set('orders', ['{"oid":7,"id":1}', '{"oid":8,"id":2}', '{"oid":9,"id":3}'].join('\n'));
+    const script = `
+      CREATE TABLE items (id BIGINT, cat STRING, ts TIMESTAMP(3), PRIMARY KEY (id) NOT ENFORCED)
+        WITH ('connector' = 'filesystem', 'path' = 'items', 'format' = 'debezium-json');
+      CREATE TABLE out_t (cat STRING, n BIGINT) WITH ('connector' = 'print');
+      INSERT INTO out_t SELECT cat, COUNT(*) FROM items GROUP BY cat;`;
+    expect(await s.runScript(script)).toBe(true);
+    await until(() => s.jobs.at(-1)!.runner.status() === 'FINISHED');
+    expect(figures(s).results?.rows).toEqual([{ row: ['b', '1'], n: 1 }]);
+    const lookup = `
+      CREATE TABLE dim (id BIGINT, name STRING) WITH ('connector' = 'filesystem', 'path' = 'dim', 'format' = 'json');
+      CREATE TABLE orders (oid BIGINT, id BIGINT, p AS PROCTIME())
+        WITH ('connector' = 'filesystem', 'path' = 'orders', 'format' = 'json');
+      CREATE TABLE out_t (oid BIGINT, name STRING) WITH ('connector' = 'print');
+      INSERT INTO out_t SELECT o.oid, d.name FROM orders AS o
+        LEFT JOIN dim FOR SYSTEM_TIME AS OF o.p AS d ON o.id = d.id;`;
+    s.pasted.set('dim', ['{"id":1,"name":"one"}', '{"id":2,"name":"two"}'].join('\n'));
+    expect(await s.runScript(lookup)).toBe(true);
+    await until(() => s.jobs.at(-1)!.runner.status() === 'FINISHED');
+    expect(
+      figures(s)
+        .results?.rows.map((r) => r.row)
+        .sort(),
+    ).toEqual([
+      ['7', 'one'],
+      ['8', 'two'],
+      ['9', 'NULL'],
+    ]);
+  });
+
   it('reports errors with line and column and runs nothing', async () => {
     const { s, lines } = session();
     expect(await s.runScript(KEYED_COUNT.replace('COUNT(*) FROM bid', 'COUNT(*) FROM bids'))).toBe(false);

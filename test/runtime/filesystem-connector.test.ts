@@ -68,7 +68,7 @@ function drain(r: FilesystemReader, max = 1000): Row[] {
   for (;;) {
     const p = r.poll(max);
     if (p === 'end' || p === 'idle') return out;
-    out.push(...p);
+    out.push(...(Array.isArray(p) ? p : p.rows));
   }
 }
 

@@ -27,6 +27,11 @@ export interface PostgresServer {
 export interface PostgresOptions {
   /** `max_prepared_transactions` (default 64; 0 to test the sink's error). */
   readonly maxPreparedTransactions?: number;
+  /**
+   * Logical replication (for change-data capture): `wal_level = logical` with this many replication slots and
+   * WAL senders (`max_replication_slots`, `max_wal_senders`); the server's default `replica` level when absent.
+   */
+  readonly logicalReplication?: { readonly slots: number; readonly senders: number };
 }
 
 const INSTALL_HINT =
@@ -143,6 +148,13 @@ export async function startPostgres(o: PostgresOptions = {}): Promise<PostgresSe
         '-c fsync=off',
         '-c synchronous_commit=off',
         '-c full_page_writes=off',
+        ...(o.logicalReplication
+          ? [
+              '-c wal_level=logical',
+              `-c max_replication_slots=${o.logicalReplication.slots}`,
+              `-c max_wal_senders=${o.logicalReplication.senders}`,
+            ]
+          : []),
       ].join(' ');
       try {
         run(

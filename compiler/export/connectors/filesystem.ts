@@ -18,6 +18,7 @@ const FORMATS: Readonly<Record<string, string>> = {
   json: 'json',
   csv: 'csv',
   'changelog-json': 'debezium-json',
+  'debezium-json': 'debezium-json',
 };
 
 function format(value: string, _key: string, ctx: MappingContext): readonly FlinkOption[] {
@@ -68,6 +69,7 @@ export const FILESYSTEM: ConnectorMapping = {
     },
     { key: 'source.monitor-interval', map: 'same' },
     { key: 'csv.field-delimiter', map: 'same' },
+    { key: /^debezium-json\./, map: 'same' },
     {
       key: 'csv.ignore-first-line',
       map: (v, k, ctx) =>

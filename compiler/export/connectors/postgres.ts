@@ -56,6 +56,8 @@ export const POSTGRES: ConnectorMapping = {
     { key: 'table-name', map: 'same' },
     { key: 'sink.semantic', map: () => [] },
     { key: 'sink.buffer-flush.max-rows', map: 'same' },
+    // Lookup joins: Flink's JDBC connector has the same options.
+    { key: /^lookup\./, map: 'same' },
   ],
   table: (ctx) => {
     semantics(ctx);

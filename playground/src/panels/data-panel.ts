@@ -22,7 +22,7 @@ export class DataPanel {
       el(
         'p',
         { class: 'hint' },
-        "Tables with 'connector' = 'filesystem' and 'format' = 'json' read the lines pasted here, by 'path'.",
+        "Tables with 'connector' = 'filesystem' and 'format' = 'json', 'changelog-json' or 'debezium-json' read the lines pasted here, by 'path'.",
       ),
       el('label', {}, 'path ', this.name),
       this.text,

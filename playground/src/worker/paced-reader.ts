@@ -1,6 +1,6 @@
 // Source readers at the page's rate (a shared token bucket), and gated at given offsets for the shadow run.
 import type { ConnectorContext, SourceReader } from '../../../runtime/connectors/connector';
-import type { Row } from '../../../runtime/messages';
+import type { RecordBatch, Row } from '../../../runtime/messages';
 
 /** Events per second over all sources of a job, adjustable while it runs; 0 means as fast as possible. */
 export class Pacer {
@@ -40,7 +40,7 @@ export class PacedReader implements SourceReader {
     return this.inner.open(ctx, restored, all);
   }
 
-  poll(max: number): Row[] | 'idle' | 'end' {
+  poll(max: number): Row[] | RecordBatch | 'idle' | 'end' {
     const n = this.pacer.allow(max);
     if (n === 0) return 'idle';
     return this.inner.poll(n);
@@ -79,7 +79,7 @@ export class GatedReader implements SourceReader {
     return this.inner.open(ctx, restored, all);
   }
 
-  poll(max: number): Row[] | 'idle' | 'end' {
+  poll(max: number): Row[] | RecordBatch | 'idle' | 'end' {
     const left = this.target - (emittedOf(this.inner.offset()) ?? 0);
     if (left <= 0) {
       this.reached = true;

@@ -7,6 +7,7 @@ import { NexmarkReader } from '../../../runtime/connectors/nexmark/source';
 import { BlackholeWriter } from '../../../runtime/connectors/print';
 import { PacedReader, type Pacer } from './paced-reader';
 import { PastedJsonReader } from './pasted-source';
+import { FullCacheLookup } from '../../../runtime/connectors/full-cache-lookup';
 import type { JobResults } from './results-sink';
 
 export interface PageConnectorOptions {
@@ -45,7 +46,12 @@ export function pageConnectors(o: PageConnectorOptions): ConnectorRegistry {
       'datagen',
       reader((t) => new DatagenReader(t)),
     )
-    .register('filesystem', { ...reader((t, s) => new PastedJsonReader(t, s, o.pasted)), ...results })
+    .register('filesystem', {
+      ...reader((t, s) => new PastedJsonReader(t, s, o.pasted)),
+      ...results,
+      // A processing-time temporal join reads the pasted table into memory.
+      createLookup: (t, s, keys) => new FullCacheLookup(() => new PastedJsonReader(t, s, o.pasted), keys),
+    })
     .register('print', results)
     .register('collect', results)
     .register('blackhole', { createWriter: () => new BlackholeWriter() });

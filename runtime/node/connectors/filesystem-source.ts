@@ -1,12 +1,13 @@
-// The `filesystem` source: JSON lines or CSV from a file or folder, replayable from byte offsets, optionally tailing.
+// The `filesystem` source: JSON lines, CSV or a changelog format from a file or folder, replayable from byte offsets, optionally tailing.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TableDef } from '../../../compiler/catalog';
 import { parseDuration } from '../../../compiler/options';
 import type { Field } from '../../../compiler/types';
 import type { ConnectorContext, SourceReader } from '../../connectors/connector';
-import type { Row } from '../../messages';
+import { BatchBuilder, type RecordBatch, type Row, type RowKind } from '../../messages';
 import { BadRecord, shown } from './bad-record';
+import { type ChangelogLineParser, changelogJsonParser, debeziumJsonParser } from './changelog-formats';
 import { csvLineParser, jsonLineParser } from './formats';
 
 const CHUNK = 1 << 20;
@@ -47,13 +48,17 @@ type OnError = 'fail' | 'skip' | 'dead-letter';
  */
 export class FilesystemReader implements SourceReader {
   private readonly root: string;
-  private readonly format: 'json' | 'csv';
+  private readonly format: 'json' | 'csv' | 'changelog-json' | 'debezium-json';
   private readonly onError: OnError;
   private readonly deadLetterPath: string | undefined;
   private readonly interval: number | undefined;
   private readonly delimiter: string;
   private readonly skipHeader: boolean;
   private readonly parseLine: (line: string) => Row;
+  /** Set for a changelog format: each line gives rows with change kinds. */
+  private readonly parseChange: ChangelogLineParser | undefined;
+  private readonly changes = new BatchBuilder();
+  private readonly addChange = (row: Row, kind: RowKind): void => this.changes.add(row, kind);
 
   private ctx!: ConnectorContext;
   private dir = '';
@@ -86,13 +91,16 @@ export class FilesystemReader implements SourceReader {
     if (!p) throw new Error(`filesystem source '${table.name}': option 'path' is required`);
     this.root = path.resolve(p);
     const format = (o['format'] ?? '').toLowerCase();
-    if (format !== 'json' && format !== 'csv') {
+    if (format !== 'json' && format !== 'csv' && format !== 'changelog-json' && format !== 'debezium-json') {
       throw new Error(
-        `filesystem source '${table.name}': format '${o['format']}' cannot be read (use 'json' or 'csv')`,
+        `filesystem source '${table.name}': format '${o['format']}' cannot be read (use 'json', 'csv', 'changelog-json' or 'debezium-json')`,
       );
     }
     this.format = format;
     this.onError = ((o['format.on-error'] ?? 'fail').toLowerCase() as OnError) || 'fail';
+    // Flink's debezium-json.ignore-parse-errors: skip what cannot be read.
+    if (format === 'debezium-json' && (o['debezium-json.ignore-parse-errors'] ?? '').toLowerCase() === 'true')
+      this.onError = 'skip';
     const dl = o['format.dead-letter.path'];
     this.deadLetterPath = dl ? path.resolve(dl) : undefined;
     if (this.onError === 'dead-letter' && !this.deadLetterPath) {
@@ -109,7 +117,16 @@ export class FilesystemReader implements SourceReader {
     this.delimiter = delimiterOption(o['csv.field-delimiter']);
     this.skipHeader = format === 'csv' && (o['csv.ignore-first-line'] ?? 'false').toLowerCase() === 'true';
     const fields = schema.length > 0 ? schema : table.physical.map((i) => table.columns[i]!);
-    this.parseLine = format === 'json' ? jsonLineParser(fields) : csvLineParser(fields, this.delimiter);
+    this.parseLine = format === 'csv' ? csvLineParser(fields, this.delimiter) : jsonLineParser(fields);
+    this.parseChange =
+      format === 'changelog-json'
+        ? changelogJsonParser(fields)
+        : format === 'debezium-json'
+          ? debeziumJsonParser(
+              fields,
+              (o['debezium-json.schema-include'] ?? 'false').toLowerCase() === 'true',
+            )
+          : undefined;
   }
 
   open(ctx: ConnectorContext, restored: unknown, all: readonly unknown[] = []): void {
@@ -141,7 +158,7 @@ export class FilesystemReader implements SourceReader {
     if (this.cur < this.mine.length) this.openFile();
   }
 
-  poll(max: number): Row[] | 'idle' | 'end' {
+  poll(max: number): Row[] | RecordBatch | 'idle' | 'end' {
     if (this.nextScanAt !== undefined) {
       if (this.ctx.clock.now() < this.nextScanAt) return 'idle';
       this.nextScanAt = undefined;
@@ -151,6 +168,7 @@ export class FilesystemReader implements SourceReader {
       if (this.cur >= this.mine.length) return this.atEnd();
       this.openFile();
     }
+    if (this.parseChange) return this.pollChanges(max);
     const rows: Row[] = [];
     while (rows.length < max) {
       const text = this.nextLine();
@@ -168,6 +186,29 @@ export class FilesystemReader implements SourceReader {
       }
     }
     return rows.length > 0 ? rows : this.atEnd();
+  }
+
+  /** A changelog format: up to about `max` rows with their kinds (a line's rows are never split). */
+  private pollChanges(max: number): RecordBatch | 'idle' | 'end' {
+    const parse = this.parseChange!;
+    while (this.changes.size < max) {
+      const text = this.nextLine();
+      if (text === undefined) {
+        if (this.nextFile()) continue;
+        break;
+      }
+      if (text.trim().length === 0) continue;
+      const mark = this.changes.size;
+      try {
+        parse(text, this.addChange);
+      } catch (e) {
+        if (!(e instanceof BadRecord)) throw e;
+        this.changes.rows.length = mark;
+        if (this.changes.kinds) this.changes.kinds.length = mark;
+        this.badRecord(text, e.message);
+      }
+    }
+    return this.changes.size > 0 ? this.changes.take() : this.atEnd();
   }
 
   offset(): FilesystemOffset {

@@ -1,4 +1,4 @@
--- fail: 16:12: not supported: FOR SYSTEM_TIME AS OF (temporal and lookup joins)
+-- fail: 16:6: an event-time temporal join needs a versioned table: 'users' has no WATERMARK (and a PRIMARY KEY)
 CREATE TABLE clicks (
   user_id BIGINT,
   url STRING,
