@@ -188,7 +188,9 @@ export type CreateFunctionCstChildren = {
   ifNotExists?: IfNotExistsCstNode[];
   name: IdentifierCstNode[];
   AS: IToken[];
-  StringLiteral: IToken[];
+  path: IToken[];
+  LANGUAGE?: IToken[];
+  language?: IdentifierCstNode[];
 };
 
 export interface DropStatementCstNode extends CstNode {
@@ -201,6 +203,7 @@ export type DropStatementCstChildren = {
   TEMPORARY?: IToken[];
   TABLE?: IToken[];
   VIEW?: IToken[];
+  FUNCTION?: IToken[];
   IF?: IToken[];
   EXISTS?: IToken[];
   name: IdentifierCstNode[];
@@ -265,6 +268,8 @@ export type ShowStatementCstChildren = {
   JOBS?: IToken[];
   TABLES?: IToken[];
   VIEWS?: IToken[];
+  USER?: IToken[];
+  FUNCTIONS?: IToken[];
 };
 
 export interface StopJobStatementCstNode extends CstNode {

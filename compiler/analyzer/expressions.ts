@@ -18,7 +18,9 @@ import {
   typeToString,
   withNullable,
 } from '../types';
+import type { Catalog } from '../catalog';
 import type { Problems } from './problems';
+import { userFunctionCall } from './user-functions';
 import type { Scope } from './scope';
 
 /** What an expression may contain where it is analyzed. */
@@ -33,6 +35,8 @@ export interface ExprContext {
   readonly intercept?: (e: Expr) => Rex | undefined;
   /** Called for each column reference not intercepted: may reject it (a column not in GROUP BY). */
   readonly checkColumn?: (e: Expr, rex: Rex) => void;
+  /** Where user functions (CREATE FUNCTION) are looked up. */
+  readonly functions?: Pick<Catalog, 'userFunction'>;
 }
 
 const UNIT_MS: Record<IntervalUnit, number> = {
@@ -342,6 +346,19 @@ function analyzeCase(e: Extract<Expr, { kind: 'case' }>, ctx: ExprContext): Rex 
 function analyzeCall(e: CallExpr, ctx: ExprContext): Rex {
   const p = ctx.problems;
   const name = e.name.name.toUpperCase();
+  const user = ctx.functions?.userFunction(e.name.name);
+  if (user) {
+    if (user.signature.kind === 'aggregate' && !e.over) {
+      if (!ctx.aggregate)
+        throw p.bail(
+          'aggregate-not-allowed',
+          `aggregate function ${user.name} is not allowed in ${ctx.clause}`,
+          e.span,
+        );
+      return ctx.aggregate(e, ctx);
+    }
+    return userFunctionCall(user, e, ctx, (a) => analyzeExpr(a, ctx));
+  }
   const unsupported = UNSUPPORTED_FUNCTIONS.get(name);
   if (unsupported) throw p.unsupported(unsupported, e.span);
   if (e.over) throw p.unsupported(`OVER window aggregation (${name}(...) OVER (...))`, e.over.span);

@@ -17,6 +17,8 @@ import { containsWindowAggregate, sessionWindow, windowTvf } from './window-tvf'
 export interface AnalyzerOptions {
   /** `table.exec.emit.allow-lateness` in ms: event-time window results may be updated by late rows. */
   readonly allowLateness?: number;
+  /** Where user functions are looked up (the catalog). */
+  readonly functions?: Catalog;
 }
 
 /** A plan with the scope its output is seen through (names, aliases, window columns). */
@@ -93,7 +95,12 @@ export class QueryAnalyzer {
     }
     let condition: Rex | undefined;
     if (j.on) {
-      condition = analyzeExpr(j.on, { scope, problems: this.problems, clause: 'ON' });
+      condition = analyzeExpr(j.on, {
+        scope,
+        problems: this.problems,
+        clause: 'ON',
+        functions: this.catalog,
+      });
       if (condition.type.kind !== 'BOOLEAN' && condition.type.kind !== 'NULL') {
         throw this.problems.bail(
           'type-mismatch',
@@ -129,7 +136,12 @@ export class QueryAnalyzer {
     }
     let input = this.from(s.from);
     if (s.where) {
-      const cond = analyzeExpr(s.where, { scope: input.scope, problems: p, clause: 'WHERE' });
+      const cond = analyzeExpr(s.where, {
+        scope: input.scope,
+        problems: p,
+        clause: 'WHERE',
+        functions: this.catalog,
+      });
       if (cond.type.kind !== 'BOOLEAN' && cond.type.kind !== 'NULL') {
         throw p.bail(
           'type-mismatch',
@@ -141,10 +153,10 @@ export class QueryAnalyzer {
     }
     const aggregating =
       s.groupBy.length > 0 ||
-      s.items.some((i) => i.kind === 'expr' && hasAggregate(i.expr)) ||
-      (!!s.having && hasAggregate(s.having));
+      s.items.some((i) => i.kind === 'expr' && hasAggregate(i.expr, this.catalog)) ||
+      (!!s.having && hasAggregate(s.having, this.catalog));
     const result = aggregating
-      ? aggregateSelect(s, input, this.problems, this.options)
+      ? aggregateSelect(s, input, this.problems, { ...this.options, functions: this.catalog })
       : this.plainSelect(s, input);
     // A SESSION window only exists once its rows are merged: it must be aggregated right here.
     const session = sessionWindow(input.plan);
@@ -170,7 +182,12 @@ export class QueryAnalyzer {
   }
 
   private plainSelect(s: A.SelectQuery, input: Analyzed): Analyzed {
-    const ctx: ExprContext = { scope: input.scope, problems: this.problems, clause: 'SELECT' };
+    const ctx: ExprContext = {
+      scope: input.scope,
+      problems: this.problems,
+      clause: 'SELECT',
+      functions: this.catalog,
+    };
     const exprs: Rex[] = [];
     const fields: ScopeField[] = [];
     s.items.forEach((item, i) => {

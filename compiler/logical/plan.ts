@@ -3,6 +3,7 @@ import type { Span } from '../../grammar/ast';
 import type { AggregateKind } from '../functions';
 import type { Rex } from '../rex';
 import type { TableDef } from '../catalog';
+import type { UdfRef } from '../udf/contract';
 import { type Field, type SqlType, materialize } from '../types';
 
 /**
@@ -32,7 +33,9 @@ export interface WindowSpec {
 }
 
 export interface AggCall {
-  readonly fn: AggregateKind;
+  /** A built-in aggregate, or a user function's name (then `udf` says which module). */
+  readonly fn: AggregateKind | (string & {});
+  readonly udf?: UdfRef;
   /** Input column indexes (empty for COUNT(*)). */
   readonly args: readonly number[];
   readonly distinct: boolean;

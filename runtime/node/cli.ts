@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { exportFlink } from '../../compiler/export/flink';
 import { compileScript, explainJob, explainJobJson } from '../../compiler/index';
+import { NodeUdfLoader } from './udf-loader';
 import { formatDiagnostic } from '../../grammar/diagnostics';
 import { Session, type SessionOptions } from './session';
 
@@ -122,7 +123,9 @@ async function explain(args: readonly string[]): Promise<number> {
   const file = parsed.files[0]!;
   const text = readScript(file);
   if (text === undefined) return 1;
-  const result = compileScript(text, { scriptName: scriptName(file), config: parsed.config });
+  const udfLoader = new NodeUdfLoader();
+  await udfLoader.preload(file, text);
+  const result = compileScript(text, { scriptName: scriptName(file), config: parsed.config, udfLoader });
   for (const d of result.diagnostics) console.error(formatDiagnostic(file, text, d));
   if (result.diagnostics.some((d) => d.severity === 'error')) return 1;
   const jobs = result.statements.flatMap((s) => (s.kind === 'job' || s.kind === 'explain' ? [s.job] : []));
