@@ -125,7 +125,8 @@ export function andAll(parts: readonly Rex[], boolType: SqlType): Rex | undefine
 /** Whether evaluating `r` may depend on anything but its inputs (PROCTIME(), CURRENT_TIMESTAMP, RAND()). */
 export function isDeterministic(r: Rex): boolean {
   if (r.kind === 'call') {
-    if (NON_DETERMINISTIC.has(r.op) && !r.udf) return false;
+    if (r.udf) return !r.udf.async && r.args.every(isDeterministic);
+    if (NON_DETERMINISTIC.has(r.op)) return false;
     return r.args.every(isDeterministic);
   }
   if (r.kind === 'fieldAccess') return isDeterministic(r.expr);

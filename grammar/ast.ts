@@ -227,7 +227,17 @@ export type SelectItem =
 
 export type JoinType = 'INNER' | 'LEFT' | 'RIGHT' | 'FULL' | 'CROSS';
 
-export type FromItem = TableRef | SubqueryRef | JoinRef | WindowTvfRef;
+export type FromItem = TableRef | SubqueryRef | JoinRef | WindowTvfRef | LateralTableRef;
+
+/** `LATERAL TABLE(f(args)) [AS t(a, b)]`: a user table function joined to each row on its left. */
+export interface LateralTableRef {
+  readonly kind: 'lateralTable';
+  readonly call: CallExpr;
+  readonly alias?: Ident;
+  /** Column names given with the alias (`AS t(a, b)`). */
+  readonly columns?: readonly Ident[];
+  readonly span: Span;
+}
 
 export interface TableRef {
   readonly kind: 'tableRef';

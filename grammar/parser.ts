@@ -368,6 +368,16 @@ export class WeirParser extends CstParser {
   private fromPrimary = this.RULE('fromPrimary', () => {
     this.OR([
       {
+        GATE: () => this.LA(2).tokenType === T.Table,
+        ALT: () => {
+          this.CONSUME(T.Lateral);
+          this.CONSUME3(T.Table);
+          this.CONSUME3(T.LParen);
+          this.SUBRULE(this.functionCall, { LABEL: 'lateralCall' });
+          this.CONSUME3(T.RParen);
+        },
+      },
+      {
         ALT: () => {
           this.CONSUME(T.Table);
           this.CONSUME(T.LParen);
@@ -389,7 +399,10 @@ export class WeirParser extends CstParser {
         },
       },
     ]);
-    this.OPTION2(() => this.SUBRULE(this.alias));
+    this.OPTION2(() => {
+      this.SUBRULE(this.alias);
+      this.OPTION3(() => this.SUBRULE(this.identifierList, { LABEL: 'aliasColumns' }));
+    });
   });
 
   private forSystemTime = this.RULE('forSystemTime', () => {

@@ -11,6 +11,7 @@ import { outputName } from './output-name';
 import type { Problems } from './problems';
 import { scanPlan } from './scan';
 import { Scope, type ScopeField } from './scope';
+import { lateralTable } from './lateral-table';
 import { containsWindowAggregate, sessionWindow, windowTvf } from './window-tvf';
 
 /** Settings that change a plan's meaning (taken from the configuration when the statement runs). */
@@ -60,6 +61,12 @@ export class QueryAnalyzer {
         return this.join(f);
       case 'windowTvf':
         return windowTvf(f, this.problems, (name, alias) => this.named(name, alias));
+      case 'lateralTable':
+        throw this.problems.bail(
+          'syntax',
+          'LATERAL TABLE(...) joins a table function to the rows on its left: expected FROM t, LATERAL TABLE(f(...)) or t CROSS JOIN LATERAL TABLE(f(...))',
+          f.span,
+        );
     }
   }
 
@@ -84,6 +91,8 @@ export class QueryAnalyzer {
 
   private join(j: A.JoinRef): Analyzed {
     const left = this.from(j.left);
+    if (j.right.kind === 'lateralTable')
+      return lateralTable(j, j.right, left, this.catalog, this.problems);
     const right = this.from(j.right);
     const scope = Scope.join(left.scope, right.scope);
     if (j.joinType !== 'CROSS' && j.joinType !== 'INNER' && !j.on) {

@@ -52,6 +52,11 @@ export function userFunctionCall(
       `DISTINCT and FILTER are only allowed in aggregate functions, not in ${f.name}`,
       e.span,
     );
+  if (f.signature.async && ctx.clause !== 'SELECT')
+    throw p.unsupported(
+      `async function ${f.name} in ${ctx.clause} (async scalar functions run in the SELECT list only, as in Flink)`,
+      e.span,
+    );
   const args = e.args.map(analyze);
   checkUserArgs(f, args, e, ctx);
   return { ...call(f.name, args, userResultType(f)), udf: f.ref };

@@ -50,6 +50,8 @@ function describeNode(n: LogicalNode): string {
     }
     case 'join':
       return `Join(type=[${n.joinType}], condition=[${n.condition ? rexToString(n.condition, [...cols(n.left), ...cols(n.right)]) : 'true'}])${mode}`;
+    case 'correlate':
+      return `Correlate(invocation=[${rexToString(n.call, cols(n.input))}], joinType=[${n.joinType}])${mode}`;
     case 'union':
       return `Union(all=[true])${mode}`;
     case 'sink':

@@ -1,7 +1,7 @@
 // The logical plan: relational nodes, each with its output schema and whether its output is append-only or updating.
 import type { Span } from '../../grammar/ast';
 import type { AggregateKind } from '../functions';
-import type { Rex } from '../rex';
+import type { Rex, RexCall } from '../rex';
 import type { TableDef } from '../catalog';
 import type { UdfRef } from '../udf/contract';
 import { type Field, type SqlType, materialize } from '../types';
@@ -119,6 +119,18 @@ export interface JoinNode extends Base {
   readonly condition?: Rex;
 }
 
+/**
+ * `LATERAL TABLE(f(args))` joined to each input row (Calcite's Correlate): output = the input's columns, then the
+ * table function's; LEFT keeps rows for which the function yields nothing (its columns NULL).
+ */
+export interface CorrelateNode extends Base {
+  readonly kind: 'correlate';
+  readonly input: LogicalNode;
+  /** A user table function call over the input's columns. */
+  readonly call: RexCall;
+  readonly joinType: 'INNER' | 'LEFT';
+}
+
 export interface UnionNode extends Base {
   readonly kind: 'union';
   readonly inputs: readonly LogicalNode[];
@@ -142,6 +154,7 @@ export type LogicalNode =
   | WindowTableFunctionNode
   | WindowAggregateNode
   | JoinNode
+  | CorrelateNode
   | UnionNode
   | SinkNode;
 
@@ -184,6 +197,7 @@ export function withInputs(n: LogicalNode, inputs: readonly LogicalNode[]): Logi
     case 'aggregate':
     case 'windowAggregate':
     case 'windowTableFunction':
+    case 'correlate':
     case 'filter':
     case 'watermarkAssigner':
     case 'sink':

@@ -1,7 +1,7 @@
 // The job graph: operators with stable uids, edges with their partitioning, and chains of operators fused into tasks.
 import type { TableDef } from '../catalog';
 import type { AggCall, ChangelogMode, JoinType, SinkTarget, WindowSpec } from '../logical/plan';
-import type { Rex } from '../rex';
+import type { Rex, RexCall } from '../rex';
 import type { IntervalBounds } from './interval-bounds';
 import type { Field } from '../types';
 
@@ -12,6 +12,7 @@ export type OperatorSpec =
   | { readonly kind: 'calc'; readonly condition?: Rex; readonly projection?: readonly Rex[] }
   | { readonly kind: 'groupAggregate'; readonly keys: readonly number[]; readonly aggs: readonly AggCall[] }
   | { readonly kind: 'windowTableFunction'; readonly window: WindowSpec }
+  | { readonly kind: 'correlate'; readonly call: RexCall; readonly joinType: 'INNER' | 'LEFT' }
   | {
       readonly kind: 'windowAggregate';
       readonly window: WindowSpec;

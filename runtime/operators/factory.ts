@@ -2,7 +2,10 @@
 import type { JobOperator } from '../../compiler/physical/job-graph';
 import type { ConnectorContext, ConnectorRegistry } from '../connectors/connector';
 import type { OperatorContext, StreamOperator } from '../operator';
+import { hasAsyncUdf } from '../../compiler/rex';
+import { AsyncCalcOperator, asyncScalarOptions } from './async-calc';
 import { CalcOperator } from './calc';
+import { CorrelateOperator } from './correlate';
 import { GroupAggregateOperator } from './group-aggregate';
 import { IntervalJoinOperator } from './interval-join';
 import { JoinOperator } from './join';
@@ -18,6 +21,7 @@ export function createOperator(
   inputs: readonly JobOperator[],
   connectors: ConnectorRegistry,
   connectorContext: (ctx: OperatorContext) => ConnectorContext,
+  config: Readonly<Record<string, string>> = {},
 ): StreamOperator {
   const spec = op.spec;
   switch (spec.kind) {
@@ -36,7 +40,9 @@ export function createOperator(
       );
     }
     case 'calc':
-      return new CalcOperator(spec.condition, spec.projection);
+      return spec.projection?.some(hasAsyncUdf)
+        ? new AsyncCalcOperator(spec.condition, spec.projection, asyncScalarOptions(config))
+        : new CalcOperator(spec.condition, spec.projection);
     case 'watermarkAssigner':
       return new WatermarkAssignerOperator(spec.watermark);
     case 'groupAggregate':
@@ -56,6 +62,8 @@ export function createOperator(
       return new UnionOperator();
     case 'windowTableFunction':
       return new WindowTableFunctionOperator(spec.window);
+    case 'correlate':
+      return new CorrelateOperator(spec.call, spec.joinType);
     case 'windowAggregate':
       return new WindowAggregateOperator(spec, inputs[0]!.schema);
   }

@@ -322,6 +322,8 @@ function run(plan: LogicalNode, tables: (name: string, width: number) => unknown
       case 'watermarkAssigner':
       case 'sink':
         return rec(n.input);
+      case 'correlate':
+        throw new Error('the interpreter does not run user table functions');
       case 'filter': {
         const test = compilePredicate(n.condition);
         return rec(n.input).filter((r) => test(r));

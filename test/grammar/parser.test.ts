@@ -109,6 +109,8 @@ function from(f: FromItem | undefined): string {
       return `${f.name.name}${f.alias ? ` AS ${f.alias.name}` : ''}${f.forSystemTime ? ' FOR SYSTEM_TIME' : ''}`;
     case 'subqueryRef':
       return `(subquery ${f.query.kind})${f.alias ? ` AS ${f.alias.name}` : ''}`;
+    case 'lateralTable':
+      return `LATERAL ${sx(f.call)}${f.alias ? ` AS ${f.alias.name}` : ''}${f.columns ? `(${f.columns.map((c) => c.name).join(', ')})` : ''}`;
     case 'joinRef':
       return `[${from(f.left)} ${f.comma ? ',' : `${f.joinType} JOIN`} ${from(f.right)}${f.on ? ` ON ${sx(f.on)}` : ''}]`;
     case 'windowTvf':
