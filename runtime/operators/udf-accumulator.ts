@@ -7,10 +7,30 @@ import type { AccumulatorSpec } from './accumulators';
 type Method = (acc: unknown, ...args: unknown[]) => unknown;
 
 /**
- * `accumulate`/`retract`/`merge` mutate the accumulator or return a new one (anything but undefined replaces it).
- * Accumulators MUST be plain data (msgpack-serializable): they are snapshotted, and copied with structuredClone
- * while a snapshot holds the old version.
+ * Snapshots decode msgpack maps as Maps (weir's own state uses Maps): a restored accumulator's objects come back
+ * as Maps with string keys, and become plain objects again here. (A user's own Map with string keys becomes an
+ * object too: accumulators should be objects, arrays and scalars.)
  */
+function restoredAccumulator(v: unknown): unknown {
+  if (v instanceof Map) {
+    if (![...v.keys()].every((k) => typeof k === 'string')) {
+      const m = new Map();
+      for (const [k, x] of v) m.set(k, restoredAccumulator(x));
+      return m;
+    }
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of v as Map<string, unknown>) o[k] = restoredAccumulator(x);
+    return o;
+  }
+  if (Array.isArray(v)) return v.some((x) => x !== null && typeof x === 'object') ? v.map(restoredAccumulator) : v;
+  return v;
+}
+
+/** Whether `v` is a restored accumulator not yet converted (checked cheaply: its top level and its elements). */
+function holdsMap(v: unknown): boolean {
+  return v instanceof Map || (Array.isArray(v) && v.some((x) => x instanceof Map));
+}
+
 export function udfAccumulator(call: AggCall, retractable: boolean): AccumulatorSpec {
   const ref = call.udf!;
   const def = udfDefinition(ref.module, ref.name);
@@ -25,7 +45,11 @@ export function udfAccumulator(call: AggCall, retractable: boolean): Accumulator
       `aggregate function ${ref.name} has no retract(acc, …args), but its input is updating (it receives -U/-D rows)`,
     );
   const arity = call.args.length;
-  const apply = (name: string, fn: Method, acc: unknown, v: unknown): unknown => {
+  // Conversion is only needed for accumulators read from a snapshot: checked once per key and call.
+  const own = (acc: unknown): unknown =>
+    acc !== null && typeof acc === 'object' && holdsMap(acc) ? restoredAccumulator(acc) : acc;
+  const apply = (name: string, fn: Method, stored: unknown, v: unknown): unknown => {
+    const acc = own(stored);
     const args = arity === 0 ? [] : arity === 1 ? [v] : (v as unknown[]);
     let r: unknown;
     try {
@@ -47,7 +71,7 @@ export function udfAccumulator(call: AggCall, retractable: boolean): Accumulator
     retract: (acc, v) => apply('retract', retract!, acc, v),
     result: (acc) => {
       try {
-        return fromJs(getValue.call(def, acc), call.type);
+        return fromJs(getValue.call(def, own(acc)), call.type);
       } catch (e) {
         throw udfFailure(ref, 'getValue', [acc], e, 'accumulator');
       }
@@ -58,14 +82,15 @@ export function udfAccumulator(call: AggCall, retractable: boolean): Accumulator
         throw new Error(
           `aggregate function ${ref.name} has no merge(acc, other), which session windows need`,
         );
+      const mine = own(acc);
       const r = (() => {
         try {
-          return merge.call(def, acc, structuredClone(other));
+          return merge.call(def, mine, structuredClone(own(other)));
         } catch (e) {
           throw udfFailure(ref, 'merge', [acc, other], e, 'accumulators');
         }
       })();
-      return r === undefined ? acc : r;
+      return r === undefined ? mine : r;
     },
   };
 }
