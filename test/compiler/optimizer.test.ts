@@ -7,6 +7,7 @@ import { type CompiledJob, compileScript, explainLogical } from '../../compiler/
 import type { AggCall, LogicalNode } from '../../compiler/logical/plan';
 import { optimize } from '../../compiler/optimizer/optimizer';
 import { RULES } from '../../compiler/optimizer/rules/index';
+import { NodeUdfLoader } from '../../runtime/node/udf-loader';
 import { typeToString } from '../../compiler/types';
 
 const DDL = `
@@ -290,8 +291,11 @@ const schemaText = (n: LogicalNode) => n.schema.map((f) => `${f.name} ${typeToSt
 describe('the optimizer over every query', () => {
   const files = queryFiles();
 
-  it.each(files)('%s: terminates at a fixpoint and keeps the schema', (file) => {
-    const r = compileScript(readFileSync(file, 'utf8'));
+  it.each(files)('%s: terminates at a fixpoint and keeps the schema', async (file) => {
+    const text = readFileSync(file, 'utf8');
+    const udfLoader = new NodeUdfLoader();
+    await udfLoader.preload(file, text);
+    const r = compileScript(text, { udfLoader });
     expect(r.diagnostics.filter((d) => d.message.startsWith('internal error'))).toEqual([]);
     for (const s of r.statements) {
       if (s.kind !== 'job' && s.kind !== 'explain') continue;
