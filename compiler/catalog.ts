@@ -34,6 +34,8 @@ export interface TableDef {
   readonly primaryKey: readonly number[];
   readonly connector: string;
   readonly options: Readonly<Record<string, string>>;
+  /** `PARTITIONED BY (…)`: indexes (into `columns`) of the partition columns, in folder order. */
+  readonly partitionKeys?: readonly number[];
   readonly span: Span;
 }
 

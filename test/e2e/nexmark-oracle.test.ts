@@ -6,7 +6,7 @@
 // Why exactly: the generator's event times are non-decreasing in the event number and each source split emits
 // its events in order, so with a 4 s watermark delay no row is late (asserted: lateRecords = 0), and the
 // bounded source's final watermark fires every window that is still open.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
@@ -22,6 +22,7 @@ import {
 } from '../../runtime/connectors/nexmark/generator';
 import { runJob } from '../../runtime/engine';
 import { registerNodeConnectors } from '../../runtime/node/connectors/index';
+import { unescapePartitionValue } from '../../runtime/node/connectors/partitioned-sink';
 import { NodeUdfLoader } from '../../runtime/node/udf-loader';
 import { ROOT, committedRows, runWeir, runWithKills } from './crash-harness';
 import { compileJob, steppedClock } from '../support/jobs';
@@ -383,6 +384,115 @@ describe('Nexmark queries agree with a DuckDB batch reference over the same even
     const wanted = new Map(reader.getRowsJS().map(([b, c]) => [Number(b), Number(c)]));
     expect(perBidder).toEqual(wanted);
     console.log(`q12: ${total(run.rows)} rows, ${wanted.size} bidders' bid counts equal`);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// q10: a partitioned filesystem sink. Its text as in the repository but for the events and the path.
+
+/** One CSV line's fields (quoted fields may hold the delimiter and doubled quotes). */
+function csvFields(line: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i <= line.length) {
+    if (line[i] === '"') {
+      let v = '';
+      i++;
+      for (;;) {
+        if (line[i] === '"' && line[i + 1] === '"') {
+          v += '"';
+          i += 2;
+        } else if (line[i] === '"') break;
+        else v += line[i++];
+      }
+      out.push(v);
+      i += 2;
+    } else {
+      const end = line.indexOf(',', i);
+      out.push(line.slice(i, end < 0 ? line.length : end));
+      i = end < 0 ? line.length + 1 : end + 1;
+    }
+  }
+  return out;
+}
+
+/** Committed rows of q10's sink: each partition folder's visible part files, its dt and hm from the folder names. */
+function partitionedRows(base: string): { rows: Rows; partitions: string[]; withoutSuccess: string[] } {
+  const rows: Rows = new Map();
+  const partitions: string[] = [];
+  const withoutSuccess: string[] = [];
+  for (const dt of readdirSync(base).filter((n) => n.startsWith('dt='))) {
+    for (const hm of readdirSync(join(base, dt)).filter((n) => n.startsWith('hm='))) {
+      const folder = join(base, dt, hm);
+      partitions.push(`${dt}/${hm}`);
+      const files = readdirSync(folder);
+      if (!files.includes('_SUCCESS')) withoutSuccess.push(`${dt}/${hm}`);
+      for (const f of files.filter((n) => n.startsWith('part-')).sort())
+        for (const line of readFileSync(join(folder, f), 'utf8').split('\n')) {
+          if (!line) continue;
+          const [auction, bidder, price, dateTime, extra] = csvFields(line);
+          addRow(rows, [
+            Number(auction),
+            Number(bidder),
+            Number(price),
+            dateTime,
+            extra,
+            unescapePartitionValue(dt.slice(3)),
+            unescapePartitionValue(hm.slice(3)),
+          ]);
+        }
+    }
+  }
+  return { rows, partitions, withoutSuccess };
+}
+
+describe('Nexmark q10 (PARTITIONED BY dt, hm into Hive-style folders) agrees with DuckDB', () => {
+  it.each([
+    {
+      name: '60,000 events at 200/s of event time (5 min: 6 partitions), p=1',
+      parallelism: 1,
+      checkpoints: false,
+    },
+    { name: 'the same at p=2 with checkpoints mid-stream', parallelism: 2, checkpoints: true },
+  ])('$name', async ({ parallelism, checkpoints }) => {
+    const options = { 'events.num': '60000', seed: SEED, 'first-event.rate': '200' };
+    const out = join(dir, 'out', `q10-${++runs}`);
+    const original = readFileSync(join(ROOT, 'queries/nexmark/q10.sql'), 'utf8');
+    const settings = [`SET 'parallelism.default' = '${parallelism}';`];
+    if (checkpoints) settings.push(`SET 'execution.checkpointing.interval' = '50ms';`);
+    const script = `${settings.join('\n')}\n${original
+      .replace(/'events\.num' = '\d+'/, optionsText(options))
+      .replace("'path' = 'out/nexmark_q10'", `'path' = '${out}'`)}`;
+    expect(script).toContain(out);
+    const job = compileJob(script, 'q10');
+    const time = checkpoints ? steppedClock() : undefined;
+    const logs: string[] = [];
+    const runner = await runJob(job, {
+      connectors: registerNodeConnectors(builtinConnectors()),
+      storage: new MemoryCheckpointStorage(),
+      clock: time?.clock,
+      beforeStep: time?.tick,
+      print: (line) => logs.push(line),
+      log: (message) => logs.push(message),
+    });
+    expect(await runner.done, logs.join('\n')).toEqual({ status: 'FINISHED' });
+    if (checkpoints)
+      expect(runner.checkpoints().filter((c) => c.status === 'COMPLETED').length).toBeGreaterThanOrEqual(2);
+    const schema = await load(options);
+    const reader = await duck!.runAndReadAll(
+      `SELECT auction, bidder, price, ${ts('ts')}, extra,
+         strftime(epoch_ms(ts), '%Y-%m-%d'), strftime(epoch_ms(ts), '%H:%M') FROM ${schema}.bid`,
+    );
+    const wanted: Rows = new Map();
+    for (const r of reader.getRowsJS()) addRow(wanted, r);
+    const got = partitionedRows(out);
+    expect(difference(got.rows, wanted)).toEqual({ onlyInWeir: [], onlyInDuckDB: [] });
+    expect(total(got.rows)).toBe(total(wanted));
+    // Hive-style folders, ':' escaped as Flink (Hive) escapes it; every partition committed with its _SUCCESS file.
+    expect(got.partitions.length).toBeGreaterThanOrEqual(5);
+    expect(got.partitions).toContain('dt=2015-07-15/hm=00%3A01');
+    expect(got.withoutSuccess).toEqual([]);
+    console.log(`q10 p=${parallelism}: ${total(got.rows)} rows in ${got.partitions.length} partitions equal`);
   });
 });
 

@@ -2,6 +2,7 @@
 import type { ConnectorRegistry } from '../../connectors/connector';
 import { FilesystemWriter } from './filesystem-sink';
 import { FilesystemReader } from './filesystem-source';
+import { PartitionedFilesystemWriter } from './partitioned-sink';
 import { PostgresWriter } from './postgres-sink';
 
 /**
@@ -14,7 +15,9 @@ export function registerNodeConnectors(registry: ConnectorRegistry): ConnectorRe
       createReader: (table, schema) => new FilesystemReader(table, schema),
       createWriter: (table, schema) => {
         if (!table) throw new Error('the filesystem sink needs a table definition');
-        return new FilesystemWriter(table, schema);
+        return table.partitionKeys?.length
+          ? new PartitionedFilesystemWriter(table, schema)
+          : new FilesystemWriter(table, schema);
       },
     })
     .register('postgres', {
