@@ -89,6 +89,13 @@ export function analyzeExpr(e: Expr, ctx: ExprContext): Rex {
       return literal(ms, T.timestamp(3, false));
     }
     case 'column': {
+      // CURRENT_DATE, CURRENT_TIMESTAMP, LOCALTIMESTAMP: functions written without parentheses (SQL's niladic ones).
+      const only = e.path.length === 1 && !e.path[0]!.quoted ? e.path[0]!.name.toUpperCase() : undefined;
+      if (only && NILADIC.has(only) && !ctx.scope.fields.some((f) => f.name === e.path[0]!.name))
+        return analyzeCall(
+          { kind: 'call', name: e.path[0]!, args: [], distinct: false, span: e.span } as CallExpr,
+          ctx,
+        );
       const rex = ctx.scope.resolve(e, p);
       ctx.checkColumn?.(e, rex);
       return rex;
@@ -397,10 +404,25 @@ function analyzeCall(e: CallExpr, ctx: ExprContext): Rex {
       e.name.span,
     );
   }
-  const args = e.args.map((a) => analyzeExpr(a, ctx));
+  const args = e.args.map((a, i) =>
+    i === 0 && TIME_UNIT_FUNCTIONS.has(name) ? timeUnitArgument(a, ctx) : analyzeExpr(a, ctx),
+  );
   const inferred = fn.infer(args.map((a) => a.type));
   if ('error' in inferred) throw p.bail('type-mismatch', inferred.error, e.span);
   return call(name, args, inferred);
+}
+
+const NILADIC = new Set(['CURRENT_DATE', 'CURRENT_TIMESTAMP', 'LOCALTIMESTAMP']);
+const TIME_UNIT_FUNCTIONS = new Set(['TIMESTAMPDIFF', 'TIMESTAMPADD']);
+
+/** The unit keyword of TIMESTAMPDIFF(unit, …) / TIMESTAMPADD(unit, …), as a string literal. */
+function timeUnitArgument(e: Expr, ctx: ExprContext): Rex {
+  const unit = e.kind === 'column' && e.path.length === 1 ? e.path[0]!.name.toUpperCase() : undefined;
+  const units = ['SECOND', 'MINUTE', 'HOUR', 'DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR'];
+  const singular = unit?.replace(/S$/, '');
+  if (!singular || !units.includes(singular))
+    throw ctx.problems.bail('syntax', `expected a time unit (${units.join(', ')})`, e.span);
+  return literal(singular, T.string(false));
 }
 
 /** A constant interval argument (window sizes), in milliseconds. */

@@ -32,6 +32,8 @@ import {
 } from './time';
 import { parseDate, parseTimestamp, timestampParser } from './timestamp-parse';
 
+import * as more from './more-functions';
+
 export { daysFromCivil } from './calendar';
 export type { LikePlan } from './like';
 export {
@@ -120,6 +122,7 @@ export const builtins = {
   DATE_FORMAT_STRING,
   TO_TIMESTAMP,
   TO_TIMESTAMP_LTZ,
+  ...more,
 };
 
 export type Builtins = typeof builtins;
