@@ -200,6 +200,33 @@ export const MORE_SCALAR_FUNCTIONS: readonly ScalarFunction[] = [
     [UNIT, INT, TS],
     (a) => withNullable(materialize(a[2]!), nullable(a)),
   ),
+  f(
+    'JSON_VALUE',
+    "JSON_VALUE(json, '$.path')",
+    'the scalar at the JSON path, as a STRING; NULL for none, an object, an array or text that is not JSON',
+    [STR, STR],
+    () => T.string(true),
+  ),
+  f(
+    'JSON_QUERY',
+    "JSON_QUERY(json, '$.path')",
+    'the object or array at the JSON path, as JSON text; NULL otherwise',
+    [STR, STR],
+    () => T.string(true),
+  ),
+  f(
+    'JSON_EXISTS',
+    "JSON_EXISTS(json, '$.path')",
+    "whether the JSON path selects something (paths: $, .key, ['key'], [n], [*]; lax)",
+    [STR, STR],
+    (a) => T.boolean(nullable(a)),
+  ),
+  {
+    name: 'JSON_ARRAY',
+    signature: 'JSON_ARRAY(v1, v2, ...)',
+    description: 'a JSON array of the values as text, NULLs left out',
+    infer: () => T.string(false),
+  },
   f('CURRENT_DATE', 'CURRENT_DATE', "today's date (UTC)", [], () => ({ kind: 'DATE', nullable: false })),
   f('LOCALTIMESTAMP', 'LOCALTIMESTAMP', 'the current time as a TIMESTAMP(3) (UTC)', [], () =>
     T.timestamp(3, false),

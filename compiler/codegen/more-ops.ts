@@ -80,5 +80,9 @@ export const MORE_OPS: readonly (readonly [string, Op])[] = [
   ['TO_DATE', fn('TO_DATE', 1, 2, true)],
   ['TIMESTAMPDIFF', fn('TIMESTAMPDIFF', 3)],
   ['TIMESTAMPADD', fn('TIMESTAMPADD', 3)],
+  ['JSON_VALUE', fn('JSON_VALUE', 2, 2, true)],
+  ['JSON_QUERY', fn('JSON_QUERY', 2, 2, true)],
+  ['JSON_EXISTS', fn('JSON_EXISTS', 2)],
+  ['JSON_ARRAY', op(0, Infinity, (_g, a) => expr(`F.JSON_ARRAY(${a.map((v) => v.code).join(', ')})`))],
   ['CURRENT_DATE', op(0, 0, () => expr('Math.floor(F.clock.now() / 86400000)'))],
 ];

@@ -123,3 +123,25 @@ describe('time functions', () => {
     ]);
   });
 });
+
+describe('JSON functions', () => {
+  const doc = `'{"a": {"b": [1, 2, {"c": "x"}]}, "n": null, "t": true, "k y": 5}'`;
+  it.each([
+    [`JSON_VALUE(${doc}, '$.a.b[1]')`, '2'],
+    [`JSON_VALUE(${doc}, '$.a.b[2].c')`, 'x'],
+    [`JSON_VALUE(${doc}, '$.t')`, 'true'],
+    [`JSON_VALUE(${doc}, '$[''k y'']')`, '5'],
+    [`JSON_VALUE(${doc}, '$.a')`, null],
+    [`JSON_VALUE(${doc}, '$.missing')`, null],
+    [`JSON_VALUE('not json', '$.a')`, null],
+    [`JSON_QUERY(${doc}, '$.a.b')`, '[1,2,{"c":"x"}]'],
+    [`JSON_QUERY(${doc}, '$.a.b[0]')`, null],
+    [`JSON_EXISTS(${doc}, '$.a.b[2].c')`, true],
+    [`JSON_EXISTS(${doc}, '$.a.b[3]')`, false],
+    [`JSON_EXISTS(${doc}, '$.n')`, true],
+    [`JSON_ARRAY(1, 'a', z, TRUE)`, '[1,"a",true]'],
+    [`JSON_VALUE(z, '$.a')`, null],
+  ])('%s = %j', (e, want) => {
+    expect(value(e)).toEqual(want);
+  });
+});

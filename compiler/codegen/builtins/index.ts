@@ -32,6 +32,7 @@ import {
 } from './time';
 import { parseDate, parseTimestamp, timestampParser } from './timestamp-parse';
 
+import * as json from './json-functions';
 import * as more from './more-functions';
 
 export { daysFromCivil } from './calendar';
@@ -123,6 +124,7 @@ export const builtins = {
   TO_TIMESTAMP,
   TO_TIMESTAMP_LTZ,
   ...more,
+  ...json,
 };
 
 export type Builtins = typeof builtins;
