@@ -91,8 +91,7 @@ export class QueryAnalyzer {
 
   private join(j: A.JoinRef): Analyzed {
     const left = this.from(j.left);
-    if (j.right.kind === 'lateralTable')
-      return lateralTable(j, j.right, left, this.catalog, this.problems);
+    if (j.right.kind === 'lateralTable') return lateralTable(j, j.right, left, this.catalog, this.problems);
     const right = this.from(j.right);
     const scope = Scope.join(left.scope, right.scope);
     if (j.joinType !== 'CROSS' && j.joinType !== 'INNER' && !j.on) {

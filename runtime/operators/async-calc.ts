@@ -41,7 +41,8 @@ export class AsyncCalcOperator implements StreamOperator {
   private readonly where: ((row: Row) => boolean) | undefined;
   private readonly select: (row: Row) => Row;
   private readonly sites: Site[] = [];
-  private prepared: { readonly batch: RecordBatch; readonly rows: Row[]; readonly kinds?: RowKind[] } | undefined;
+  private prepared:
+    { readonly batch: RecordBatch; readonly rows: Row[]; readonly kinds?: RowKind[] } | undefined;
 
   constructor(
     condition: Rex | undefined,
@@ -74,7 +75,9 @@ export class AsyncCalcOperator implements StreamOperator {
     );
     // The lifted calls' results live at width + k.
     const placed = lifted.map((e) =>
-      rewriteRex(e, (n) => (n.kind === 'inputRef' && n.index < 0 ? inputRef(width - 1 - n.index, n.type) : n)),
+      rewriteRex(e, (n) =>
+        n.kind === 'inputRef' && n.index < 0 ? inputRef(width - 1 - n.index, n.type) : n,
+      ),
     );
     this.select = compileProjection(placed) as (row: Row) => Row;
     this.width = width;
@@ -117,7 +120,8 @@ export class AsyncCalcOperator implements StreamOperator {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`no result within ${this.options.timeout} ms (table.exec.async-scalar.timeout)`)),
+        () =>
+          reject(new Error(`no result within ${this.options.timeout} ms (table.exec.async-scalar.timeout)`)),
         this.options.timeout,
       );
     });

@@ -22,7 +22,8 @@ function restoredAccumulator(v: unknown): unknown {
     for (const [k, x] of v as Map<string, unknown>) o[k] = restoredAccumulator(x);
     return o;
   }
-  if (Array.isArray(v)) return v.some((x) => x !== null && typeof x === 'object') ? v.map(restoredAccumulator) : v;
+  if (Array.isArray(v))
+    return v.some((x) => x !== null && typeof x === 'object') ? v.map(restoredAccumulator) : v;
   return v;
 }
 
