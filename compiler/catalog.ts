@@ -2,6 +2,18 @@
 import type { Query, Span } from '../grammar/ast';
 import type { Rex } from './rex';
 import type { Field } from './types';
+import type { UdfRef, UdfSignature } from './udf/contract';
+
+/** A JavaScript user function created by `CREATE FUNCTION f AS 'path.js' LANGUAGE JAVASCRIPT`. */
+export interface UserFunction {
+  readonly name: string;
+  readonly ref: UdfRef;
+  readonly signature: UdfSignature;
+  /** The path as written in the script. */
+  readonly path: string;
+  readonly temporary: boolean;
+  readonly span: Span;
+}
 
 export interface ComputedColumn {
   /** Position among all columns. */
@@ -22,6 +34,8 @@ export interface TableDef {
   readonly primaryKey: readonly number[];
   readonly connector: string;
   readonly options: Readonly<Record<string, string>>;
+  /** `PARTITIONED BY (…)`: indexes (into `columns`) of the partition columns, in folder order. */
+  readonly partitionKeys?: readonly number[];
   readonly span: Span;
 }
 
@@ -35,6 +49,24 @@ export interface ViewDef {
 export class Catalog {
   private readonly tables = new Map<string, TableDef>();
   private readonly views = new Map<string, ViewDef>();
+  /** By lower-case name: function names are case-insensitive, as in Flink. */
+  private readonly functions = new Map<string, UserFunction>();
+
+  userFunction(name: string): UserFunction | undefined {
+    return this.functions.get(name.toLowerCase());
+  }
+
+  addFunction(f: UserFunction): void {
+    this.functions.set(f.name.toLowerCase(), f);
+  }
+
+  dropFunction(name: string): boolean {
+    return this.functions.delete(name.toLowerCase());
+  }
+
+  userFunctions(): UserFunction[] {
+    return [...this.functions.values()];
+  }
 
   table(name: string): TableDef | undefined {
     return this.tables.get(name);

@@ -7,7 +7,9 @@ import { analyzeCreateTable } from './analyzer/ddl';
 import { analyzeJob } from './analyzer/insert';
 import { Bail, Problems } from './analyzer/problems';
 import { QueryAnalyzer } from './analyzer/query';
-import { Catalog, type TableDef, type ViewDef } from './catalog';
+import { Catalog, type TableDef, type UserFunction, type ViewDef } from './catalog';
+import { createFunction } from './analyzer/create-function';
+import type { UdfLoader } from './udf/loader';
 import { CONFIG_KEYS, configKey, configKeyNames } from './config';
 import type { LogicalNode } from './logical/plan';
 import { checkOptionValue, parseDuration } from './options';
@@ -34,6 +36,8 @@ export type CompiledStatement = { readonly span: Span; readonly text: string } &
   | { readonly kind: 'createTable'; readonly table: TableDef }
   | { readonly kind: 'createView'; readonly view: ViewDef }
   | { readonly kind: 'drop'; readonly name: string }
+  | { readonly kind: 'createFunction'; readonly fn: UserFunction }
+  | { readonly kind: 'dropFunction'; readonly name: string }
   | { readonly kind: 'job'; readonly job: CompiledJob }
   | {
       readonly kind: 'explain';
@@ -43,7 +47,10 @@ export type CompiledStatement = { readonly span: Span; readonly text: string } &
     }
   | { readonly kind: 'checkpoint' }
   | { readonly kind: 'savepoint'; readonly path?: string }
-  | { readonly kind: 'show'; readonly what: 'CHECKPOINTS' | 'JOBS' | 'TABLES' | 'VIEWS' }
+  | {
+      readonly kind: 'show';
+      readonly what: 'CHECKPOINTS' | 'JOBS' | 'TABLES' | 'VIEWS' | 'FUNCTIONS' | 'USER FUNCTIONS';
+    }
   | { readonly kind: 'stopJob'; readonly job: string; readonly withSavepoint: boolean }
 );
 
@@ -64,6 +71,8 @@ export interface CompilerOptions {
   readonly scriptName?: string;
   /** Configuration set before the script (command-line flags). */
   readonly config?: Readonly<Record<string, string>>;
+  /** Loads the modules of `CREATE FUNCTION … LANGUAGE JAVASCRIPT` (the session's or the playground's). */
+  readonly udfLoader?: UdfLoader;
 }
 
 /**
@@ -78,9 +87,11 @@ export class Compiler {
   /** Names whose definition failed in the current `compile` call: later references to them are not reported again. */
   private readonly failed = new Set<string>();
   private readonly scriptName: string;
+  private readonly udfLoader: UdfLoader | undefined;
 
   constructor(options: CompilerOptions = {}) {
     this.scriptName = options.scriptName ?? 'job';
+    this.udfLoader = options.udfLoader;
     for (const [k, v] of Object.entries(options.config ?? {})) this.config.set(canonicalKey(k), v);
   }
 
@@ -163,9 +174,18 @@ export class Compiler {
         this.catalog.addView(view);
         return { kind: 'createView', view };
       }
-      case 'createFunction':
-        throw p.unsupported('CREATE FUNCTION (user-defined functions)', s.span);
+      case 'createFunction': {
+        const fn = createFunction(s, this.catalog, this.udfLoader, p);
+        return fn && { kind: 'createFunction', fn };
+      }
       case 'drop': {
+        if (s.what === 'FUNCTION') {
+          if (!this.catalog.dropFunction(s.name.name)) {
+            if (s.ifExists) return undefined;
+            throw p.bail('unknown-function', `unknown function '${s.name.name}'`, s.name.span);
+          }
+          return { kind: 'dropFunction', name: s.name.name };
+        }
         const exists = s.what === 'TABLE' ? this.catalog.table(s.name.name) : this.catalog.view(s.name.name);
         if (!exists) {
           if (s.ifExists) return undefined;

@@ -221,6 +221,18 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     description: 'windows accept records this late and emit updates',
   },
   {
+    key: 'table.exec.async-scalar.max-concurrent-operations',
+    kind: 'int',
+    default: '10',
+    description: 'async scalar functions: calls in flight at once per subtask',
+  },
+  {
+    key: 'table.exec.async-scalar.timeout',
+    kind: 'duration',
+    default: '3 min',
+    description: 'async scalar functions: a call not settled by then fails the task',
+  },
+  {
     key: 'table.optimizer.reuse-source-enabled',
     kind: 'boolean',
     default: 'true',

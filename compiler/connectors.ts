@@ -216,6 +216,44 @@ export const CONNECTORS: ReadonlyMap<string, ConnectorSpec> = new Map(
             kind: 'string',
             description: 'accepted for Flink compatibility; files roll at checkpoints',
           },
+          {
+            key: 'sink.partition-commit.trigger',
+            kind: 'enum',
+            values: ['process-time', 'partition-time'],
+            default: 'process-time',
+            description:
+              "PARTITIONED BY tables: when a partition is committed, at a checkpoint's completion: once the processing time passes its creation plus the delay, or once the watermark passes the time its values name plus the delay",
+          },
+          {
+            key: 'sink.partition-commit.delay',
+            kind: 'duration',
+            default: '0 s',
+            description: 'PARTITIONED BY tables: how long after its time a partition is committed',
+          },
+          {
+            key: 'sink.partition-commit.policy.kind',
+            kind: 'string',
+            description:
+              "PARTITIONED BY tables: what committing a partition does: 'success-file' writes an empty _SUCCESS file into its folder (other kinds: not supported)",
+          },
+          {
+            key: 'sink.partition-commit.success-file.name',
+            kind: 'string',
+            default: '_SUCCESS',
+            description: "the file 'success-file' writes",
+          },
+          {
+            key: 'partition.time-extractor.timestamp-pattern',
+            kind: 'string',
+            description:
+              "partition-time trigger: the partition's time from its values, e.g. '$dt $hm:00' (default: the first value, 'yyyy-MM-dd[ HH:mm:ss]')",
+          },
+          {
+            key: 'partition.default-name',
+            kind: 'string',
+            default: '__DEFAULT_PARTITION__',
+            description: 'the folder name of a NULL or empty partition value',
+          },
           { key: 'sink.partition-commit.#', kind: 'string', description: 'accepted for Flink compatibility' },
           {
             key: 'sink.partition-commit.#.#',

@@ -10,6 +10,7 @@ import {
   commonType,
   withNullable,
 } from './types';
+import { MORE_SCALAR_FUNCTIONS } from './more-functions';
 
 /** Result type, or a message saying what the arguments should have been. */
 export type Inference = SqlType | { readonly error: string };
@@ -240,6 +241,7 @@ export const SCALAR_FUNCTIONS: ReadonlyMap<string, ScalarFunction> = new Map(
       (a) => arity('CURRENT_TIMESTAMP', a, 0),
       () => T.timestampLtz(3, false),
     ),
+    ...MORE_SCALAR_FUNCTIONS,
   ].map((f) => [f.name, f]),
 );
 

@@ -1,5 +1,6 @@
 // Row expressions (Calcite's RexNode): resolved, typed, serializable expressions over a positional input row.
 import type { SqlType } from './types';
+import type { UdfRef } from './udf/contract';
 
 /**
  * Plain data (no functions, no classes) so that a job graph can be sent to a worker thread or a Web Worker
@@ -41,6 +42,8 @@ export interface RexCall {
   readonly op: string;
   readonly args: readonly Rex[];
   readonly type: SqlType;
+  /** A user function call (`op` is then its name): which module to run. */
+  readonly udf?: UdfRef;
 }
 
 export const inputRef = (index: number, type: SqlType): RexInputRef => ({ kind: 'inputRef', index, type });
@@ -71,7 +74,7 @@ export function rexKey(r: Rex): string {
     case 'fieldAccess':
       return `${rexKey(r.expr)}.${r.index}`;
     case 'call':
-      return `${r.op}(${r.args.map(rexKey).join(',')})${r.op === 'CAST' ? r.type.kind : ''}`;
+      return `${r.udf ? `udf:${r.udf.module}#` : ''}${r.op}(${r.args.map(rexKey).join(',')})${r.op === 'CAST' ? r.type.kind : ''}`;
   }
 }
 
@@ -122,6 +125,7 @@ export function andAll(parts: readonly Rex[], boolType: SqlType): Rex | undefine
 /** Whether evaluating `r` may depend on anything but its inputs (PROCTIME(), CURRENT_TIMESTAMP, RAND()). */
 export function isDeterministic(r: Rex): boolean {
   if (r.kind === 'call') {
+    if (r.udf) return !r.udf.async && r.args.every(isDeterministic);
     if (NON_DETERMINISTIC.has(r.op)) return false;
     return r.args.every(isDeterministic);
   }
@@ -130,3 +134,10 @@ export function isDeterministic(r: Rex): boolean {
 }
 
 const NON_DETERMINISTIC = new Set(['PROCTIME', 'CURRENT_TIMESTAMP', 'NOW', 'LOCALTIMESTAMP', 'RAND', 'UUID']);
+
+/** Whether `r` calls an async user function (planned as an AsyncCalc, Flink's name). */
+export function hasAsyncUdf(r: Rex): boolean {
+  if (r.kind === 'call') return r.udf?.async === true || r.args.some(hasAsyncUdf);
+  if (r.kind === 'fieldAccess') return hasAsyncUdf(r.expr);
+  return false;
+}

@@ -241,7 +241,17 @@ export type SelectItem =
 
 export type JoinType = 'INNER' | 'LEFT' | 'RIGHT' | 'FULL' | 'CROSS';
 
-export type FromItem = TableRef | SubqueryRef | JoinRef | WindowTvfRef;
+export type FromItem = TableRef | SubqueryRef | JoinRef | WindowTvfRef | LateralTableRef;
+
+/** `LATERAL TABLE(f(args)) [AS t(a, b)]`: a user table function joined to each row on its left. */
+export interface LateralTableRef {
+  readonly kind: 'lateralTable';
+  readonly call: CallExpr;
+  readonly alias?: Ident;
+  /** Column names given with the alias (`AS t(a, b)`). */
+  readonly columns?: readonly Ident[];
+  readonly span: Span;
+}
 
 export interface TableRef {
   readonly kind: 'tableRef';
@@ -353,15 +363,21 @@ export interface CreateViewStatement {
   readonly query: Query;
   readonly span: Span;
 }
-/** `CREATE FUNCTION f AS 'class'`: parsed so that the error can say user functions are not supported. */
+/** `CREATE [TEMPORARY] FUNCTION [IF NOT EXISTS] f AS 'path.js' LANGUAGE JAVASCRIPT` (a JavaScript module). */
 export interface CreateFunctionStatement {
   readonly kind: 'createFunction';
   readonly name: Ident;
+  readonly temporary: boolean;
+  readonly ifNotExists: boolean;
+  /** The module path (relative to the script), or a Java class name in Flink's form. */
+  readonly path: StringLit;
+  /** `LANGUAGE x`; absent means Flink's default, JAVA. */
+  readonly language?: Ident;
   readonly span: Span;
 }
 export interface DropStatement {
   readonly kind: 'drop';
-  readonly what: 'TABLE' | 'VIEW';
+  readonly what: 'TABLE' | 'VIEW' | 'FUNCTION';
   readonly name: Ident;
   readonly ifExists: boolean;
   readonly span: Span;
@@ -397,7 +413,7 @@ export interface SavepointStatement {
 }
 export interface ShowStatement {
   readonly kind: 'show';
-  readonly what: 'CHECKPOINTS' | 'JOBS' | 'TABLES' | 'VIEWS';
+  readonly what: 'CHECKPOINTS' | 'JOBS' | 'TABLES' | 'VIEWS' | 'FUNCTIONS' | 'USER FUNCTIONS';
   readonly span: Span;
 }
 export interface StopJobStatement {

@@ -124,6 +124,11 @@ export abstract class QueryBuilder extends ExpressionBuilder {
   fromPrimary(ctx: C.FromPrimaryCstChildren): A.FromItem {
     const alias: A.Ident | undefined = ctx.alias ? this.visit(ctx.alias) : undefined;
     const span = spanOf(ctx);
+    const columns: A.Ident[] | undefined = ctx.aliasColumns ? this.visit(ctx.aliasColumns) : undefined;
+    if (ctx.lateralCall) {
+      const call: A.Expr = this.visit(ctx.lateralCall);
+      return { kind: 'lateralTable', call: call as A.CallExpr, alias, columns, span };
+    }
     if (ctx.windowTvf) return { ...this.visit(ctx.windowTvf), alias, span };
     if (ctx.query) return { kind: 'subqueryRef', query: this.visit(ctx.query), alias, span };
     return {

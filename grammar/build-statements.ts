@@ -33,7 +33,7 @@ export abstract class StatementBuilder extends QueryBuilder {
     const span = spanOf(ctx);
     if (ctx.createTable) return { ...this.visit(ctx.createTable), span };
     if (ctx.createView) return { ...this.visit(ctx.createView), temporary, span };
-    return { ...this.visit(ctx.createFunction!), span };
+    return { ...this.visit(ctx.createFunction!), temporary, span };
   }
 
   ifNotExists(): true {
@@ -103,14 +103,21 @@ export abstract class StatementBuilder extends QueryBuilder {
     };
   }
 
-  createFunction(ctx: C.CreateFunctionCstChildren): A.CreateFunctionStatement {
-    return { kind: 'createFunction', name: this.visit(ctx.name), span: spanOf(ctx) };
+  createFunction(ctx: C.CreateFunctionCstChildren): Omit<A.CreateFunctionStatement, 'temporary'> {
+    return {
+      kind: 'createFunction',
+      name: this.visit(ctx.name),
+      ifNotExists: !!ctx.ifNotExists,
+      path: stringLit(ctx.path[0]),
+      language: ctx.language ? this.visit(ctx.language) : undefined,
+      span: spanOf(ctx),
+    };
   }
 
   dropStatement(ctx: C.DropStatementCstChildren): A.DropStatement {
     return {
       kind: 'drop',
-      what: ctx.TABLE ? 'TABLE' : 'VIEW',
+      what: ctx.TABLE ? 'TABLE' : ctx.VIEW ? 'VIEW' : 'FUNCTION',
       name: this.visit(ctx.name),
       ifExists: !!ctx.IF,
       span: spanOf(ctx),
@@ -149,7 +156,17 @@ export abstract class StatementBuilder extends QueryBuilder {
   }
 
   showStatement(ctx: C.ShowStatementCstChildren): A.ShowStatement {
-    const what = ctx.CHECKPOINTS ? 'CHECKPOINTS' : ctx.JOBS ? 'JOBS' : ctx.TABLES ? 'TABLES' : 'VIEWS';
+    const what = ctx.CHECKPOINTS
+      ? 'CHECKPOINTS'
+      : ctx.JOBS
+        ? 'JOBS'
+        : ctx.TABLES
+          ? 'TABLES'
+          : ctx.VIEWS
+            ? 'VIEWS'
+            : ctx.USER
+              ? 'USER FUNCTIONS'
+              : 'FUNCTIONS';
     return { kind: 'show', what, span: spanOf(ctx) };
   }
 

@@ -188,7 +188,9 @@ export type CreateFunctionCstChildren = {
   ifNotExists?: IfNotExistsCstNode[];
   name: IdentifierCstNode[];
   AS: IToken[];
-  StringLiteral: IToken[];
+  path: IToken[];
+  LANGUAGE?: IToken[];
+  language?: IdentifierCstNode[];
 };
 
 export interface DropStatementCstNode extends CstNode {
@@ -201,6 +203,7 @@ export type DropStatementCstChildren = {
   TEMPORARY?: IToken[];
   TABLE?: IToken[];
   VIEW?: IToken[];
+  FUNCTION?: IToken[];
   IF?: IToken[];
   EXISTS?: IToken[];
   name: IdentifierCstNode[];
@@ -265,6 +268,8 @@ export type ShowStatementCstChildren = {
   JOBS?: IToken[];
   TABLES?: IToken[];
   VIEWS?: IToken[];
+  USER?: IToken[];
+  FUNCTIONS?: IToken[];
 };
 
 export interface StopJobStatementCstNode extends CstNode {
@@ -411,14 +416,17 @@ export interface FromPrimaryCstNode extends CstNode {
 }
 
 export type FromPrimaryCstChildren = {
+  LATERAL?: IToken[];
   TABLE?: IToken[];
   LParen?: IToken[];
-  windowTvf?: WindowTvfCstNode[];
+  lateralCall?: FunctionCallCstNode[];
   RParen?: IToken[];
+  windowTvf?: WindowTvfCstNode[];
   query?: QueryCstNode[];
   table?: IdentifierCstNode[];
   forSystemTime?: ForSystemTimeCstNode[];
   alias?: AliasCstNode[];
+  aliasColumns?: IdentifierListCstNode[];
 };
 
 export interface ForSystemTimeCstNode extends CstNode {

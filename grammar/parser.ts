@@ -153,13 +153,21 @@ export class WeirParser extends CstParser {
     this.OPTION(() => this.SUBRULE(this.ifNotExists));
     this.SUBRULE(this.identifier, { LABEL: 'name' });
     this.CONSUME(T.As);
-    this.CONSUME(T.StringLiteral);
+    this.CONSUME(T.StringLiteral, { LABEL: 'path' });
+    this.OPTION2(() => {
+      this.CONSUME(T.Language);
+      this.SUBRULE2(this.identifier, { LABEL: 'language' });
+    });
   });
 
   private dropStatement = this.RULE('dropStatement', () => {
     this.CONSUME(T.Drop);
     this.OPTION(() => this.CONSUME(T.Temporary));
-    this.OR([{ ALT: () => this.CONSUME(T.Table) }, { ALT: () => this.CONSUME(T.View) }]);
+    this.OR([
+      { ALT: () => this.CONSUME(T.Table) },
+      { ALT: () => this.CONSUME(T.View) },
+      { ALT: () => this.CONSUME(T.Function) },
+    ]);
     this.OPTION2(() => {
       this.CONSUME(T.If);
       this.CONSUME(T.Exists);
@@ -205,6 +213,12 @@ export class WeirParser extends CstParser {
       { ALT: () => this.CONSUME(T.Jobs) },
       { ALT: () => this.CONSUME(T.Tables) },
       { ALT: () => this.CONSUME(T.Views) },
+      {
+        ALT: () => {
+          this.OPTION(() => this.CONSUME(T.User));
+          this.CONSUME(T.Functions);
+        },
+      },
     ]);
   });
 
@@ -354,6 +368,16 @@ export class WeirParser extends CstParser {
   private fromPrimary = this.RULE('fromPrimary', () => {
     this.OR([
       {
+        GATE: () => this.LA(2).tokenType === T.Table,
+        ALT: () => {
+          this.CONSUME(T.Lateral);
+          this.CONSUME3(T.Table);
+          this.CONSUME3(T.LParen);
+          this.SUBRULE(this.functionCall, { LABEL: 'lateralCall' });
+          this.CONSUME3(T.RParen);
+        },
+      },
+      {
         ALT: () => {
           this.CONSUME(T.Table);
           this.CONSUME(T.LParen);
@@ -375,7 +399,10 @@ export class WeirParser extends CstParser {
         },
       },
     ]);
-    this.OPTION2(() => this.SUBRULE(this.alias));
+    this.OPTION2(() => {
+      this.SUBRULE(this.alias);
+      this.OPTION3(() => this.SUBRULE(this.identifierList, { LABEL: 'aliasColumns' }));
+    });
   });
 
   private forSystemTime = this.RULE('forSystemTime', () => {

@@ -119,6 +119,10 @@ export const Job = soft('JOB');
 export const System_Time = soft('SYSTEM_TIME');
 export const Of = soft('OF');
 export const Restore = soft('RESTORE');
+export const Language = soft('LANGUAGE');
+export const Functions = soft('FUNCTIONS');
+export const User = soft('USER');
+export const Lateral = soft('LATERAL');
 // Interval units (plurals are accepted, as Flink's parser does for SECONDS etc.).
 export const Second = unit('SECOND');
 export const Minute = unit('MINUTE');

@@ -108,6 +108,11 @@ export interface StreamOperator {
   prefetch?(call: StateCall): Promise<void> | undefined;
   /** Sinks: false while the external system is behind; the task then reads no input (backpressure). */
   hasCapacity?(): boolean;
+  /**
+   * Heads of a chain only (AsyncCalc): work to await before `processBatch(input, batch)` runs; the task reads
+   * nothing else meanwhile, so barriers and watermarks keep their place after the batch.
+   */
+  prepareBatch?(input: number, batch: RecordBatch): Promise<void> | undefined;
 }
 
 /** The operator call that `stateKeys` is asked about. */

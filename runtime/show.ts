@@ -1,5 +1,6 @@
-// SHOW TABLES | VIEWS | JOBS | CHECKPOINTS as text tables, for the CLI session and the playground alike.
+// SHOW TABLES | VIEWS | FUNCTIONS | JOBS | CHECKPOINTS as text tables, for the CLI session and the playground alike.
 import type { Catalog } from '../compiler/catalog';
+import { AGGREGATE_FUNCTIONS, SCALAR_FUNCTIONS } from '../compiler/functions';
 import { typeToString } from '../compiler/types';
 import { formatBytes, formatDuration, renderTable } from './format';
 import type { CheckpointStats } from './checkpoint/coordinator';
@@ -20,13 +21,33 @@ export function unalignedSummary(checkpoints: readonly CheckpointStats[]): strin
   return `${u.length} unaligned (${formatBytes(bytes)} in-flight data)`;
 }
 
+/** SHOW [USER] FUNCTIONS: user functions (kind, module), then with SHOW FUNCTIONS the built-ins. */
+function showFunctions(c: Catalog, builtIn: boolean): string {
+  const rows = c
+    .userFunctions()
+    .map((f) => [
+      f.name,
+      `${f.signature.async ? 'async ' : ''}${f.signature.kind}`,
+      typeToString(f.signature.returns),
+      f.path,
+    ]);
+  if (builtIn) {
+    for (const f of SCALAR_FUNCTIONS.values()) rows.push([f.name, 'built-in scalar', '', '']);
+    for (const f of AGGREGATE_FUNCTIONS.values()) rows.push([f.name, 'built-in aggregate', '', '']);
+  }
+  return renderTable(['function name', 'kind', 'returns', 'module'], rows);
+}
+
 /** The table a SHOW statement prints. */
 export function showStatement(
-  what: 'CHECKPOINTS' | 'JOBS' | 'TABLES' | 'VIEWS',
+  what: 'CHECKPOINTS' | 'JOBS' | 'TABLES' | 'VIEWS' | 'FUNCTIONS' | 'USER FUNCTIONS',
   c: Catalog,
   jobs: readonly JobHandle[],
 ): string {
   switch (what) {
+    case 'FUNCTIONS':
+    case 'USER FUNCTIONS':
+      return showFunctions(c, what === 'FUNCTIONS');
     case 'TABLES':
       return renderTable(
         ['table name', 'connector', 'columns'],

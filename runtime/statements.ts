@@ -46,6 +46,8 @@ export async function executeStatement(s: CompiledStatement, host: SessionHost):
     case 'createTable':
     case 'createView':
     case 'drop':
+    case 'createFunction':
+    case 'dropFunction':
       info('Execute statement succeeded.');
       return;
     case 'explain':

@@ -3,7 +3,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileScript, explainJob } from '../compiler/index';
+import type { UdfLoader } from '../compiler/udf/loader';
 import { formatDiagnostic } from '../grammar/index';
+import { NodeUdfLoader } from '../runtime/node/udf-loader';
 
 /** The repository root (this file is in scripts/). */
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
@@ -59,8 +61,8 @@ export function scriptName(file: string): string {
  * The golden text of a script: its diagnostics as the CLI prints them, then the EXPLAIN of each job,
  * separated by blank lines.
  */
-export function renderGolden(file: string, text: string): string {
-  const result = compileScript(text, { scriptName: scriptName(file) });
+export function renderGolden(file: string, text: string, udfLoader?: UdfLoader): string {
+  const result = compileScript(text, { scriptName: scriptName(file), udfLoader });
   const parts = result.diagnostics.map((d) => formatDiagnostic(file, text, d));
   for (const s of result.statements) {
     if (s.kind === 'job') parts.push(explainJob(s.job));
@@ -70,7 +72,14 @@ export function renderGolden(file: string, text: string): string {
 }
 
 /** Writes every golden file and deletes those whose script is gone or now expects a failure. */
-function main(): void {
+/** A loader with the modules the script's CREATE FUNCTION statements name (relative to the script). */
+export async function scriptUdfLoader(file: string, text: string): Promise<NodeUdfLoader> {
+  const loader = new NodeUdfLoader();
+  await loader.preload(join(ROOT, file), text);
+  return loader;
+}
+
+async function main(): Promise<void> {
   const wanted = new Set<string>();
   let written = 0;
   for (const file of queryFiles()) {
@@ -78,7 +87,7 @@ function main(): void {
     if (expectedFailure(text)) continue;
     const golden = goldenPath(file);
     wanted.add(golden);
-    const content = renderGolden(file, text);
+    const content = renderGolden(file, text, await scriptUdfLoader(file, text));
     const target = join(ROOT, golden);
     if (existsSync(target) && readFileSync(target, 'utf8') === content) continue;
     mkdirSync(join(ROOT, GOLDEN_DIR), { recursive: true });
@@ -98,4 +107,4 @@ function main(): void {
   console.log(`${wanted.size} golden files: ${written} written, ${removed} removed`);
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) void main();

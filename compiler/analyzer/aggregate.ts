@@ -1,6 +1,8 @@
 // Aggregating SELECTs (GROUP BY, aggregates, HAVING) → pre-projection, (window) aggregate and projection.
 import type * as A from '../../grammar/ast';
+import type { Catalog } from '../catalog';
 import { AGGREGATE_FUNCTIONS } from '../functions';
+import { checkUserArgs, userAggregate } from './user-functions';
 import { type AggCall, type LogicalNode, makeFilter, makeProject } from '../logical/plan';
 import { type Rex, inputRef, rexKey } from '../rex';
 import { type Field, materialize, typeToString } from '../types';
@@ -21,7 +23,8 @@ export function aggregateSelect(
   options: AnalyzerOptions = {},
 ): Analyzed {
   const p = problems;
-  const fromCtx: ExprContext = { scope: input.scope, problems: p, clause: 'GROUP BY' };
+  const functions = options.functions;
+  const fromCtx: ExprContext = { scope: input.scope, problems: p, clause: 'GROUP BY', functions };
   // Pre-projection: group expressions first, then aggregate arguments and filters (deduplicated).
   const pre: Rex[] = [];
   const preIndex = new Map<string, number>();
@@ -50,17 +53,22 @@ export function aggregateSelect(
   const aggIndex = new Map<string, number>();
 
   const aggregate = (c: A.CallExpr): Rex => {
-    const fn = AGGREGATE_FUNCTIONS.get(c.name.name.toUpperCase())!;
+    const user = functions?.userFunction(c.name.name);
+    const fn = user
+      ? userAggregate(user, (args, call) => checkUserArgs(user, args, call, argCtx))
+      : AGGREGATE_FUNCTIONS.get(c.name.name.toUpperCase())!;
     const argCtx: ExprContext = {
       scope: input.scope,
       problems: p,
       clause: `an aggregate function's argument (aggregates cannot be nested)`,
+      functions,
     };
     const star = c.args.length === 1 && c.args[0]!.kind === 'star';
     if (star && fn.name !== 'COUNT')
       throw p.bail('syntax', `${fn.name}(*) is not allowed; only COUNT(*)`, c.span);
     if (star && c.distinct) throw p.bail('syntax', 'COUNT(DISTINCT *) is not allowed; name a column', c.span);
     const args = star ? [] : c.args.map((a) => analyzeExpr(a, argCtx));
+    if (user) checkUserArgs(user, args, c, argCtx);
     const inferred = fn.infer(args.map((a) => a.type));
     if ('error' in inferred) throw p.bail('type-mismatch', inferred.error, c.span);
     let filterArg: number | undefined;
@@ -82,6 +90,7 @@ export function aggregateSelect(
       aggIndex.set(key, i);
       aggs.push({
         fn: fn.name,
+        ...(user ? { udf: user.ref } : {}),
         args: argSlots,
         distinct: c.distinct,
         ...(filterArg !== undefined ? { filterArg } : {}),
@@ -100,11 +109,11 @@ export function aggregateSelect(
       e.kind === 'string' ||
       e.kind === 'boolean' ||
       e.kind === 'null' ||
-      hasAggregate(e)
+      hasAggregate(e, functions)
     )
       return undefined;
     try {
-      const r = analyzeExpr(e, { scope: input.scope, problems: quiet, clause: 'SELECT' });
+      const r = analyzeExpr(e, { scope: input.scope, problems: quiet, clause: 'SELECT', functions });
       const k = groupKeyOut.get(rexKey(r));
       return k === undefined ? undefined : inputRef(k, keyRex[k]!.type);
     } catch (err) {
@@ -125,6 +134,7 @@ export function aggregateSelect(
     scope: input.scope,
     problems: p,
     clause: 'SELECT',
+    functions,
     aggregate,
     intercept,
     checkColumn,
@@ -220,10 +230,24 @@ export function aggregateSelect(
 }
 
 /** Whether an expression calls an aggregate function (not as an OVER window function). */
-export function hasAggregate(e: A.Expr): boolean {
+export function hasAggregate(e: A.Expr, functions?: Pick<Catalog, 'userFunction'>): boolean {
+  const hasAggregate = (x: A.Expr): boolean => hasAggregateIn(x, functions);
+  return hasAggregateIn(e, functions, hasAggregate);
+}
+
+function hasAggregateIn(
+  e: A.Expr,
+  functions: Pick<Catalog, 'userFunction'> | undefined,
+  hasAggregate = (x: A.Expr): boolean => hasAggregateIn(x, functions),
+): boolean {
   switch (e.kind) {
     case 'call':
-      return (AGGREGATE_FUNCTIONS.has(e.name.name.toUpperCase()) && !e.over) || e.args.some(hasAggregate);
+      return (
+        ((AGGREGATE_FUNCTIONS.has(e.name.name.toUpperCase()) ||
+          functions?.userFunction(e.name.name)?.signature.kind === 'aggregate') &&
+          !e.over) ||
+        e.args.some(hasAggregate)
+      );
     case 'unary':
       return hasAggregate(e.operand);
     case 'binary':

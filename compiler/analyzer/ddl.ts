@@ -12,9 +12,6 @@ import { Scope } from './scope';
 
 export function analyzeCreateTable(s: CreateTableStatement, problems: Problems): TableDef {
   const p = problems;
-  if (s.partitionedBy)
-    throw p.unsupported('PARTITIONED BY (partitioned filesystem tables)', s.partitionedBy.span);
-
   const columns: Field[] = [];
   const physical: number[] = [];
   const seen = new Set<string>();
@@ -179,6 +176,7 @@ export function analyzeCreateTable(s: CreateTableStatement, problems: Problems):
     primaryKey.map((i) => columns[i]!.name),
   );
   if (definitionProblem) p.report('bad-option', `table '${s.name.name}': ${definitionProblem}`, s.name.span);
+  const partitionKeys = partitionColumns(s, columns, physical, connectorName, p);
   return {
     name: s.name.name,
     columns,
@@ -188,6 +186,48 @@ export function analyzeCreateTable(s: CreateTableStatement, problems: Problems):
     primaryKey,
     connector: connectorName,
     options,
+    ...(partitionKeys.length ? { partitionKeys } : {}),
     span: s.span,
   };
+}
+
+/** `PARTITIONED BY (a, b)`: physical columns of a filesystem table, in folder order. */
+function partitionColumns(
+  s: CreateTableStatement,
+  columns: readonly Field[],
+  physical: readonly number[],
+  connector: string,
+  p: Problems,
+): number[] {
+  if (!s.partitionedBy) return [];
+  if (connector !== 'filesystem')
+    throw p.unsupported(
+      `PARTITIONED BY on a '${connector}' table (only 'filesystem' tables are partitioned)`,
+      s.partitionedBy.span,
+    );
+  const keys: number[] = [];
+  for (const c of s.partitionedBy.columns) {
+    const i = columns.findIndex((x) => x.name === c.name);
+    if (i < 0 || !physical.includes(i))
+      throw p.bail(
+        'unknown-column',
+        `${i < 0 ? 'unknown' : 'computed'} column '${c.name}' in PARTITIONED BY${
+          i < 0
+            ? didYouMean(
+                c.name,
+                columns.map((x) => x.name),
+              )
+            : '; partition columns must be physical'
+        }`,
+        c.span,
+      );
+    keys.push(i);
+  }
+  if (keys.length === physical.length)
+    throw p.bail(
+      'syntax',
+      'PARTITIONED BY takes every column: at least one must stay in the files',
+      s.partitionedBy.span,
+    );
+  return keys;
 }

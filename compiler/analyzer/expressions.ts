@@ -23,7 +23,9 @@ import {
   typeToString,
   withNullable,
 } from '../types';
+import type { Catalog } from '../catalog';
 import type { Problems } from './problems';
+import { userFunctionCall } from './user-functions';
 import type { Scope } from './scope';
 
 /** What an expression may contain where it is analyzed. */
@@ -38,6 +40,8 @@ export interface ExprContext {
   readonly intercept?: (e: Expr) => Rex | undefined;
   /** Called for each column reference not intercepted: may reject it (a column not in GROUP BY). */
   readonly checkColumn?: (e: Expr, rex: Rex) => void;
+  /** Where user functions (CREATE FUNCTION) are looked up. */
+  readonly functions?: Pick<Catalog, 'userFunction'>;
 }
 
 const UNIT_MS: Record<IntervalUnit, number> = {
@@ -90,6 +94,13 @@ export function analyzeExpr(e: Expr, ctx: ExprContext): Rex {
       return literal(ms, T.timestamp(3, false));
     }
     case 'column': {
+      // CURRENT_DATE, CURRENT_TIMESTAMP, LOCALTIMESTAMP: functions written without parentheses (SQL's niladic ones).
+      const only = e.path.length === 1 && !e.path[0]!.quoted ? e.path[0]!.name.toUpperCase() : undefined;
+      if (only && NILADIC.has(only) && !ctx.scope.fields.some((f) => f.name === e.path[0]!.name))
+        return analyzeCall(
+          { kind: 'call', name: e.path[0]!, args: [], distinct: false, span: e.span } as CallExpr,
+          ctx,
+        );
       const rex = ctx.scope.resolve(e, p);
       ctx.checkColumn?.(e, rex);
       return rex;
@@ -347,6 +358,19 @@ function analyzeCase(e: Extract<Expr, { kind: 'case' }>, ctx: ExprContext): Rex 
 function analyzeCall(e: CallExpr, ctx: ExprContext): Rex {
   const p = ctx.problems;
   const name = e.name.name.toUpperCase();
+  const user = ctx.functions?.userFunction(e.name.name);
+  if (user) {
+    if (user.signature.kind === 'aggregate' && !e.over) {
+      if (!ctx.aggregate)
+        throw p.bail(
+          'aggregate-not-allowed',
+          `aggregate function ${user.name} is not allowed in ${ctx.clause}`,
+          e.span,
+        );
+      return ctx.aggregate(e, ctx);
+    }
+    return userFunctionCall(user, e, ctx, (a) => analyzeExpr(a, ctx));
+  }
   const unsupported = UNSUPPORTED_FUNCTIONS.get(name);
   if (unsupported) throw p.unsupported(unsupported, e.span);
   if (e.over)
@@ -395,10 +419,25 @@ function analyzeCall(e: CallExpr, ctx: ExprContext): Rex {
       e.name.span,
     );
   }
-  const args = e.args.map((a) => analyzeExpr(a, ctx));
+  const args = e.args.map((a, i) =>
+    i === 0 && TIME_UNIT_FUNCTIONS.has(name) ? timeUnitArgument(a, ctx) : analyzeExpr(a, ctx),
+  );
   const inferred = fn.infer(args.map((a) => a.type));
   if ('error' in inferred) throw p.bail('type-mismatch', inferred.error, e.span);
   return call(name, args, inferred);
+}
+
+const NILADIC = new Set(['CURRENT_DATE', 'CURRENT_TIMESTAMP', 'LOCALTIMESTAMP']);
+const TIME_UNIT_FUNCTIONS = new Set(['TIMESTAMPDIFF', 'TIMESTAMPADD']);
+
+/** The unit keyword of TIMESTAMPDIFF(unit, …) / TIMESTAMPADD(unit, …), as a string literal. */
+function timeUnitArgument(e: Expr, ctx: ExprContext): Rex {
+  const unit = e.kind === 'column' && e.path.length === 1 ? e.path[0]!.name.toUpperCase() : undefined;
+  const units = ['SECOND', 'MINUTE', 'HOUR', 'DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR'];
+  const singular = unit?.replace(/S$/, '');
+  if (!singular || !units.includes(singular))
+    throw ctx.problems.bail('syntax', `expected a time unit (${units.join(', ')})`, e.span);
+  return literal(singular, T.string(false));
 }
 
 /** A constant interval argument (window sizes), in milliseconds. */

@@ -15,12 +15,15 @@ import { Scope, type ScopeField } from './scope';
 import { analyzeOver, overCalls } from './over';
 import { recognizeRank } from './rank';
 import { temporalJoin } from './temporal-join';
+import { lateralTable } from './lateral-table';
 import { containsWindowAggregate, sessionWindow, windowTvf } from './window-tvf';
 
 /** Settings that change a plan's meaning (taken from the configuration when the statement runs). */
 export interface AnalyzerOptions {
   /** `table.exec.emit.allow-lateness` in ms: event-time window results may be updated by late rows. */
   readonly allowLateness?: number;
+  /** Where user functions are looked up (the catalog). */
+  readonly functions?: Catalog;
 }
 
 /** A plan with the scope its output is seen through (names, aliases, window columns). */
@@ -63,6 +66,12 @@ export class QueryAnalyzer {
         return this.join(f);
       case 'windowTvf':
         return windowTvf(f, this.problems, (name, alias) => this.named(name, alias));
+      case 'lateralTable':
+        throw this.problems.bail(
+          'syntax',
+          'LATERAL TABLE(...) joins a table function to the rows on its left: expected FROM t, LATERAL TABLE(f(...)) or t CROSS JOIN LATERAL TABLE(f(...))',
+          f.span,
+        );
     }
   }
 
@@ -89,6 +98,7 @@ export class QueryAnalyzer {
     const left = this.from(j.left);
     if (j.right.kind === 'tableRef' && j.right.forSystemTime)
       return temporalJoin(j, left, j.right, this.catalog, this.problems);
+    if (j.right.kind === 'lateralTable') return lateralTable(j, j.right, left, this.catalog, this.problems);
     const right = this.from(j.right);
     const scope = Scope.join(left.scope, right.scope);
     if (j.joinType !== 'CROSS' && j.joinType !== 'INNER' && !j.on) {
@@ -100,7 +110,12 @@ export class QueryAnalyzer {
     }
     let condition: Rex | undefined;
     if (j.on) {
-      condition = analyzeExpr(j.on, { scope, problems: this.problems, clause: 'ON' });
+      condition = analyzeExpr(j.on, {
+        scope,
+        problems: this.problems,
+        clause: 'ON',
+        functions: this.catalog,
+      });
       if (condition.type.kind !== 'BOOLEAN' && condition.type.kind !== 'NULL') {
         throw this.problems.bail(
           'type-mismatch',
@@ -136,7 +151,12 @@ export class QueryAnalyzer {
     }
     let input = this.from(s.from);
     if (s.where) {
-      const cond = analyzeExpr(s.where, { scope: input.scope, problems: p, clause: 'WHERE' });
+      const cond = analyzeExpr(s.where, {
+        scope: input.scope,
+        problems: p,
+        clause: 'WHERE',
+        functions: this.catalog,
+      });
       if (cond.type.kind !== 'BOOLEAN' && cond.type.kind !== 'NULL') {
         throw p.bail(
           'type-mismatch',
@@ -155,8 +175,8 @@ export class QueryAnalyzer {
     if (grouped) ({ select: s, input } = grouped);
     const aggregating =
       s.groupBy.length > 0 ||
-      s.items.some((i) => i.kind === 'expr' && hasAggregate(i.expr)) ||
-      (!!s.having && hasAggregate(s.having));
+      s.items.some((i) => i.kind === 'expr' && hasAggregate(i.expr, this.catalog)) ||
+      (!!s.having && hasAggregate(s.having, this.catalog));
     const over = s.items.flatMap((i) => (i.kind === 'expr' ? overCalls(i.expr) : []));
     if (over.length > 0 && aggregating)
       throw p.unsupported(
@@ -169,7 +189,7 @@ export class QueryAnalyzer {
       result = this.plainSelect(s, { plan: o.node, scope: input.scope }, o.refs);
     } else {
       result = aggregating
-        ? aggregateSelect(s, input, this.problems, this.options)
+        ? aggregateSelect(s, input, this.problems, { ...this.options, functions: this.catalog })
         : this.plainSelect(s, input);
     }
     // A SESSION window only exists once its rows are merged: it must be aggregated right here.
@@ -202,6 +222,7 @@ export class QueryAnalyzer {
       problems: this.problems,
       clause: 'SELECT',
       ...(over ? { intercept: (e: A.Expr) => over.get(e) } : {}),
+      functions: this.catalog,
     };
     const exprs: Rex[] = [];
     const fields: ScopeField[] = [];

@@ -1,6 +1,13 @@
 // Top-N recognition (Flink's FlinkLogicalRankRule): `WHERE rn <= N` on a ROW_NUMBER column of the FROM subquery.
 import type * as A from '../../grammar/ast';
-import { type LogicalNode, type OverNode, type ProjectNode, inputsOf, makeProject, makeRank } from '../logical/plan';
+import {
+  type LogicalNode,
+  type OverNode,
+  type ProjectNode,
+  inputsOf,
+  makeProject,
+  makeRank,
+} from '../logical/plan';
 import { type Rex, andAll, conjuncts, inputRef, inputRefs, rewriteRex } from '../rex';
 import { T } from '../types';
 import { children } from './over';

@@ -4,6 +4,7 @@ import { isNull } from '../types';
 import { builtins } from './builtins';
 import { Gen } from './gen';
 import { OPS } from './operators';
+import { udfCall } from './udf-call';
 import { NULL, expr, isNullValue, type Value } from './value';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -25,6 +26,12 @@ const KINDS: { readonly [K in Rex['kind']]: (g: Gen, r: Extract<Rex, { kind: K }
     return expr(`((${t} = ${row.code}) == null ? null : ${t}[${r.index}])`, true);
   },
   call: (g, r: RexCall) => {
+    if (r.udf)
+      return udfCall(
+        g,
+        r,
+        r.args.map((a) => gen(g, a)),
+      );
     const op = OPS.get(r.op);
     if (op === undefined) throw new Error(`cannot compile ${r.op}: not a supported operator or function`);
     const [min, max] = op.arity;

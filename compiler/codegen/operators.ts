@@ -7,6 +7,7 @@ import { and, notDistinct, or, strict } from './null-logic';
 import { binary, fn, method, negated, op, type Op } from './op';
 import { concat, like, regexpExtract } from './string-ops';
 import { dateFormat, now, toTimestamp } from './temporal-ops';
+import { MORE_OPS } from './more-ops';
 import { expr } from './value';
 
 export const OPS: ReadonlyMap<string, Op> = new Map<string, Op>([
@@ -76,4 +77,5 @@ export const OPS: ReadonlyMap<string, Op> = new Map<string, Op>([
   ['CURRENT_TIMESTAMP', now],
   ['NOW', now],
   ['LOCALTIMESTAMP', now],
+  ...MORE_OPS,
 ]);

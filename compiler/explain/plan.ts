@@ -51,6 +51,8 @@ function describeNode(n: LogicalNode): string {
     }
     case 'join':
       return `${n.window ? 'WindowJoin' : 'Join'}(type=[${n.joinType}], condition=[${n.condition ? rexToString(n.condition, [...cols(n.left), ...cols(n.right)]) : 'true'}])${mode}`;
+    case 'correlate':
+      return `Correlate(invocation=[${rexToString(n.call, cols(n.input))}], joinType=[${n.joinType}])${mode}`;
     case 'union':
       return `Union(all=[true])${mode}`;
     case 'over':

@@ -85,6 +85,8 @@ const FROM_ITEMS: { readonly [K in A.FromItem['kind']]: FromPrinter<K> } = {
     return `${ident(f.name)}${temporal}${alias(f.alias)}`;
   },
   subqueryRef: (f, ctx) => `(\n${indent(query(f.query, ctx))}\n)${alias(f.alias)}`,
+  lateralTable: (f, ctx) =>
+    `LATERAL TABLE(${expr(f.call, ctx)})${alias(f.alias)}${f.columns ? `(${f.columns.map(ident).join(', ')})` : ''}`,
   joinRef: (f, ctx) => {
     const left = fromItem(f.left, ctx);
     const right = fromItem(f.right, ctx);

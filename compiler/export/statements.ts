@@ -106,11 +106,18 @@ const STATEMENTS: { readonly [K in A.StatementKind]: StatementPrinter<K> } = {
   createView: (s, ctx) =>
     `CREATE ${s.temporary ? 'TEMPORARY ' : ''}VIEW ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${ident(s.name)} AS\n` +
     query(s.query, ctx),
-  createFunction: (_s, ctx) => {
+  createFunction: (s, ctx) => {
+    if (s.language?.name.toUpperCase() !== 'JAVASCRIPT') {
+      ctx.notes.add(
+        "The function's jar must be on Flink's classpath (lib/, or ADD JAR '<path>' in the SQL client).",
+      );
+      return ctx.text;
+    }
     ctx.notes.add(
-      "The function's jar must be on Flink's classpath (lib/, or ADD JAR '<path>' in the SQL client).",
+      `Flink does not run JavaScript: port the function ${s.name.name} (${s.path.value}) to a Java ScalarFunction, ` +
+        'AggregateFunction or TableFunction (or Python) and put its class name in CREATE FUNCTION.',
     );
-    return ctx.text;
+    return `CREATE ${s.temporary ? 'TEMPORARY ' : ''}FUNCTION ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${ident(s.name)} AS ${stringLiteral(s.path.value)}`;
   },
   drop: (s, ctx) => {
     const temporary = s.what === 'VIEW' && ctx.temporaryViews.has(s.name.name) ? 'TEMPORARY ' : '';

@@ -20,9 +20,11 @@ const ADVICE: { readonly [K in WeirOnly['kind']]: Advice<K> } = {
 };
 
 /** SHOW forms that Flink's SQL has as they are. */
-const FLINK_SHOW = new Set<A.ShowStatement['what']>(['TABLES', 'VIEWS']);
+const FLINK_SHOW = new Set<A.ShowStatement['what']>(['TABLES', 'VIEWS', 'FUNCTIONS', 'USER FUNCTIONS']);
 
-const SHOW_ADVICE: Readonly<Record<Exclude<A.ShowStatement['what'], 'TABLES' | 'VIEWS'>, string>> = {
+const SHOW_ADVICE: Readonly<
+  Record<Exclude<A.ShowStatement['what'], 'TABLES' | 'VIEWS' | 'FUNCTIONS' | 'USER FUNCTIONS'>, string>
+> = {
   JOBS: 'the SQL client (Flink 1.17+) has SHOW JOBS; or the CLI: flink list',
   CHECKPOINTS: "the web UI's Checkpoints tab of the job, or the REST API: GET /jobs/<jobId>/checkpoints",
 };

@@ -1,8 +1,9 @@
 // The logical plan: relational nodes, each with its output schema and whether its output is append-only or updating.
 import type { Span } from '../../grammar/ast';
 import type { AggregateKind } from '../functions';
-import type { Rex } from '../rex';
+import type { Rex, RexCall } from '../rex';
 import type { TableDef } from '../catalog';
+import type { UdfRef } from '../udf/contract';
 import { type Field, type SqlType, T, materialize } from '../types';
 import { type WindowJoinBounds, windowJoinOf } from './window-columns';
 
@@ -33,7 +34,9 @@ export interface WindowSpec {
 }
 
 export interface AggCall {
-  readonly fn: AggregateKind;
+  /** A built-in aggregate, or a user function's name (then `udf` says which module). */
+  readonly fn: AggregateKind | (string & {});
+  readonly udf?: UdfRef;
   /** Input column indexes (empty for COUNT(*)). */
   readonly args: readonly number[];
   readonly distinct: boolean;
@@ -164,6 +167,18 @@ export interface TemporalJoinNode extends Base {
   readonly condition: Rex;
 }
 
+/**
+ * `LATERAL TABLE(f(args))` joined to each input row (Calcite's Correlate): output = the input's columns, then the
+ * table function's; LEFT keeps rows for which the function yields nothing (its columns NULL).
+ */
+export interface CorrelateNode extends Base {
+  readonly kind: 'correlate';
+  readonly input: LogicalNode;
+  /** A user table function call over the input's columns. */
+  readonly call: RexCall;
+  readonly joinType: 'INNER' | 'LEFT';
+}
+
 export interface UnionNode extends Base {
   readonly kind: 'union';
   readonly inputs: readonly LogicalNode[];
@@ -259,6 +274,7 @@ export type LogicalNode =
   | WindowAggregateNode
   | JoinNode
   | TemporalJoinNode
+  | CorrelateNode
   | UnionNode
   | OverNode
   | RankNode
@@ -310,6 +326,7 @@ export function withInputs(n: LogicalNode, inputs: readonly LogicalNode[]): Logi
     case 'aggregate':
     case 'windowAggregate':
     case 'windowTableFunction':
+    case 'correlate':
     case 'filter':
     case 'watermarkAssigner':
     case 'changelogNormalize':

@@ -1,6 +1,11 @@
 // Operator chaining (Flink's operator chain): which operators fuse into one task and call each other synchronously.
 import { CONNECTORS } from '../connectors';
+import { hasAsyncUdf } from '../rex';
 import type { JobChain, JobOperator } from './job-graph';
+
+/** An AsyncCalc awaits each batch's results before it runs, which only the head of a chain can do. */
+const awaitsBatches = (op: JobOperator): boolean =>
+  op.spec.kind === 'calc' && (op.spec.projection?.some(hasAsyncUdf) ?? false);
 
 /** Groups operators into chains: an operator joins its input's chain over a forward edge of equal parallelism. */
 export function chain(operators: readonly JobOperator[]): JobChain[] {
@@ -18,7 +23,8 @@ export function chain(operators: readonly JobOperator[]): JobChain[] {
       !(op.spec.kind === 'lookupJoin' && CONNECTORS.get(op.spec.table.connector)?.lookup === 'async') &&
       e!.partitioning.kind === 'forward' &&
       up!.parallelism === op.parallelism &&
-      consumers.get(e!.source) === 1
+      consumers.get(e!.source) === 1 &&
+      !awaitsBatches(op)
     ) {
       const c = chainOf.get(e!.source)!;
       c.operators.push(op.id);

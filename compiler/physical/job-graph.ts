@@ -9,7 +9,7 @@ import type {
   SinkTarget,
   WindowSpec,
 } from '../logical/plan';
-import type { Rex } from '../rex';
+import type { Rex, RexCall } from '../rex';
 import type { IntervalBounds } from './interval-bounds';
 import type { Field } from '../types';
 
@@ -20,6 +20,7 @@ export type OperatorSpec =
   | { readonly kind: 'calc'; readonly condition?: Rex; readonly projection?: readonly Rex[] }
   | { readonly kind: 'groupAggregate'; readonly keys: readonly number[]; readonly aggs: readonly AggCall[] }
   | { readonly kind: 'windowTableFunction'; readonly window: WindowSpec }
+  | { readonly kind: 'correlate'; readonly call: RexCall; readonly joinType: 'INNER' | 'LEFT' }
   | {
       readonly kind: 'windowAggregate';
       readonly window: WindowSpec;

@@ -1,7 +1,7 @@
 // Operator translation: the job-graph operator (spec, name, uid descriptor, input edges) for each kind of logical node.
 import { rexToString } from '../explain/rex';
 import type { LogicalNode } from '../logical/plan';
-import type { Rex } from '../rex';
+import { type Rex, hasAsyncUdf } from '../rex';
 import type { JobEdge, OperatorSpec } from './job-graph';
 import { aggString, columnNames, renderAs, windowString } from './operator-names';
 import { FORWARD, GLOBAL } from './partitioning';
@@ -78,7 +78,7 @@ export function translateNode(n: LogicalNode, t: Translator): number {
       if (condition) parts.push(`where=[${rexToString(condition, cols)}]`);
       return t.add(
         { kind: 'calc', ...(condition ? { condition } : {}), ...(projection ? { projection } : {}) },
-        `Calc(${parts.join(', ')})`,
+        `${projection?.some(hasAsyncUdf) ? 'AsyncCalc' : 'Calc'}(${parts.join(', ')})`,
         `calc|${t.sinkName}`,
         [{ source: input, partitioning: FORWARD }],
         n,
@@ -105,6 +105,17 @@ export function translateNode(n: LogicalNode, t: Translator): number {
         { kind: 'windowTableFunction', window: w },
         `WindowTableFunction(${windowString(w, columnNames(n.input))})`,
         `windowTableFunction|${t.sinkName}`,
+        [{ source: input, partitioning: FORWARD }],
+        n,
+        false,
+      );
+    }
+    case 'correlate': {
+      const input = t.translate(n.input);
+      return t.add(
+        { kind: 'correlate', call: n.call, joinType: n.joinType },
+        `Correlate(invocation=[${rexToString(n.call, columnNames(n.input))}], joinType=[${n.joinType}])`,
+        `correlate|${t.sinkName}|${n.call.op}`,
         [{ source: input, partitioning: FORWARD }],
         n,
         false,

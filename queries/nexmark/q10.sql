@@ -1,5 +1,5 @@
 -- Nexmark q10, Log to File System: write every bid to files partitioned by day and minute (not in the original suite).
--- Illustrates a partitioned filesystem sink (PARTITIONED BY is not supported by weir yet).
+-- Illustrates a partitioned filesystem sink: Hive-style folders dt=…/hm=…/, a _SUCCESS file per committed partition.
 
 CREATE TABLE nexmark (
   event_type INT,

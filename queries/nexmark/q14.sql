@@ -1,5 +1,5 @@
 -- Nexmark q14, Calculation: convert bid prices and times into derived values and keep bids in a price range (not in the original suite).
--- Illustrates repeated expressions and a user-defined function (CREATE FUNCTION is not supported by weir yet).
+-- Illustrates repeated expressions and a user-defined function (here a JavaScript module: udfs/count-char.js).
 
 CREATE TABLE nexmark (
   event_type INT,
@@ -14,8 +14,8 @@ CREATE VIEW bid AS
 SELECT bid.auction, bid.bidder, bid.price, bid.channel, bid.url, `dateTime`, bid.extra
 FROM nexmark WHERE event_type = 2;
 
--- count_char(s, c): how many times character c occurs in s (a Java UDF shipped with nexmark-flink)
-CREATE FUNCTION count_char AS 'com.github.nexmark.flink.udf.CountChar';
+-- count_char(s, c): how many times character c occurs in s (in nexmark-flink a Java UDF; here JavaScript)
+CREATE FUNCTION count_char AS 'udfs/count-char.js' LANGUAGE JAVASCRIPT;
 
 CREATE TABLE nexmark_q14 (
   auction BIGINT,

@@ -58,6 +58,8 @@ export interface SinkWriter {
     restored: { checkpointId: number; all: readonly unknown[]; own: unknown } | undefined,
   ): void | Promise<void>;
   write(batch: RecordBatch): void;
+  /** The sink's input watermark advanced (partitioned filesystem sinks commit partitions by it). */
+  watermark?(timestamp: number): void;
   /** False while the external system is behind: the task reads no more input until it is true (backpressure). */
   hasCapacity?(): boolean;
   snapshot?(checkpointId: number): unknown;

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { exportFlink } from '../../compiler/export/flink';
 import { compileScript, explainJob, explainJobJson } from '../../compiler/index';
+import { NodeUdfLoader } from './udf-loader';
 import { formatDiagnostic } from '../../grammar/diagnostics';
 import { type ParsedArgs, parseArgs, resumeCommand, scriptName } from './cli/args';
 import { installGracefulStop, signalExitCode } from './cli/graceful-stop';
@@ -87,7 +88,9 @@ async function explain(args: readonly string[]): Promise<number> {
   const file = parsed.files[0]!;
   const text = readScript(file);
   if (text === undefined) return 1;
-  const result = compileScript(text, { scriptName: scriptName(file), config: parsed.config });
+  const udfLoader = new NodeUdfLoader();
+  await udfLoader.preload(file, text);
+  const result = compileScript(text, { scriptName: scriptName(file), config: parsed.config, udfLoader });
   for (const d of result.diagnostics) console.error(formatDiagnostic(file, text, d));
   if (result.diagnostics.some((d) => d.severity === 'error')) return 1;
   const jobs = result.statements.flatMap((s) => (s.kind === 'job' || s.kind === 'explain' ? [s.job] : []));

@@ -5,6 +5,7 @@ import type { JobHandle } from '../job';
 import { formatRecordCounts } from '../job-metrics';
 import { unalignedSummary } from '../show';
 import { explainRestore, startJob } from './environment';
+import { NodeUdfLoader } from './udf-loader';
 import { type SessionHost, executeStatement } from '../statements';
 
 export interface SessionOptions {
@@ -22,11 +23,16 @@ export interface SessionOptions {
 export class Session {
   readonly compiler: Compiler;
   readonly jobs: JobHandle[] = [];
+  private readonly udfLoader = new NodeUdfLoader();
   private readonly out: (line: string) => void;
   private readonly err: (line: string) => void;
 
   constructor(private readonly options: SessionOptions) {
-    this.compiler = new Compiler({ scriptName: options.scriptName, config: options.config });
+    this.compiler = new Compiler({
+      scriptName: options.scriptName,
+      config: options.config,
+      udfLoader: this.udfLoader,
+    });
     this.out = options.out ?? ((l) => process.stdout.write(`${l}\n`));
     this.err = options.err ?? ((l) => process.stderr.write(`${l}\n`));
   }
@@ -36,6 +42,7 @@ export class Session {
    * Returns false on errors (of the script, or of a statement that failed while running).
    */
   async runScript(file: string, text: string): Promise<boolean> {
+    await this.udfLoader.preload(file, text);
     const result = this.compiler.compile(text);
     for (const d of result.diagnostics) this.err(formatDiagnostic(file, text, d));
     if (result.diagnostics.some((d) => d.severity === 'error')) return false;

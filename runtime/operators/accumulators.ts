@@ -1,6 +1,8 @@
 // Aggregate accumulators: COUNT, SUM, MIN, MAX, AVG, with DISTINCT and FILTER; retractable where the input updates.
 import type { AggCall } from '../../compiler/logical/plan';
+import type { AggregateKind } from '../../compiler/functions';
 import { isInteger } from '../../compiler/types';
+import { udfAccumulator } from './udf-accumulator';
 
 /**
  * An accumulator is plain data (numbers, arrays, Maps) so it can be snapshotted; `clone` copies it for
@@ -157,8 +159,9 @@ export function accumulatorFor(
   argType: { kind: string } | undefined,
   retractable: boolean,
 ): AccumulatorSpec {
+  if (call.udf) return udfAccumulator(call, retractable);
   let spec: AccumulatorSpec;
-  switch (call.fn) {
+  switch (call.fn as AggregateKind) {
     case 'COUNT':
       spec = countSpec(call.args.length === 0);
       break;

@@ -2,9 +2,12 @@
 import type { JobOperator } from '../../compiler/physical/job-graph';
 import type { ConnectorContext, ConnectorRegistry } from '../connectors/connector';
 import type { OperatorContext, StreamOperator } from '../operator';
+import { hasAsyncUdf } from '../../compiler/rex';
+import { AsyncCalcOperator, asyncScalarOptions } from './async-calc';
 import { CalcOperator } from './calc';
 import { ChangelogNormalizeOperator } from './changelog-normalize';
 import { DeduplicateOperator } from './deduplicate';
+import { CorrelateOperator } from './correlate';
 import { GroupAggregateOperator } from './group-aggregate';
 import { IntervalJoinOperator } from './interval-join';
 import { JoinOperator } from './join';
@@ -27,6 +30,7 @@ export function createOperator(
   inputs: readonly JobOperator[],
   connectors: ConnectorRegistry,
   connectorContext: (ctx: OperatorContext) => ConnectorContext,
+  config: Readonly<Record<string, string>> = {},
 ): StreamOperator {
   const spec = op.spec;
   switch (spec.kind) {
@@ -45,7 +49,9 @@ export function createOperator(
       );
     }
     case 'calc':
-      return new CalcOperator(spec.condition, spec.projection);
+      return spec.projection?.some(hasAsyncUdf)
+        ? new AsyncCalcOperator(spec.condition, spec.projection, asyncScalarOptions(config))
+        : new CalcOperator(spec.condition, spec.projection);
     case 'watermarkAssigner':
       return new WatermarkAssignerOperator(spec.watermark);
     case 'groupAggregate':
@@ -81,6 +87,8 @@ export function createOperator(
     }
     case 'windowTableFunction':
       return new WindowTableFunctionOperator(spec.window);
+    case 'correlate':
+      return new CorrelateOperator(spec.call, spec.joinType);
     case 'windowAggregate':
       return new WindowAggregateOperator(spec, inputs[0]!.schema);
     case 'rank':

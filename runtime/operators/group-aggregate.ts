@@ -93,7 +93,7 @@ export class GroupAggregateOperator implements StreamOperator {
       for (let j = 0; j < specs.length; j++) {
         const a = aggs[j]!;
         if (a.filterArg !== undefined && row[a.filterArg] !== true) continue;
-        const v = a.args.length === 0 ? 1 : row[a.args[0]!];
+        const v = a.args.length === 0 ? 1 : a.args.length === 1 ? row[a.args[0]!] : a.args.map((c) => row[c]);
         acc[j + 1] = add ? specs[j]!.add(acc[j + 1], v) : specs[j]!.retract(acc[j + 1], v);
       }
     }

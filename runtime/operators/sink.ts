@@ -20,7 +20,9 @@ export class SinkOperator implements StreamOperator {
     this.writer.write(batch);
   }
 
-  processWatermark(): void {}
+  processWatermark(timestamp: number): void {
+    this.writer.watermark?.(timestamp);
+  }
 
   hasCapacity(): boolean {
     return this.writer.hasCapacity?.() ?? true;

@@ -205,7 +205,9 @@ export class WindowAggregateOperator implements StreamOperator {
     for (let a = 0; a < aggs.length; a++) {
       const call = aggs[a]!;
       if (call.filterArg !== undefined && row[call.filterArg] !== true) continue;
-      target[a + 2] = this.specs[a]!.add(target[a + 2], call.args.length === 0 ? 1 : row[call.args[0]!]);
+      const args = call.args;
+      const v = args.length === 0 ? 1 : args.length === 1 ? row[args[0]!] : args.map((c) => row[c]);
+      target[a + 2] = this.specs[a]!.add(target[a + 2], v);
     }
     if (before !== undefined) {
       this.out?.emit({

@@ -194,6 +194,15 @@ export class StreamTask {
           return true;
         }
       }
+      // An asynchronous head (AsyncCalc) awaits its batch's results first; then it runs synchronously.
+      if (next.element.kind === 'batch' && this.head.op.prepareBatch) {
+        const p = this.head.op.prepareBatch(this.o.inputs[next.channel]!.input, next.element.batch);
+        if (p) {
+          this.deferred = next;
+          this.waitFor(p);
+          return true;
+        }
+      }
       this.handle(next.channel, next.element);
       worked++;
     }

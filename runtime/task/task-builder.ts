@@ -218,7 +218,7 @@ export function buildTasks(o: TaskBuildOptions): BuiltTasks {
             : undefined;
         const inputs = op.inputs.map((e) => ops[e.source]!);
         return {
-          op: createOperator(op, inputs, o.connectors, o.connectorContext),
+          op: createOperator(op, inputs, o.connectors, o.connectorContext, config),
           ctx,
           restored: opState,
         };

@@ -12,6 +12,7 @@ import {
   queryFiles,
   renderGolden,
   scriptName,
+  scriptUdfLoader,
 } from '../../scripts/update-golden';
 
 const files = queryFiles();
@@ -27,8 +28,9 @@ describe('golden plans', () => {
     const text = readFileSync(join(ROOT, file), 'utf8');
     const failure = expectedFailure(text);
     if (failure) {
-      it(`${file} fails with: ${failure.message}`, () => {
-        const { diagnostics } = compileScript(text, { scriptName: scriptName(file) });
+      it(`${file} fails with: ${failure.message}`, async () => {
+        const udfLoader = await scriptUdfLoader(file, text);
+        const { diagnostics } = compileScript(text, { scriptName: scriptName(file), udfLoader });
         const shown = diagnostics.map((d) => formatDiagnostic(file, text, d)).join('\n');
         const matching = diagnostics.filter(
           (d) => d.severity === 'error' && d.message.includes(failure.message),
@@ -43,10 +45,11 @@ describe('golden plans', () => {
         }
       });
     } else {
-      it(`${file} matches its golden plan`, () => {
+      it(`${file} matches its golden plan`, async () => {
         const golden = join(ROOT, goldenPath(file));
         if (!existsSync(golden)) expect.fail(`${goldenPath(file)} is missing: ${UPDATE}`);
-        expect(renderGolden(file, text), `${goldenPath(file)} differs: ${UPDATE}`).toBe(
+        const udfLoader = await scriptUdfLoader(file, text);
+        expect(renderGolden(file, text, udfLoader), `${goldenPath(file)} differs: ${UPDATE}`).toBe(
           readFileSync(golden, 'utf8'),
         );
       });

@@ -109,6 +109,8 @@ function from(f: FromItem | undefined): string {
       return `${f.name.name}${f.alias ? ` AS ${f.alias.name}` : ''}${f.forSystemTime ? ' FOR SYSTEM_TIME' : ''}`;
     case 'subqueryRef':
       return `(subquery ${f.query.kind})${f.alias ? ` AS ${f.alias.name}` : ''}`;
+    case 'lateralTable':
+      return `LATERAL ${sx(f.call)}${f.alias ? ` AS ${f.alias.name}` : ''}${f.columns ? `(${f.columns.map((c) => c.name).join(', ')})` : ''}`;
     case 'joinRef':
       return `[${from(f.left)} ${f.comma ? ',' : `${f.joinType} JOIN`} ${from(f.right)}${f.on ? ` ON ${sx(f.on)}` : ''}]`;
     case 'windowTvf':
@@ -208,7 +210,26 @@ describe('statements', () => {
     expect(strip(one("CREATE FUNCTION f AS 'com.example.F'", 'createFunction'))).toEqual({
       kind: 'createFunction',
       name: { name: 'f', quoted: false },
+      ifNotExists: false,
+      temporary: false,
+      path: { kind: 'string', value: 'com.example.F' },
     });
+    const js = one(
+      "CREATE TEMPORARY FUNCTION IF NOT EXISTS f AS 'udfs/f.js' LANGUAGE JAVASCRIPT",
+      'createFunction',
+    );
+    expect([js.temporary, js.ifNotExists, js.path.value, js.language?.name]).toEqual([
+      true,
+      true,
+      'udfs/f.js',
+      'JAVASCRIPT',
+    ]);
+  });
+
+  it('DROP FUNCTION and SHOW [USER] FUNCTIONS', () => {
+    expect(one('DROP TEMPORARY FUNCTION IF EXISTS f', 'drop').what).toBe('FUNCTION');
+    expect(one('SHOW FUNCTIONS', 'show').what).toBe('FUNCTIONS');
+    expect(one('SHOW USER FUNCTIONS', 'show').what).toBe('USER FUNCTIONS');
   });
 
   it('DROP TABLE and DROP TEMPORARY VIEW IF EXISTS', () => {

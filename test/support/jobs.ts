@@ -1,11 +1,12 @@
 // Test helpers for running SQL jobs in-process: compile a script's one job, and an injected clock stepped per task.
 import { expect } from 'vitest';
 import { type CompiledJob, compileScript } from '../../compiler/index';
+import type { UdfLoader } from '../../compiler/udf/loader';
 import { ManualClock } from '../../runtime/clock';
 
 /** The one job of `sql`; fails the test when the script has an error or no job. */
-export function compileJob(sql: string, scriptName = 'test'): CompiledJob {
-  const r = compileScript(sql, { scriptName });
+export function compileJob(sql: string, scriptName = 'test', udfLoader?: UdfLoader): CompiledJob {
+  const r = compileScript(sql, { scriptName, udfLoader });
   expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   const s = r.statements.find((x) => x.kind === 'job');
   if (s?.kind !== 'job') throw new Error(`${scriptName}: the script has no job`);

@@ -32,6 +32,9 @@ import {
 } from './time';
 import { parseDate, parseTimestamp, timestampParser } from './timestamp-parse';
 
+import * as json from './json-functions';
+import * as more from './more-functions';
+
 export { daysFromCivil } from './calendar';
 export type { LikePlan } from './like';
 export {
@@ -120,6 +123,8 @@ export const builtins = {
   DATE_FORMAT_STRING,
   TO_TIMESTAMP,
   TO_TIMESTAMP_LTZ,
+  ...more,
+  ...json,
 };
 
 export type Builtins = typeof builtins;

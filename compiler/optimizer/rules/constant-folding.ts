@@ -79,7 +79,8 @@ function simplifyLogic(c: RexCall): Rex {
 
 /** The literal value of a deterministic call over literals, or undefined when it cannot or should not fold. */
 function evaluate(c: RexCall): Rex | undefined {
-  if (c.args.length === 0 || !c.args.every((a) => a.kind === 'literal') || !isDeterministic(c))
+  // User functions run in the job, never at planning time.
+  if (c.udf || c.args.length === 0 || !c.args.every((a) => a.kind === 'literal') || !isDeterministic(c))
     return undefined;
   let value: unknown;
   try {

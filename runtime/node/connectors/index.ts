@@ -5,6 +5,7 @@ import { FullCacheLookup } from '../../connectors/full-cache-lookup';
 import { FilesystemWriter } from './filesystem-sink';
 import { FilesystemReader } from './filesystem-source';
 import { PostgresLookup } from './postgres-lookup';
+import { PartitionedFilesystemWriter } from './partitioned-sink';
 import { PostgresWriter } from './postgres-sink';
 
 /**
@@ -19,7 +20,9 @@ export function registerNodeConnectors(registry: ConnectorRegistry): ConnectorRe
         new FullCacheLookup(() => new FilesystemReader(table, schema), keys),
       createWriter: (table, schema) => {
         if (!table) throw new Error('the filesystem sink needs a table definition');
-        return paced(new FilesystemWriter(table, schema), Number(table.options['sink.rows-per-second'] ?? 0));
+        return table.partitionKeys?.length
+          ? new PartitionedFilesystemWriter(table, schema)
+          : paced(new FilesystemWriter(table, schema), Number(table.options['sink.rows-per-second'] ?? 0));
       },
     })
     .register('postgres', {

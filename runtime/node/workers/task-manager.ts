@@ -29,6 +29,7 @@ import {
   taskManagerOf,
   toWire,
 } from './protocol';
+import { loadUdfModules } from '../udf-loader';
 import { ChannelExchange, type ExchangeMessage } from './remote-channel';
 
 const port = parentPort!;
@@ -84,6 +85,7 @@ class TaskManager {
     const readState = (location: string, file: StateFileHandle) =>
       call<Uint8Array>((s) => ({ type: 'readState', seq: s, location, file }));
     const restored = m.restore ? await loadState(m.restore, readState) : undefined;
+    await loadUdfModules(job.graph);
     const connectors = registerNodeConnectors(builtinConnectors());
     const listener: TaskListener = {
       acknowledge: (ack) => send({ type: 'ack', ack }),

@@ -1,2 +1,2 @@
--- fail: 2:1: not supported: CREATE FUNCTION (user-defined functions)
+-- fail: 2:29: not supported: CREATE FUNCTION … LANGUAGE JAVA
 CREATE FUNCTION url_host AS 'com.example.UrlHost';

@@ -1,10 +1,8 @@
--- fail: 6:18: not supported: PARTITIONED BY (partitioned filesystem tables)
+-- fail: 6:18: not supported: PARTITIONED BY on a 'print' table (only 'filesystem' tables are partitioned)
 CREATE TABLE daily (
   user_id BIGINT,
   url STRING,
   dt STRING
 ) PARTITIONED BY (dt) WITH (
-  'connector' = 'filesystem',
-  'path' = 'out/daily',
-  'format' = 'json'
+  'connector' = 'print'
 );
