@@ -67,7 +67,7 @@ export class SubtaskCheckpointCoordinator {
       // A native (rocksdb) snapshot decides itself which files it can share with earlier checkpoints.
       const full = savepoint || (m.ctx.state?.kind === 'rocksdb' ? false : !base || base.length >= MAX_CHAIN);
       const keyed = m.ctx.state ? m.ctx.state.snapshot(id, full, savepoint) : undefined;
-      const kind = m.ctx.operator.spec.kind;
+      const kind = m.ctx.operator?.spec?.kind;
       return {
         m,
         index: i,

@@ -35,11 +35,13 @@ describe('the playground worker session', () => {
     expect(await s.runStatements('CHECKPOINT;')).toBe(true);
     expect(
       lines().some((l) =>
-        /^Checkpoint \d+ of job 'playground-1' completed: memory:\/\/playground-1\/chk-\d+/.test(l),
+        /^Checkpoint \d+ of job 'playground-1' completed: memory:\/\/playground-1\/[0-9a-f]{32}\/chk-\d+/.test(
+          l,
+        ),
       ),
     ).toBe(true);
     expect(await s.runStatements('SHOW CHECKPOINTS;')).toBe(true);
-    expect(lines().at(-1)).toMatch(/\| playground-1 \| 1 +\| COMPLETED/);
+    expect(lines().at(-1)).toMatch(/\| playground-1 \| [0-9a-f]{32} \| 1 +\| COMPLETED/);
     s.jobs[0]!.fail();
     await until(() => figures(s).exactness.last !== undefined);
     const f = figures(s);
@@ -149,7 +151,7 @@ describe('the playground worker session', () => {
     ).toEqual([
       ['7', 'one'],
       ['8', 'two'],
-      ['9', 'NULL'],
+      ['9', '<NULL>'],
     ]);
   });
 
