@@ -27,13 +27,13 @@ async function reference(settings = '', orders = 30_000): Promise<string> {
 }
 
 /** A paced job (datagen at 4,000 rows/s, 16,000 rows) that runs long enough to be interrupted. */
-const PACED = (extra = '') => `
+const PACED = (extra = '', sink = '') => `
 SET 'execution.checkpointing.interval' = '200ms';
 ${extra}
 CREATE TABLE src (k INT, v BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '4000',
   'number-of-rows' = '16000', 'fields.k.min' = '1', 'fields.k.max' = '40',
   'fields.v.kind' = 'sequence', 'fields.v.start' = '1', 'fields.v.end' = '16000');
-CREATE TABLE dst (k INT, n BIGINT, s BIGINT) WITH ('connector' = 'filesystem', 'path' = 'out/dst', 'format' = 'changelog-json');
+CREATE TABLE dst (k INT, n BIGINT, s BIGINT) WITH ('connector' = 'filesystem', 'path' = 'out/dst', 'format' = 'changelog-json'${sink});
 INSERT INTO dst SELECT k, COUNT(*), SUM(v) FROM src GROUP BY k;
 `;
 
@@ -183,7 +183,9 @@ describe('graceful stop', () => {
 
   it('SIGTERM does the same; a second signal aborts at once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'weir-term-'));
-    writeFileSync(join(dir, 'job.sql'), PACED());
+    // A slow sink (backpressure): the final checkpoint's barrier waits behind queued rows, so the stop takes a
+    // while and the second signal comes during it.
+    writeFileSync(join(dir, 'job.sql'), PACED('', ", 'sink.rows-per-second' = '200'"));
     const p = startWeir(dir, ['run', 'job.sql']);
     await waitFor(() => completedCheckpoints(dir, 'job-1').length > 0, 'a first checkpoint');
     p.child.kill('SIGTERM');
