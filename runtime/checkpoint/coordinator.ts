@@ -235,7 +235,11 @@ export class CheckpointCoordinator {
 
   private async complete(p: PendingCheckpoint): Promise<void> {
     p.cancelTimeout();
-    const metadata = finalizeMetadata(p, this.o);
+    const held = this.completed.filter((c) => this.claimed.has(c.location)).map((c) => c.location);
+    const metadata = {
+      ...finalizeMetadata(p, this.o),
+      ...(held.length > 0 && !p.savepoint ? { claimed: held } : {}),
+    };
     const gone = referencedFiles(metadata).find((f) => this.deletedShared.has(f));
     if (gone !== undefined) {
       this.fail(p.id, `it lists ${gone}, a shared file deleted with a subsumed checkpoint`);

@@ -85,6 +85,11 @@ export interface CheckpointMetadata {
    */
   readonly recordsIn?: number;
   readonly recordsOut?: number;
+  /**
+   * Checkpoints of earlier runs this run claimed and still holds (locations): a later resume that claims this
+   * run claims them too, so that retention reaches every checkpoint of the lineage.
+   */
+  readonly claimed?: readonly string[];
   /** CRC-32 of the document written without this field (see `encodeMetadata`): a damaged `_metadata` is told apart. */
   readonly checksum?: string;
 }

@@ -27,9 +27,12 @@ export async function claimRun(
   const found = latest.found;
   if (!found) return [];
   const run = found.stored.jobId;
-  // Oldest first, the restored one last: retention keeps it until the run's own checkpoints replace it.
+  // The run's checkpoints and those it had claimed from earlier runs (a kill can come between a checkpoint and
+  // the subsumption of a claimed one); oldest first, the restored one last: retention keeps it until the run's
+  // own checkpoints replace it.
+  const inherited = new Set(found.metadata.claimed ?? []);
   const ofRun = latest.all
-    .filter((c) => c.jobId === run && c.location !== found.location)
+    .filter((c) => (c.jobId === run || inherited.has(c.location)) && c.location !== found.location)
     .sort((a, b) => a.completionTime - b.completionTime);
   ofRun.push(found.stored);
   const claimed: CompletedCheckpoint[] = [];
