@@ -5,18 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { committedRows, crashScript, expectSameCommittedOutput, runWeir, writeInputs } from './crash-harness';
-import { RETENTION_CASES, retentionCycles } from './retention-cycles';
+import { RETENTION_CASES, retentionCycles, workdir } from './retention-cycles';
 import { completedCheckpoints, fingerprint, runsOf, startWeir, waitFor } from './weir-process';
 
 const SEED = 5;
-
-/** A folder with the crash suite's inputs and `job.sql` (jobs job-1 and job-2) built from `settings`. */
-function workdir(prefix: string, settings = '', orders = 30_000): string {
-  const dir = mkdtempSync(join(tmpdir(), `weir-${prefix}-`));
-  writeInputs(dir, orders, 1_000, SEED);
-  writeFileSync(join(dir, 'job.sql'), crashScript('100ms', settings));
-  return dir;
-}
 
 /** A failure-free run of the crash script: the reference output. */
 async function reference(settings = '', orders = 30_000): Promise<string> {
@@ -77,7 +69,10 @@ describe('job ids: reruns and resumes across runs', () => {
     });
     const killed = await sql.exited;
     expect(killed.signal, killed.stderr).toBe('SIGKILL');
-    expect(completedCheckpoints(dir, 'job-1').length + completedCheckpoints(dir, 'job-2').length).toBe(3);
+    // Killed right after the third _metadata: retention (num-retained 1) may have subsumed earlier ones.
+    expect(
+      completedCheckpoints(dir, 'job-1').length + completedCheckpoints(dir, 'job-2').length,
+    ).toBeGreaterThan(0);
     const resumed = await runWeir(dir, ['run', 'job.sql', '--from-checkpoint', 'latest']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(/job 'job-1' resumes from checkpoint \d+ of job 'job-1'/);
@@ -91,9 +86,7 @@ describe('fallback past committed output', () => {
     const dir = workdir('fallback', "SET 'state.checkpoints.num-retained' = '3';");
     const r = await runWeir(dir, ['run', 'job.sql'], undefined, { WEIR_FAULT: 'metadata-written:4' });
     expect(r.signal, r.stderr).toBe('SIGKILL');
-    const done = completedCheckpoints(dir, 'job-1').sort(
-      (a, b) => Number(/\d+$/.exec(b)![0]) - Number(/\d+$/.exec(a)![0]),
-    );
+    const done = completedCheckpoints(dir, 'job-1');
     expect(done.length, 'job-1 checkpoints').toBeGreaterThanOrEqual(2);
     const newest = join(dir, '.weir/checkpoints/job-1', done[0]!);
     const state = readdirSync(newest).find((n) => n !== '_metadata')!;
@@ -145,9 +138,7 @@ describe('fallback past committed output', () => {
     writeFileSync(join(dir, 'job.sql'), `SET 'state.checkpoints.num-retained' = '3';\n${script}`);
     const r = await runWeir(dir, ['run', 'job.sql'], undefined, { WEIR_FAULT: 'metadata-written:4' });
     expect(r.signal).toBe('SIGKILL');
-    const done = completedCheckpoints(dir, 'job-1').sort(
-      (a, b) => Number(/\d+$/.exec(b)![0]) - Number(/\d+$/.exec(a)![0]),
-    );
+    const done = completedCheckpoints(dir, 'job-1');
     const newest = join(dir, '.weir/checkpoints/job-1', done[0]!);
     writeFileSync(join(newest, '_metadata'), '{ damaged');
     const resumed = await runWeir(dir, ['run', 'job.sql', '--from-checkpoint', 'latest']);

@@ -19,9 +19,10 @@ export const RETENTION_CASES = [
 
 const POINTS = ['metadata-written', 'state-written', 'sink-committing', 'metadata-written', 'sst-upload'];
 
-function workdir(prefix: string, settings: string): string {
+/** A folder with the crash suite's inputs and `job.sql` (jobs job-1 and job-2) built from `settings`. */
+export function workdir(prefix: string, settings = '', orders = 30_000): string {
   const dir = mkdtempSync(join(tmpdir(), `weir-${prefix}-`));
-  writeInputs(dir, 30_000, 1_000, 5);
+  writeInputs(dir, orders, 1_000, 5);
   writeFileSync(join(dir, 'job.sql'), crashScript('100ms', settings));
   return dir;
 }

@@ -39,10 +39,16 @@ export async function waitFor(cond: () => boolean, what: string, ms = 60_000): P
   }
 }
 
-/** Completed checkpoints (a `_metadata`) of a job name under `<cwd>/.weir/checkpoints`, as `<job id>/chk-<n>`. */
+/**
+ * Completed checkpoints (a `_metadata`) of a job name under `<cwd>/.weir/checkpoints`, as `<job id>/chk-<n>`,
+ * highest checkpoint id first.
+ */
 export function completedCheckpoints(cwd: string, job: string): string[] {
   const jobDir = join(cwd, '.weir/checkpoints', job);
-  return checkpointFoldersOf(jobDir).filter((c) => existsSync(join(jobDir, c, '_metadata')));
+  const id = (c: string) => Number(/\d+$/.exec(c)![0]);
+  return checkpointFoldersOf(jobDir)
+    .filter((c) => existsSync(join(jobDir, c, '_metadata')))
+    .sort((a, b) => id(b) - id(a));
 }
 
 /** The job ids (run folders) of a job name under `<cwd>/.weir/checkpoints`. */

@@ -39,15 +39,20 @@ export async function claimRun(
   for (const c of ofRun) {
     const metadata =
       c.location === found.location ? found.metadata : await metadataOrStub(storage, c, found.metadata);
-    claimed.push({
-      id: c.id,
-      location: c.location,
-      size: metadata.stateSize,
-      duration: metadata.durationMs,
-      metadata,
-    });
+    claimed.push(completedAt(c.location, metadata));
   }
   return claimed;
+}
+
+/** A snapshot on disk as the coordinator's retention holds it. */
+export function completedAt(location: string, metadata: CheckpointMetadata): CompletedCheckpoint {
+  return {
+    id: metadata.checkpointId,
+    location,
+    size: metadata.stateSize,
+    duration: metadata.durationMs,
+    metadata,
+  };
 }
 
 /** A claimed checkpoint's `_metadata`; for one that cannot be read, a stand-in that lists no files. */

@@ -9,7 +9,7 @@ import type { CheckpointStorage } from '../../checkpoint/storage';
 import { setting } from '../../engine';
 import { FsCheckpointStorage, checkpointFolder, storagePath } from '../fs-storage';
 import { formatBytes } from '../format';
-import { claimRun, claims } from './claim';
+import { claimRun, claims, completedAt } from './claim';
 import { checkFallback } from './fallback';
 import { describeCheckpoint, findLatestCheckpoint, verifyCheckpoint } from './latest-checkpoint';
 
@@ -52,18 +52,7 @@ export async function resolveRecovery(
   warn(
     `job '${job.name}' restores from ${metadata.kind} ${location}${claim ? ' (claimed: deleted once newer checkpoints subsume it)' : ''}`,
   );
-  const claimed: CompletedCheckpoint[] = claim
-    ? [
-        {
-          id: metadata.checkpointId,
-          location,
-          size: metadata.stateSize,
-          duration: metadata.durationMs,
-          metadata,
-        },
-      ]
-    : [];
-  return { metadata, location, storage: fs, claimed };
+  return { metadata, location, storage: fs, claimed: claim ? [completedAt(location, metadata)] : [] };
 }
 
 /** `--from-checkpoint latest`: the newest usable checkpoint of the job name over its runs, by the fallback rule. */
